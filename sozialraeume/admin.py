@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from sozialraeume.models import Jugendamt, Kita, Sozialraum, Traeger, User
+from srb_project import permissions
+from srb_project.admin_site import JugendamtScopedAdmin
+
+admin.site.site_header = _("Sozialraumbudget – Verwaltung")
+admin.site.site_title = _("Sozialraumbudget")
+admin.site.index_title = _("Verwaltung")
+
+
+@admin.register(Jugendamt)
+class JugendamtAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(Traeger)
+class TraegerAdmin(JugendamtScopedAdmin):
+    list_display = ("name", "jugendamt")
+    search_fields = ("name",)
+
+
+@admin.register(Sozialraum)
+class SozialraumAdmin(JugendamtScopedAdmin):
+    list_display = ("name", "position", "description", "jugendamt")
+    search_fields = ("name", "description")
+    ordering = ("position", "name")
+
+
+@admin.register(Kita)
+class KitaAdmin(JugendamtScopedAdmin):
+    jugendamt_path = "sozialraum__jugendamt"
+    list_display = ("name", "sozialraum", "traeger", "places", "active", "city")
+    list_filter = ("sozialraum", "traeger", "active")
+    search_fields = ("name", "street", "city", "traeger__name")
+    list_select_related = ("sozialraum", "traeger")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        user = request.user
+        if user.jugendamt_id and db_field.name in ("sozialraum", "traeger"):
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                jugendamt_id=user.jugendamt_id
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, JugendamtScopedAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Zuordnung"), {"fields": ("jugendamt", "kitas", "traeger")}),
+    )
+    list_display = ("username", "email", "first_name", "last_name", "jugendamt", "is_active")
+    list_filter = ("groups", "is_active", "jugendamt")
+    filter_horizontal = ("groups", "user_permissions", "kitas")
+
+    def has_module_permission(self, request):
+        return permissions.can_manage_users(request.user) and request.user.is_staff

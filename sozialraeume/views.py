@@ -1,0 +1,84 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from sozialraeume import roles
+from sozialraeume.forms import InviteForm
+from sozialraeume.services import user_invite
+from srb_project import permissions
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Readiness: the database answers ``SELECT 1``."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def _first_url(*names):
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+@login_required
+def start(request):
+    """Send each role to its work; a page of links where a role has none yet."""
+    user = request.user
+    target = None
+    if permissions.is_jugendamt_staff(user):
+        target = _first_url("indices:dashboard", "surveys:round_list")
+    elif permissions.has_role(user, roles.KITA_LEITUNG):
+        target = _first_url("surveys:kita_overview")
+    elif permissions.has_role(user, roles.TRAEGER):
+        target = _first_url("allocation:traeger_dashboard", "allocation:plan_list")
+    elif permissions.has_role(user, roles.AUSSCHUSS):
+        target = _first_url("reports:committee_latest")
+    if target and target != request.path:
+        return redirect(target)
+    return render(request, "sozialraeume/start.html")
+
+
+@login_required
+def invite_user(request):
+    user = request.user
+    if not permissions.can_manage_users(user):
+        raise PermissionDenied
+    form = InviteForm(request.POST or None, jugendamt_id=user.jugendamt_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invited = user_invite(
+                acting_user=user,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                role=data["role"],
+                kitas=list(data["kitas"]),
+                traeger=data["traeger"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Die Einladung an %(email)s wurde versendet.") % {"email": invited.email}
+            )
+            return redirect("invite_user")
+    return render(request, "sozialraeume/invite.html", {"form": form})

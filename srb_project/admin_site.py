@@ -1,0 +1,39 @@
+"""Admin base classes that ask the one permission policy and scope rows to the Jugendamt."""
+
+from django.contrib import admin
+
+from srb_project import permissions
+
+
+class JugendamtScopedAdmin(admin.ModelAdmin):
+    """Shows only rows of the user's Jugendamt; ``jugendamt_path`` names the lookup."""
+
+    jugendamt_path = "jugendamt"
+
+    def has_module_permission(self, request):
+        return permissions.can_access_admin(request.user) and super().has_module_permission(request)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser and user.jugendamt_id is None:
+            return qs
+        return qs.filter(**{f"{self.jugendamt_path}_id": user.jugendamt_id})
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_access_admin(request.user) and super().has_view_permission(
+            request, obj
+        )
+
+
+class ReadOnlyAdmin(JugendamtScopedAdmin):
+    """For append-only records: visible, never added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,16 @@
+"""Test settings: fast password hashing is NOT used, Argon2 stays the hasher under test."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["*"]
+# Tests that need a real worker flip this back through the `services` fixtures.
+CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL", default="")
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
