@@ -352,3 +352,25 @@ def questions() -> list[tuple[str, list[Item]]]:
     for item in ITEMS:
         grouped.setdefault(item.question, []).append(item)
     return list(grouped.items())
+
+
+# --- versions ----------------------------------------------------------------------
+# Later instruments register their module-level item lists here under their code.
+INSTRUMENT_ITEMS: dict[str, list[Item]] = {CODE: ITEMS}
+INSTRUMENT_NAMES: dict[str, str] = {CODE: "Fragebogen Sozialraumbudget 2021"}
+
+
+def items_for(code: str) -> list[Item]:
+    """The items of the instrument version ``code`` (KeyError when unknown)."""
+    return INSTRUMENT_ITEMS[code]
+
+
+def definition(code: str = CODE) -> dict:
+    """A JSON-able snapshot of an instrument version (stored with the Instrument row)."""
+    from dataclasses import asdict
+
+    return {
+        "code": code,
+        "sections": [list(s) for s in SECTIONS],
+        "items": [asdict(item) for item in items_for(code)],
+    }

@@ -1,0 +1,125 @@
+"""Read-side queries for the questionnaire, scoped where a user is involved."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from django.db.models import Count, Q, QuerySet
+
+from sozialraeume.selectors import jugendamt_id_for_user, kita_list_for_user
+from surveys.instrument import VARIABLE_INPUT_CODES
+from surveys.models import Response, SurveyRound
+
+FRAME_META_COLUMNS = ["kita_id", "kita", "sozialraum_id", "sozialraum"]
+
+
+def _to_float(value) -> float:
+    """A stored answer as float; NaN for missing, empty or non-numeric values."""
+    if value is None or value == "" or isinstance(value, bool):
+        return math.nan
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number
+
+
+def answers_frame(*, round_id: int, submitted_only: bool = True) -> pd.DataFrame:
+    """All answers of a round as a DataFrame, loaded with ONE query.
+
+    One row per Kita with a response in the round, ordered by ``kita_id``; columns
+    ``kita_id``, ``kita``, ``sozialraum_id``, ``sozialraum`` and one float column per
+    code in ``VARIABLE_INPUT_CODES`` (NaN where unanswered). With ``submitted_only``
+    drafts are left out.
+    """
+    qs = Response.objects.filter(round_id=round_id)
+    if submitted_only:
+        qs = qs.filter(status=Response.Status.SUBMITTED)
+    rows = qs.order_by("kita_id").values_list(
+        "kita_id", "kita__name", "kita__sozialraum_id", "kita__sozialraum__name", "answers"
+    )
+    records = []
+    for kita_id, kita, sozialraum_id, sozialraum, answers in rows:
+        answers = answers or {}
+        record = {
+            "kita_id": kita_id,
+            "kita": kita,
+            "sozialraum_id": sozialraum_id,
+            "sozialraum": sozialraum,
+        }
+        for code in VARIABLE_INPUT_CODES:
+            record[code] = _to_float(answers.get(code))
+        records.append(record)
+    columns = FRAME_META_COLUMNS + list(VARIABLE_INPUT_CODES)
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for code in VARIABLE_INPUT_CODES:
+        frame[code] = frame[code].astype(float)
+    return frame.reset_index(drop=True)
+
+
+def round_list_for_user(user) -> QuerySet[SurveyRound]:
+    """Rounds of the user's Jugendamt, newest first."""
+    jugendamt_id = jugendamt_id_for_user(user)
+    if jugendamt_id is None:
+        return SurveyRound.objects.none()
+    return SurveyRound.objects.filter(jugendamt_id=jugendamt_id).select_related("instrument")
+
+
+def round_list_with_counts(user) -> QuerySet[SurveyRound]:
+    return round_list_for_user(user).annotate(
+        submitted_count=Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED)),
+        draft_count=Count("responses", filter=Q(responses__status=Response.Status.DRAFT)),
+    )
+
+
+def open_rounds_for_kitas(kita_ids) -> QuerySet[SurveyRound]:
+    """Open rounds of the Jugendämter of these Kitas."""
+    from sozialraeume.models import Kita
+
+    jugendamt_ids = Kita.objects.filter(pk__in=kita_ids).values("sozialraum__jugendamt_id")
+    return SurveyRound.objects.filter(
+        jugendamt_id__in=jugendamt_ids, state=SurveyRound.State.OFFEN
+    ).order_by("-code")
+
+
+def led_kitas(user):
+    """Kitas the user leads (Kita-Leitung)."""
+    return kita_list_for_user(user).filter(pk__in=user.kitas.values("pk")).order_by("name")
+
+
+def round_status_rows(survey_round: SurveyRound) -> list[dict]:
+    """Per Kita of the round's Jugendamt: kita, response (or None), status key."""
+    from sozialraeume.models import Kita
+
+    kitas = (
+        Kita.objects.filter(sozialraum__jugendamt_id=survey_round.jugendamt_id, active=True)
+        .select_related("sozialraum")
+        .order_by("sozialraum__position", "name")
+    )
+    responses = {
+        r.kita_id: r
+        for r in survey_round.responses.select_related("submitted_by").only(
+            "id",
+            "kita_id",
+            "status",
+            "submitted_at",
+            "submitted_by__username",
+            "updated_at",
+            "review_state",
+            "review_comment",
+            "version",
+        )
+    }
+    rows = []
+    for kita in kitas:
+        response = responses.get(kita.pk)
+        rows.append({"kita": kita, "response": response, "status": response_status_key(response)})
+    return rows
+
+
+def response_status_key(response) -> str:
+    """'nicht_begonnen' | 'entwurf' | 'eingereicht'."""
+    if response is None:
+        return "nicht_begonnen"
+    return "eingereicht" if response.is_submitted else "entwurf"
