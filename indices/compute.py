@@ -1,0 +1,391 @@
+"""The need index, from questionnaire answers to shares of the budget (pure: numpy/pandas only).
+
+Method "Bad Kreuznach 2021" (``docs``: methodology sections 1-6). No Django import here: the
+same code runs in the web app (via ``indices.services``), in the database-free command
+``compute_indices`` and in the benchmark. Everything is vectorised over the Kitas.
+
+Input
+    ``frame``: a pandas DataFrame, one row per Kita, with the columns
+
+    - ``kita``: the Kita's name (unique, it becomes the index of the results),
+    - ``sozialraum``: the name of its Sozialraum (a missing value: the Kita belongs to none
+      and takes no part in the Sozialraum level),
+    - numeric item columns named by item code (``surveys.instrument.VARIABLE_INPUT_CODES``;
+      counts in persons, Likert answers 1..4, NaN/None = not answered). A column that is absent
+      counts as not answered by anyone. Further columns are ignored.
+
+    ``budget_cents``: the state allocation in whole cents (optional).
+
+Formulas (x = value of a Kita, v = variable, k = Kita, s = Sozialraum)
+    1. Variables (``surveys.instrument.VARIABLES``), oriented "higher = more need":
+       share ``100 · a / b`` in percent (missing when a or b is missing or b <= 0);
+       mean = arithmetic mean of the answered sub-items (missing when none is answered);
+       value = the item itself; reverse = ``5 − item``; reverse_mean = ``5 − mean``.
+    2. Standard points (0..100, dimensionless), over the Kitas with a value for v:
+       ``SP(k, v) = 100 · (x(k, v) − min_v) / (max_v − min_v)``. When max_v == min_v
+       (no spread, which includes fewer than two values) v is excluded for the whole round:
+       nobody gets an SP for it and ``warnings`` names it
+       (``"Variable FM5 ohne Streuung: für diese Runde ausgeschlossen"``).
+    3. Kita category index (AB, SL, FM, IN) = mean of the Kita's available SPs of the
+       category's variables (missing when none). GESAMT = mean of the four category indices,
+       missing when any is missing; such a Kita is "incomplete" (``complete`` False).
+    4. Sozialraum category index = unweighted mean of the category indices of its complete
+       Kitas; Sozialraum GESAMT = mean of its four category indices. A Sozialraum without a
+       complete Kita has no index, no percent and no amount, and ``warnings`` names it
+       (``"Sozialraum X ohne vollständige Kita: kein Index und kein Anteil"``); the remaining
+       Sozialräume share 100 %. (Step 1 of the allocation refuses to run in that case; this
+       module only reports it.)
+    5. Norm range per index and level (Kitas with a value / Sozialräume with a value):
+       mean, sample standard deviation (ddof = 1), ``lower = mean − sd``,
+       ``upper = mean + sd``; class ``"unterhalb"`` if value < lower, ``"oberhalb"`` if
+       value > upper, else ``"innerhalb"``. With fewer than two values sd, lower and upper are
+       None (mean with one value is still given) and no class is given.
+    6. Step 1: ``share(s) = G(s) / Σ G`` over the Sozialräume with a GESAMT G. ``percent``
+       = share in percent, apportioned in units of 0.01 % by the largest-remainder method so
+       that the percents add up to exactly 100.00; ``amount_cents`` = budget · share (the exact
+       share, not the rounded percent), apportioned in whole cents by the largest-remainder
+       method so that the amounts add up to the budget. Ties: larger remainder, then larger
+       exact value, then name ascending. The apportionment is done in exact rational
+       arithmetic (``fractions.Fraction``) on the float values. When Σ G is 0 there are no
+       shares (warning).
+
+Output
+    ``IndexResult`` (see its docstring); ``IndexResult.to_json()`` gives the dictionary of
+    methodology section 10 (numbers unrounded; percent and euro amounts with two decimals;
+    missing = None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from surveys.instrument import CATEGORIES, VARIABLES
+
+METHOD_VERSION = "Bad Kreuznach 2021"
+CATEGORY_CODES: tuple[str, ...] = tuple(CATEGORIES)  # AB, SL, FM, IN
+INDEX_CODES: tuple[str, ...] = (*CATEGORY_CODES, "GESAMT")
+VARIABLE_CODES: tuple[str, ...] = tuple(VARIABLES)
+CLASS_COLUMNS: tuple[str, ...] = tuple(f"class_{code}" for code in INDEX_CODES)
+PERCENT_UNITS = 10_000  # 100.00 % in steps of 0.01 %
+
+BELOW, INSIDE, ABOVE = "unterhalb", "innerhalb", "oberhalb"
+
+
+def warning_no_spread(variable: str) -> str:
+    return f"Variable {variable} ohne Streuung: für diese Runde ausgeschlossen"
+
+
+def warning_sozialraum_without_index(name: str) -> str:
+    return f"Sozialraum {name} ohne vollständige Kita: kein Index und kein Anteil"
+
+
+WARNING_ZERO_SUM = "Summe der Gesamtindizes ist 0: keine Anteile berechenbar"
+
+
+@dataclass
+class IndexResult:
+    """Everything one computation produces.
+
+    - ``variables``: DataFrame indexed by Kita name, the 18 variable columns (units as in
+      ``surveys.instrument.VARIABLES``: percent, mean Likert score, count), NaN = missing.
+    - ``points``: same shape, standard points 0..100, NaN = missing or variable excluded.
+    - ``minmax``: ``{variable: (min, max)}``, None for an excluded variable.
+    - ``kitas``: DataFrame indexed by Kita name (input order): ``sozialraum``, ``AB``, ``SL``,
+      ``FM``, ``IN``, ``GESAMT`` (float, NaN = missing), ``complete`` (bool),
+      ``class_AB`` .. ``class_GESAMT`` (str or None).
+    - ``sozialraeume``: DataFrame indexed by Sozialraum name (sorted): the five indices, the
+      five classes, ``percent`` (float with two decimals, NaN without index), ``amount_cents``
+      (int, or None without index or without budget), ``kita_count`` (complete Kitas).
+    - ``norms``: ``{"kita": {index: {"mean", "sd", "lower", "upper"}}, "sozialraum": {...}}``,
+      None where undefined.
+    - ``warnings``: German messages (excluded variables, Sozialräume without index).
+    - ``budget_cents``: the budget the amounts were computed for (None: no amounts).
+    """
+
+    variables: pd.DataFrame
+    points: pd.DataFrame
+    minmax: dict[str, tuple[float, float] | None]
+    kitas: pd.DataFrame
+    sozialraeume: pd.DataFrame
+    norms: dict[str, dict[str, dict[str, float | None]]]
+    warnings: list[str] = field(default_factory=list)
+    budget_cents: int | None = None
+
+    def to_json(self) -> dict:
+        """The dictionary of methodology section 10 (``json.dumps`` it)."""
+        kitas = self.kitas
+        k_values = [_nullable(kitas[c].to_numpy(dtype=float)) for c in INDEX_CODES]
+        k_classes = [kitas[c].tolist() for c in CLASS_COLUMNS]
+        k_complete = kitas["complete"].tolist()
+        kita_json = {
+            name: {
+                "AB": ab,
+                "SL": sl,
+                "FM": fm,
+                "IN": in_,
+                "GESAMT": g,
+                "complete": complete,
+                "class": {"AB": c_ab, "SL": c_sl, "FM": c_fm, "IN": c_in, "GESAMT": c_g},
+            }
+            for name, ab, sl, fm, in_, g, complete, c_ab, c_sl, c_fm, c_in, c_g in zip(
+                kitas.index.tolist(), *k_values, k_complete, *k_classes, strict=True
+            )
+        }
+        srs = self.sozialraeume
+        s_values = [_nullable(srs[c].to_numpy(dtype=float)) for c in INDEX_CODES]
+        s_classes = [srs[c].tolist() for c in CLASS_COLUMNS]
+        percents = _nullable(srs["percent"].to_numpy(dtype=float))
+        cents = srs["amount_cents"].tolist()
+        sr_json = {}
+        for i, name in enumerate(srs.index.tolist()):
+            entry: dict = {code: s_values[j][i] for j, code in enumerate(INDEX_CODES)}
+            entry["class"] = {code: s_classes[j][i] for j, code in enumerate(INDEX_CODES)}
+            entry["percent"] = percents[i]
+            if self.budget_cents is not None:
+                entry["amount"] = None if cents[i] is None else int(cents[i]) / 100
+            sr_json[name] = entry
+        return {
+            "kitas": kita_json,
+            "sozialraeume": sr_json,
+            "norms": self.norms,
+            "warnings": list(self.warnings),
+        }
+
+
+def _nullable(values: np.ndarray) -> list:
+    """Floats as a list, NaN as None (for JSON)."""
+    mask = np.isnan(values)
+    if not mask.any():
+        return values.tolist()
+    return np.where(mask, None, values.astype(object)).tolist()
+
+
+def _column(frame: pd.DataFrame, code: str, n: int) -> np.ndarray:
+    if code not in frame.columns:
+        return np.full(n, np.nan)
+    return frame[code].to_numpy(dtype=float, na_value=np.nan)
+
+
+def _mean_answered(block: np.ndarray) -> np.ndarray:
+    """Row-wise mean of the non-missing entries; NaN where none (no RuntimeWarning)."""
+    answered = ~np.isnan(block)
+    count = answered.sum(axis=1)
+    total = np.where(answered, block, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def derive_variables(frame: pd.DataFrame) -> np.ndarray:
+    """The 18 variables as an (n Kitas × 18) float array, columns in ``VARIABLE_CODES`` order."""
+    n = len(frame)
+    out = np.empty((n, len(VARIABLE_CODES)))
+    for j, (_category, kind, inputs) in enumerate(VARIABLES.values()):
+        cols = [_column(frame, code, n) for code in inputs]
+        if kind == "share":
+            a, b = cols
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[:, j] = np.where(b > 0, 100.0 * a / b, np.nan)
+        elif kind == "mean":
+            out[:, j] = _mean_answered(np.column_stack(cols))
+        elif kind == "value":
+            out[:, j] = cols[0]
+        elif kind == "reverse":
+            out[:, j] = 5.0 - cols[0]
+        elif kind == "reverse_mean":
+            out[:, j] = 5.0 - _mean_answered(np.column_stack(cols))
+        else:  # pragma: no cover - the instrument defines only the kinds above
+            raise ValueError(f"unknown variable kind {kind!r}")
+    return out
+
+
+def standard_points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Min-max normalisation per column to 0..100; returns (points, min, max).
+
+    A column without spread (max == min, fewer than two values included) gets NaN points
+    and NaN min/max. ``100 · ((x − min) / (max − min))`` keeps the extremes exactly 0 and 100.
+    """
+    lo = np.fmin.reduce(values, axis=0, initial=np.inf)
+    hi = np.fmax.reduce(values, axis=0, initial=-np.inf)
+    spread = hi > lo
+    with np.errstate(invalid="ignore", divide="ignore"):
+        points = 100.0 * ((values - lo) / (hi - lo))
+    points[:, ~spread] = np.nan
+    return points, np.where(spread, lo, np.nan), np.where(spread, hi, np.nan)
+
+
+def _norm(values: np.ndarray) -> dict[str, float | None]:
+    present = values[~np.isnan(values)]
+    if len(present) == 0:
+        return {"mean": None, "sd": None, "lower": None, "upper": None}
+    mean = float(present.mean())
+    if len(present) < 2:
+        return {"mean": mean, "sd": None, "lower": None, "upper": None}
+    sd = float(present.std(ddof=1))
+    return {"mean": mean, "sd": sd, "lower": mean - sd, "upper": mean + sd}
+
+
+def _classes(values: np.ndarray, norm: dict[str, float | None]) -> np.ndarray:
+    """Object array of "unterhalb"/"innerhalb"/"oberhalb", None without value or norm."""
+    out = np.full(len(values), None, dtype=object)
+    if norm["lower"] is None:
+        return out
+    present = ~np.isnan(values)
+    out[present] = INSIDE
+    out[present & (values < norm["lower"])] = BELOW
+    out[present & (values > norm["upper"])] = ABOVE
+    return out
+
+
+def _norms_and_classes(
+    table: np.ndarray,
+) -> tuple[dict[str, dict[str, float | None]], dict[str, np.ndarray]]:
+    norms, classes = {}, {}
+    for j, code in enumerate(INDEX_CODES):
+        norms[code] = _norm(table[:, j])
+        classes[f"class_{code}"] = _classes(table[:, j], norms[code])
+    return norms, classes
+
+
+def _to_fraction(value: float | int | Decimal | Fraction) -> Fraction:
+    if isinstance(value, Fraction | Decimal | int):
+        return Fraction(value)
+    return Fraction(float(value))
+
+
+def largest_remainder(
+    values: Sequence[float | Decimal], total_units: int, names: Sequence[str]
+) -> list[int]:
+    """Apportion ``total_units`` whole units proportionally to ``values``.
+
+    Each gets the integer part of its exact quota ``total_units · value / Σ values``; the units
+    left over go one each by larger remainder, then larger exact value, then name ascending.
+    Exact rational arithmetic: floats count with their exact binary value, Decimals exactly.
+    Raises ValueError for negative or non-finite values, a non-positive sum, negative units or
+    a length mismatch.
+    """
+    if len(values) != len(names):
+        raise ValueError("values and names differ in length")
+    total_units = int(total_units)
+    if total_units < 0:
+        raise ValueError("total_units must not be negative")
+    exact = [_to_fraction(v) for v in values]  # ValueError/OverflowError for NaN/inf
+    if any(v < 0 for v in exact):
+        raise ValueError("values must not be negative")
+    total = sum(exact, Fraction(0))
+    if total <= 0:
+        raise ValueError("the values must have a positive sum")
+    quotas = [v * total_units / total for v in exact]
+    units = [q.numerator // q.denominator for q in quotas]
+    left = total_units - sum(units)
+    order = sorted(
+        range(len(exact)), key=lambda i: (-(quotas[i] - units[i]), -exact[i], str(names[i]))
+    )
+    for i in order[:left]:
+        units[i] += 1
+    return units
+
+
+def compute_indices(frame: pd.DataFrame, *, budget_cents: int | None = None) -> IndexResult:
+    """Run methodology sections 1-6 on one round's answers (see the module docstring)."""
+    for required in ("kita", "sozialraum"):
+        if required not in frame.columns:
+            raise ValueError(f"column {required!r} is missing")
+    names = pd.Index(frame["kita"].to_numpy(), name="kita")
+    if names.hasnans:
+        raise ValueError("every Kita needs a name")
+    if names.has_duplicates:
+        raise ValueError(f"duplicate Kita names: {sorted(set(names[names.duplicated()]))[:5]}")
+    if budget_cents is not None:
+        budget_cents = int(budget_cents)
+        if budget_cents < 0:
+            raise ValueError("budget_cents must not be negative")
+    warnings: list[str] = []
+
+    # 1-2: variables and standard points
+    values = derive_variables(frame)
+    points, lo, hi = standard_points(values)
+    minmax: dict[str, tuple[float, float] | None] = {}
+    for j, code in enumerate(VARIABLE_CODES):
+        if np.isnan(lo[j]):
+            minmax[code] = None
+            warnings.append(warning_no_spread(code))
+        else:
+            minmax[code] = (float(lo[j]), float(hi[j]))
+
+    # 3: Kita indices
+    n = len(frame)
+    kita_table = np.empty((n, len(INDEX_CODES)))
+    for j, category in enumerate(CATEGORY_CODES):
+        cols = [i for i, v in enumerate(VARIABLE_CODES) if VARIABLES[v][0] == category]
+        kita_table[:, j] = _mean_answered(points[:, cols])
+    # NaN in any category propagates: an incomplete Kita has no GESAMT.
+    kita_table[:, -1] = kita_table[:, :-1].sum(axis=1) / len(CATEGORY_CODES)
+    complete = ~np.isnan(kita_table[:, -1])
+
+    # 4: Sozialraum indices from complete Kitas
+    codes, sr_names = pd.factorize(frame["sozialraum"], sort=True)
+    m = len(sr_names)
+    member = complete & (codes >= 0)
+    counts = np.bincount(codes[member], minlength=m)
+    sr_table = np.full((m, len(INDEX_CODES)), np.nan)
+    has_index = counts > 0
+    for j in range(len(CATEGORY_CODES)):
+        sums = np.bincount(codes[member], weights=kita_table[member, j], minlength=m)
+        sr_table[has_index, j] = sums[has_index] / counts[has_index]
+    sr_table[:, -1] = sr_table[:, :-1].sum(axis=1) / len(CATEGORY_CODES)
+    sr_names_list = [str(s) for s in sr_names]
+    for i in np.flatnonzero(~has_index):
+        warnings.append(warning_sozialraum_without_index(sr_names_list[i]))
+
+    # 5: norms and classes
+    kita_norms, kita_classes = _norms_and_classes(kita_table)
+    sr_norms, sr_classes = _norms_and_classes(sr_table)
+
+    # 6: percent and amount
+    percent = np.full(m, np.nan)
+    amount: list[int | None] = [None] * m
+    gesamt = sr_table[:, -1]
+    with_index = np.flatnonzero(has_index)
+    if len(with_index):
+        g = gesamt[with_index]
+        g_names = [sr_names_list[i] for i in with_index]
+        if g.sum() > 0:
+            units = largest_remainder(g.tolist(), PERCENT_UNITS, g_names)
+            percent[with_index] = np.asarray(units) / 100
+            if budget_cents is not None:
+                for i, cents in zip(
+                    with_index, largest_remainder(g.tolist(), budget_cents, g_names), strict=True
+                ):
+                    amount[i] = cents
+        else:
+            warnings.append(WARNING_ZERO_SUM)
+
+    kitas = pd.DataFrame(kita_table, index=names, columns=list(INDEX_CODES))
+    kitas.insert(0, "sozialraum", frame["sozialraum"].to_numpy())
+    kitas["complete"] = complete
+    for col, arr in kita_classes.items():
+        kitas[col] = arr
+    sr_index = pd.Index(sr_names_list, name="sozialraum", dtype=object)
+    sozialraeume = pd.DataFrame(sr_table, index=sr_index, columns=list(INDEX_CODES))
+    for col, arr in sr_classes.items():
+        sozialraeume[col] = arr
+    sozialraeume["percent"] = percent
+    sozialraeume["amount_cents"] = pd.Series(amount, index=sr_index, dtype=object)
+    sozialraeume["kita_count"] = counts
+
+    return IndexResult(
+        variables=pd.DataFrame(values, index=names, columns=list(VARIABLE_CODES)),
+        points=pd.DataFrame(points, index=names, columns=list(VARIABLE_CODES)),
+        minmax=minmax,
+        kitas=kitas,
+        sozialraeume=sozialraeume,
+        norms={"kita": kita_norms, "sozialraum": sr_norms},
+        warnings=warnings,
+        budget_cents=budget_cents,
+    )
