@@ -1,0 +1,364 @@
+"""Read side of the index results: current runs, tables for the pages, explanations.
+
+Every page reads a constant number of queries whatever the number of Kitas: the
+tables come from one query each (``select_related``), the per-row figures
+(eligibility, euros) are computed in Python from values already loaded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indices.models import FIELD_BY_CATEGORY, IndexRun, KitaIndex, RecomputeRequest, stale_after
+
+CATEGORY_ORDER = ["AB", "SL", "FM", "IN"]
+INDEX_ORDER = [*CATEGORY_ORDER, "GESAMT"]
+# The state allocation for 2022 (methodology.md section 7), used when no budget
+# year is configured and none is given.
+DEFAULT_BUDGET_CENTS = 1_002_240_00
+
+
+# --- runs ------------------------------------------------------------------------
+
+
+def _finished(qs: QuerySet[IndexRun]) -> QuerySet[IndexRun]:
+    return qs.filter(status=IndexRun.Status.FINISHED).order_by("-started_at", "-pk")
+
+
+def current_run(*, round_id) -> IndexRun | None:
+    """The round's newest finished run (newest input snapshot), or None."""
+    return _finished(IndexRun.objects.filter(round_id=round_id)).first()
+
+
+def latest_finished_run(*, jugendamt_id) -> IndexRun | None:
+    """The current run of the Jugendamt's newest round (by Stichtag) that has one."""
+    return (
+        IndexRun.objects.filter(round__jugendamt_id=jugendamt_id, status=IndexRun.Status.FINISHED)
+        .select_related("round")
+        .order_by("-round__stichtag", "-round_id", "-started_at", "-pk")
+        .first()
+    )
+
+
+def latest_run(*, round_id) -> IndexRun | None:
+    """The round's newest run in any state (for the progress display)."""
+    return IndexRun.objects.filter(round_id=round_id).order_by("-started_at", "-pk").first()
+
+
+def run_status(*, round_id) -> dict:
+    """What the page shows about the computation of a round (also the JSON endpoint).
+
+    ``state`` is one of ``none``, ``queued`` (a recomputation is requested and no
+    run has started since), ``running``, ``stale`` (running far too long: the
+    worker was stopped), ``finished``, ``failed``.
+    """
+    latest = latest_run(round_id=round_id)
+    current = (
+        latest
+        if latest is not None and latest.status == IndexRun.Status.FINISHED
+        else current_run(round_id=round_id)
+    )
+    request = RecomputeRequest.objects.filter(round_id=round_id).first()
+    state = latest.display_status if latest else "none"
+    waiting = request is not None and (latest is None or latest.started_at < request.requested_at)
+    if waiting and state != "running":
+        state = "queued"
+    labels = {
+        "none": _("Noch keine Berechnung."),
+        "queued": _("Neuberechnung angefordert, wartet auf den Hintergrunddienst."),
+        "running": _("Berechnung läuft …"),
+        "stale": _("Berechnung abgebrochen (Hintergrunddienst beendet)."),
+        "finished": _("Berechnung abgeschlossen."),
+        "failed": _("Berechnung fehlgeschlagen."),
+    }
+    return {
+        "state": state,
+        "label": labels[state],
+        "run_id": latest.pk if latest else None,
+        "started_at": _iso(latest.started_at) if latest else None,
+        "finished_at": _iso(latest.finished_at) if latest else None,
+        "error": latest.error if latest and latest.status == IndexRun.Status.FAILED else "",
+        "requested_at": _iso(request.requested_at) if request else None,
+        "current_run_id": current.pk if current else None,
+        "current_finished_at": _iso(current.finished_at) if current else None,
+        "active": state in ("queued", "running"),
+    }
+
+
+def _iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def fresh_running_run(*, round_id) -> IndexRun | None:
+    """A run of the round that is running and not yet stale (blocks a second manual start)."""
+    return (
+        IndexRun.objects.filter(
+            round_id=round_id,
+            status=IndexRun.Status.RUNNING,
+            started_at__gt=timezone.now() - stale_after(),
+        )
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def rounds_for_jugendamt(*, jugendamt_id) -> QuerySet:
+    from surveys.models import SurveyRound
+
+    return SurveyRound.objects.filter(jugendamt_id=jugendamt_id).order_by("-stichtag", "-pk")
+
+
+# --- budget ----------------------------------------------------------------------
+
+
+def budget_years(*, jugendamt_id) -> list:
+    """Budget years of the Jugendamt once the allocation app has them, else []."""
+    try:
+        from allocation.models import BudgetYear
+    except ImportError:
+        return []
+    return list(BudgetYear.objects.filter(jugendamt_id=jugendamt_id).order_by("-year"))
+
+
+# --- tables ----------------------------------------------------------------------
+
+
+@dataclass
+class SozialraumRow:
+    name: str
+    sozialraum_id: int
+    values: dict  # category -> float | None
+    classes: dict
+    percent: Decimal | None
+    amount: Decimal | None  # euros, two places
+    kita_count: int
+
+
+def sozialraum_rows(*, run: IndexRun, budget_cents: int | None) -> list[SozialraumRow]:
+    """The Sozialraum table of a run with the euro amounts for ``budget_cents``.
+
+    Amounts are apportioned from the exact shares G(s) / ΣG by the largest-remainder
+    method (methodology.md section 6), so they add up to the budget to the cent.
+    """
+    from indices import compute
+
+    values = list(
+        run.sozialraum_values.select_related("sozialraum").order_by(
+            "sozialraum__position", "sozialraum__name"
+        )
+    )
+    amounts: dict[int, Decimal] = {}
+    with_index = [v for v in values if v.gesamt is not None]
+    if budget_cents is not None and with_index:
+        cents = compute.largest_remainder(
+            [v.gesamt for v in with_index],
+            int(budget_cents),
+            [v.sozialraum.name for v in with_index],
+        )
+        amounts = {
+            v.sozialraum_id: (Decimal(int(c)) / 100).quantize(Decimal("0.01"))
+            for v, c in zip(with_index, cents, strict=True)
+        }
+    return [
+        SozialraumRow(
+            name=v.sozialraum.name,
+            sozialraum_id=v.sozialraum_id,
+            values={c: v.index(c) for c in INDEX_ORDER},
+            classes=v.classes or {},
+            percent=v.percent,
+            amount=amounts.get(v.sozialraum_id),
+            kita_count=v.kita_count,
+        )
+        for v in values
+    ]
+
+
+# Sort keys the Kita table accepts (?sort=gesamt, ?sort=-gesamt).
+KITA_SORT_FIELDS = {
+    "kita": "kita__name",
+    "sozialraum": "kita__sozialraum__name",
+    "ab": "ab",
+    "sl": "sl",
+    "fm": "fm",
+    "in": "infra",
+    "gesamt": "gesamt",
+}
+
+
+def kita_values(*, run: IndexRun, sort: str = "") -> QuerySet[KitaIndex]:
+    """The Kita rows of a run, one query, sorted by a key of ``KITA_SORT_FIELDS``."""
+    key = sort.lstrip("-")
+    field_name = KITA_SORT_FIELDS.get(key, "kita__name")
+    descending = sort.startswith("-") and key in KITA_SORT_FIELDS
+    expr = F(field_name).desc(nulls_last=True) if descending else F(field_name).asc(nulls_last=True)
+    return (
+        run.kita_values.select_related("kita", "kita__sozialraum")
+        .defer("variables", "points")
+        .order_by(expr, "kita__name", "pk")
+    )
+
+
+@dataclass
+class Eligibility:
+    """FS1 and FS3 eligibility of one Kita (methodology.md section 8)."""
+
+    fs1: str  # "ja" | "nein" | "unbekannt"
+    fs3: str  # "ja" | "begruendung" | "nein" | "unbekannt"
+    notes: list[str] = field(default_factory=list)
+
+
+def _norm(norms: dict, level: str, category: str) -> dict | None:
+    entry = ((norms or {}).get(level) or {}).get(category)
+    if not entry or entry.get("lower") is None or entry.get("mean") is None:
+        return None
+    return entry
+
+
+def eligibility(*, gesamt, fm, norms: dict) -> Eligibility:
+    """FS1: Kita Gesamtindex ≥ lower norm bound of the Kita Gesamtindex.
+    FS3: Kita FM index > Kita-level FM mean; exception: FM > lower norm bound, only
+    with a written justification. Without a norm range (fewer than two Kitas) or
+    without the Kita's value the answer is "unbekannt"."""
+    g_norm = _norm(norms, "kita", "GESAMT")
+    fm_norm = _norm(norms, "kita", "FM")
+    if gesamt is None or g_norm is None:
+        fs1 = "unbekannt"
+    else:
+        fs1 = "ja" if gesamt >= g_norm["lower"] else "nein"
+    if fm is None or fm_norm is None:
+        fs3 = "unbekannt"
+    elif fm > fm_norm["mean"]:
+        fs3 = "ja"
+    elif fm > fm_norm["lower"]:
+        fs3 = "begruendung"
+    else:
+        fs3 = "nein"
+    return Eligibility(fs1=fs1, fs3=fs3)
+
+
+def annotate_eligibility(rows, norms: dict):
+    """Attach ``.eligibility`` to each KitaIndex of a page (no queries)."""
+    for row in rows:
+        row.eligibility = eligibility(gesamt=row.gesamt, fm=row.fm, norms=norms)
+    return rows
+
+
+# --- one Kita --------------------------------------------------------------------
+
+
+def kita_value(*, run: IndexRun, kita_id) -> KitaIndex | None:
+    return run.kita_values.filter(kita_id=kita_id).first()
+
+
+def city_comparison(*, run: IndexRun, value: KitaIndex) -> list[dict]:
+    """The Kita's five indices and classes next to the city mean and norm range."""
+    rows = []
+    for category in INDEX_ORDER:
+        norm = ((run.norms or {}).get("kita") or {}).get(category) or {}
+        rows.append(
+            {
+                "category": category,
+                "label": CATEGORY_LABELS[category],
+                "value": value.index(category),
+                "class": (value.classes or {}).get(category),
+                "mean": norm.get("mean"),
+                "lower": norm.get("lower"),
+                "upper": norm.get("upper"),
+            }
+        )
+    return rows
+
+
+CATEGORY_LABELS = {
+    "AB": "Allgemeiner Bedarf",
+    "SL": "Soziale Lage",
+    "FM": "Flucht und Migration",
+    "IN": "Infrastruktur und Netzwerke",
+    "GESAMT": "Gesamtindex",
+}
+
+_KIND_TEXT = {
+    "share": "Anteil in Prozent: 100 · {a} / {b}",
+    "mean": "Mittelwert der beantworteten Angaben {items}",
+    "value": "Wert der Angabe {items}",
+    "reverse": "umgepolt: 5 − {items}",
+    "reverse_mean": "umgepolt: 5 − Mittelwert der beantworteten Angaben {items}",
+}
+
+
+def _num(value):
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def kita_explanation(*, run: IndexRun, value: KitaIndex, answers: dict | None) -> list[dict]:
+    """Every number of one Kita, from the raw answer to the category index.
+
+    Per category: its variables, each with the items it is derived from (code,
+    question, the answer now on file), the derivation, the variable's value in the
+    run, the min and max over all Kitas of the run, and the standard point
+    SP = 100 · (x − min) / (max − min); then the category index as the mean of
+    the available standard points.
+    """
+    from surveys.instrument import ITEMS_BY_CODE, VARIABLES
+
+    answers = answers or {}
+    variables = value.variables or {}
+    points = value.points or {}
+    minmax = run.minmax or {}
+    sections = []
+    for category in CATEGORY_ORDER:
+        entries = []
+        for var, (cat, kind, inputs) in VARIABLES.items():
+            if cat != category:
+                continue
+            items = [
+                {
+                    "code": code,
+                    "label": ITEMS_BY_CODE[code].label,
+                    "answer": _num(answers.get(code)),
+                }
+                for code in inputs
+            ]
+            bounds = minmax.get(var)
+            entries.append(
+                {
+                    "code": var,
+                    "derivation": _KIND_TEXT[kind].format(
+                        a=inputs[0], b=inputs[-1], items=", ".join(inputs)
+                    ),
+                    "items": items,
+                    "value": _num(variables.get(var)),
+                    "min": _num(bounds[0]) if bounds else None,
+                    "max": _num(bounds[1]) if bounds else None,
+                    "excluded": bounds is None,
+                    "point": _num(points.get(var)),
+                }
+            )
+        used = [e["point"] for e in entries if e["point"] is not None]
+        sections.append(
+            {
+                "category": category,
+                "label": CATEGORY_LABELS[category],
+                "variables": entries,
+                "points_used": used,
+                "index": value.index(category),
+                "class": (value.classes or {}).get(category),
+            }
+        )
+    return sections
+
+
+def index_field(category: str) -> str:
+    return FIELD_BY_CATEGORY[category]

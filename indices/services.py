@@ -1,0 +1,344 @@
+"""Writes of the indices app: computing and storing a run, requesting a recomputation.
+
+``index_run_compute`` is deliberately NOT one transaction: the run row is committed
+first in state ``running`` (the page shows progress), then all values and the switch
+to ``finished`` are committed together. A crash in between (worker killed) leaves a
+``running`` row without values, which is never current (only finished runs are) and
+never blocks a new run; the periodic task marks it failed once it is stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import time
+from decimal import Decimal
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from allocation.audit import audit_record
+from indices.models import (
+    FIELD_BY_CATEGORY,
+    IndexRun,
+    KitaIndex,
+    RecomputeRequest,
+    SozialraumIndex,
+    stale_after,
+)
+from indices.selectors import current_run
+
+logger = logging.getLogger(__name__)
+
+# Bumped whenever the stored numbers of the same answers would change.
+DEFAULT_METHOD_VERSION = "bad-kreuznach-2021/1"
+BULK_BATCH = 2000
+CATEGORIES = ["AB", "SL", "FM", "IN", "GESAMT"]
+
+
+def method_version() -> str:
+    from indices import compute
+
+    return str(getattr(compute, "METHOD_VERSION", DEFAULT_METHOD_VERSION))
+
+
+def frame_checksum(frame: pd.DataFrame) -> str:
+    """sha256 over the answers frame (columns, ids and every value, NaN included)."""
+    digest = hashlib.sha256()
+    digest.update("|".join(map(str, frame.columns)).encode())
+    if len(frame):
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _clean(value):
+    """JSON/DB-safe float: NaN and None become None."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Rows of a numeric frame as {column: float|None} dicts, without pandas per-row cost."""
+    columns = [str(c) for c in df.columns]
+    values = df.to_numpy(dtype=float, na_value=math.nan).tolist()
+    return [
+        {c: (None if v != v else v) for c, v in zip(columns, row, strict=True)} for row in values
+    ]
+
+
+def _class_dict(row: dict) -> dict:
+    out = {}
+    for category in CATEGORIES:
+        value = row.get(f"class_{category}")
+        out[category] = value if isinstance(value, str) and value else None
+    return out
+
+
+def index_run_compute(
+    *,
+    round_id: int,
+    acting_user=None,
+    force: bool = False,
+    trigger: str = IndexRun.Trigger.AUTOMATIC,
+    hold_seconds: float = 0.0,
+) -> IndexRun | None:
+    """Compute the indices of a survey round and store them as a new run.
+
+    Loads the submitted answers in one query, skips (returns None) when the current
+    run has the same input checksum and method version unless ``force``, and stores
+    the values with bulk inserts in the same transaction as the switch to
+    ``finished``. On any error the run is marked ``failed`` with the error and the
+    previous finished run stays current; the failed run is returned.
+    ``hold_seconds`` pauses between computing and storing (tests of a killed worker).
+    """
+    from indices import compute
+    from surveys.models import SurveyRound
+    from surveys.selectors import answers_frame
+
+    survey_round = SurveyRound.objects.select_related("instrument").get(pk=round_id)
+    started_at = timezone.now()
+    frame = answers_frame(round_id=round_id, submitted_only=True)
+    checksum = frame_checksum(frame)
+    version = method_version()
+    instrument_code = getattr(survey_round.instrument, "code", "") or ""
+
+    if not force:
+        current = current_run(round_id=round_id)
+        if (
+            current is not None
+            and current.input_checksum == checksum
+            and current.method_version == version
+        ):
+            _request_done(round_id=round_id, since=started_at)
+            logger.info("Round %s unchanged (checksum %s): no new run", round_id, checksum[:12])
+            return None
+
+    run = IndexRun.objects.create(
+        round=survey_round,
+        status=IndexRun.Status.RUNNING,
+        trigger=trigger,
+        started_at=started_at,
+        method_version=version,
+        instrument_code=instrument_code,
+        input_checksum=checksum,
+        kita_count=len(frame),
+        triggered_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    try:
+        result = compute.compute_indices(_compute_frame(frame))
+        kita_rows, sozialraum_rows = _build_rows(run, frame, result)
+        if hold_seconds:
+            time.sleep(hold_seconds)
+        with transaction.atomic():
+            KitaIndex.objects.bulk_create(kita_rows, batch_size=BULK_BATCH)
+            SozialraumIndex.objects.bulk_create(sozialraum_rows, batch_size=BULK_BATCH)
+            changed = IndexRun.objects.filter(pk=run.pk, status=IndexRun.Status.RUNNING).update(
+                status=IndexRun.Status.FINISHED,
+                finished_at=timezone.now(),
+                norms=_jsonable(result.norms),
+                warnings=[str(w) for w in result.warnings],
+                minmax={
+                    str(k): (None if v is None else [_clean(v[0]), _clean(v[1])])
+                    for k, v in result.minmax.items()
+                },
+            )
+            if changed != 1:
+                raise RuntimeError("run was marked failed while it was computing")
+            audit_record(
+                actor=acting_user,
+                action="index_run.finished",
+                obj=run,
+                jugendamt_id=survey_round.jugendamt_id,
+                new={
+                    "kitas": len(kita_rows),
+                    "sozialraeume": len(sozialraum_rows),
+                    "checksum": checksum,
+                    "method_version": version,
+                    "trigger": trigger,
+                },
+            )
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the run
+        logger.exception("Index run %s of round %s failed", run.pk, round_id)
+        _run_fail(run=run, error=f"{type(exc).__name__}: {exc}", acting_user=acting_user)
+        # A failure is shown on the page; retrying the same input every minute would
+        # only repeat it. A new submission or a manual start requests again.
+        _request_done(round_id=round_id, since=started_at)
+        return IndexRun.objects.get(pk=run.pk)
+    _request_done(round_id=round_id, since=started_at)
+    return IndexRun.objects.get(pk=run.pk)
+
+
+def _compute_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The engine's input: Kita names are only unique per Sozialraum, so the Kita id
+    (as text) identifies a row; Sozialraum names are unique within a Jugendamt and
+    decide largest-remainder ties, so they stay names."""
+    from surveys.instrument import VARIABLE_INPUT_CODES
+
+    out = frame[["sozialraum", *VARIABLE_INPUT_CODES]].copy()
+    out.insert(0, "kita", frame["kita_id"].astype("int64").astype(str).to_numpy())
+    return out.reset_index(drop=True)
+
+
+def _build_rows(run, frame, result):
+    kitas = result.kitas
+    kita_ids = [int(k) for k in kitas.index]
+    variables = _records(result.variables.reindex(kitas.index))
+    points = _records(result.points.reindex(kitas.index))
+    numeric = _records(kitas[CATEGORIES])
+    class_columns = [f"class_{c}" for c in CATEGORIES]
+    classes = kitas[class_columns].astype(object).where(kitas[class_columns].notna(), None)
+    class_rows = classes.to_dict("records")
+    complete = kitas["complete"].astype(bool).tolist()
+    kita_rows = [
+        KitaIndex(
+            run=run,
+            kita_id=kita_id,
+            ab=nums["AB"],
+            sl=nums["SL"],
+            fm=nums["FM"],
+            infra=nums["IN"],
+            gesamt=nums["GESAMT"],
+            classes=_class_dict(cls),
+            complete=done,
+            variables=var,
+            points=pts,
+        )
+        for kita_id, nums, cls, done, var, pts in zip(
+            kita_ids, numeric, class_rows, complete, variables, points, strict=True
+        )
+    ]
+
+    sr_ids = dict(zip(frame["sozialraum"], frame["sozialraum_id"].astype("int64"), strict=False))
+    complete_counts = kitas.loc[kitas["complete"].astype(bool), "sozialraum"].value_counts()
+    sozialraum_rows = []
+    for name, row in result.sozialraeume.iterrows():  # one row per Sozialraum (hundreds)
+        percent = _clean(row.get("percent"))
+        sozialraum_rows.append(
+            SozialraumIndex(
+                run=run,
+                sozialraum_id=int(sr_ids[name]),
+                **{FIELD_BY_CATEGORY[c]: _clean(row.get(c)) for c in CATEGORIES},
+                classes=_class_dict(row.to_dict()),
+                percent=None if percent is None else Decimal(f"{percent:.2f}"),
+                kita_count=int(complete_counts.get(name, 0)),
+            )
+        )
+    return kita_rows, sozialraum_rows
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | bool):
+        return value
+    try:
+        return _clean(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _run_fail(*, run: IndexRun, error: str, acting_user=None) -> None:
+    with transaction.atomic():
+        IndexRun.objects.filter(pk=run.pk, status=IndexRun.Status.RUNNING).update(
+            status=IndexRun.Status.FAILED, finished_at=timezone.now(), error=error[:4000]
+        )
+        audit_record(
+            actor=acting_user,
+            action="index_run.failed",
+            obj=run,
+            jugendamt_id=run.round.jugendamt_id,
+            new={"error": error[:500]},
+        )
+
+
+def _request_done(*, round_id: int, since) -> None:
+    """Drop the pending request if nothing was requested after this run started."""
+    RecomputeRequest.objects.filter(round_id=round_id, requested_at__lte=since).delete()
+
+
+@transaction.atomic
+def index_runs_mark_stale() -> int:
+    """Mark runs left in ``running`` for longer than the stale limit as failed."""
+    stale = list(
+        IndexRun.objects.select_related("round").filter(
+            status=IndexRun.Status.RUNNING, started_at__lt=timezone.now() - stale_after()
+        )
+    )
+    for run in stale:
+        changed = IndexRun.objects.filter(pk=run.pk, status=IndexRun.Status.RUNNING).update(
+            status=IndexRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error="Abgebrochen: der Hintergrunddienst wurde während der Berechnung beendet.",
+        )
+        if changed:
+            audit_record(
+                actor=None,
+                action="index_run.stale",
+                obj=run,
+                jugendamt_id=run.round.jugendamt_id,
+                new={"started_at": run.started_at.isoformat()},
+            )
+    return len(stale)
+
+
+def recompute_request_record(*, round_id: int, acting_user=None, force: bool = False):
+    """Note that a round needs a recomputation (kept until a later run has finished)."""
+    request, created = RecomputeRequest.objects.get_or_create(
+        round_id=round_id,
+        defaults={
+            "requested_by": acting_user if getattr(acting_user, "pk", None) else None,
+            "force": force,
+        },
+    )
+    if not created:
+        RecomputeRequest.objects.filter(pk=request.pk).update(
+            requested_at=timezone.now(), force=request.force or force, last_error=""
+        )
+    return request
+
+
+def recompute_request_failed(*, round_id: int, error: str) -> None:
+    RecomputeRequest.objects.filter(round_id=round_id).update(last_error=error[:2000])
+
+
+def round_recompute_queue(*, round_id: int, force: bool = False, triggered_by_id=None) -> bool:
+    """Record the request, then publish the task; False if the broker refused it.
+
+    The request row stays until a run has finished, so a publish error (Redis
+    down) or a lost task (worker killed) is picked up by ``recompute_pending``.
+    """
+    from indices.tasks import round_recompute
+
+    recompute_request_record(round_id=round_id, force=force)
+    try:
+        if force or triggered_by_id:
+            round_recompute.delay(round_id, force=force, triggered_by_id=triggered_by_id)
+        else:
+            round_recompute.delay(round_id)
+    except Exception as exc:  # noqa: BLE001 - broker down: the request row keeps the work
+        logger.error("Could not queue recomputation of round %s: %s", round_id, exc)
+        recompute_request_failed(round_id=round_id, error=f"{type(exc).__name__}: {exc}")
+        return False
+    return True
+
+
+@transaction.atomic
+def index_run_request(*, survey_round, acting_user) -> None:
+    """Staff start a recomputation by hand: audited, queued after commit, always a new run."""
+    recompute_request_record(round_id=survey_round.pk, acting_user=acting_user, force=True)
+    audit_record(
+        actor=acting_user,
+        action="index_run.requested",
+        obj=survey_round,
+        jugendamt_id=survey_round.jugendamt_id,
+    )
+    round_id, user_id = survey_round.pk, acting_user.pk
+    transaction.on_commit(
+        lambda: round_recompute_queue(round_id=round_id, force=True, triggered_by_id=user_id)
+    )
