@@ -1,0 +1,54 @@
+"""``manage.py compute_indices --csv FILE [--budget EUR]``: the index of a CSV, as JSON.
+
+Methodology section 10. Touches no database and runs no system checks; pandas and the engine
+are imported inside ``handle`` so that start-up stays as short as Django allows.
+"""
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = (
+        "Berechnet Variablen, Standardpunkte, Indizes, Normbereiche und Anteile aus einer "
+        "CSV-Datei (eine Zeile je Kita) und gibt sie als JSON aus. Ohne Datenbank."
+    )
+    requires_system_checks = []
+    requires_migrations_checks = False
+    stealth_options = ("stdin",)
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--csv", required=True, metavar="FILE", help="CSV-Datei, „-“ für die Standardeingabe"
+        )
+        parser.add_argument(
+            "--budget", metavar="EUR", help="Landeszuweisung in Euro: fügt „amount“ hinzu"
+        )
+        parser.add_argument(
+            "--indent", type=int, default=None, help="JSON eingerückt ausgeben (Leerzeichen)"
+        )
+
+    def handle(self, *args, **options):
+        from indices.csv_input import (
+            CsvInputError,
+            parse_euro_cents,
+            read_answers_csv,
+            read_source,
+        )
+
+        try:
+            budget_cents = (
+                None if options["budget"] is None else parse_euro_cents(options["budget"])
+            )
+            frame = read_answers_csv(read_source(options["csv"], options.get("stdin") or sys.stdin))
+        except CsvInputError as exc:
+            raise CommandError(str(exc)) from None
+
+        from indices.compute import compute_indices
+
+        result = compute_indices(frame, budget_cents=budget_cents)
+        self.stdout.write(
+            json.dumps(result.to_json(), ensure_ascii=False, indent=options["indent"])
+        )
