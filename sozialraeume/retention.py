@@ -1,0 +1,121 @@
+"""Deletion and retention rules (see docs/datenschutz.md) as one service.
+
+The rules keep what the allocation decisions need and remove personal data as
+soon as it is no longer needed. Every run writes one audit event with its counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from allocation.audit import audit_record
+from allocation.models import AuditEvent
+
+# Free-text answers that may contain personal data (contact person, remarks).
+PERSONAL_ANSWER_CODES = ("F6", "F7")
+CONTACT_DATA_YEARS = 2
+UNUSED_INVITATION_DAYS = 90
+INACTIVE_USER_ANONYMISE_DAYS = 365
+LOGIN_LOG_DAYS = 90
+AUDIT_YEARS = 10
+
+
+@dataclass
+class RetentionReport:
+    answers_cleared: int = 0
+    invitations_deactivated: int = 0
+    users_anonymised: int = 0
+    login_records_deleted: int = 0
+    sessions_deleted: int = 0
+    audit_events_past_retention: int = 0
+
+
+def _years_ago(now, years):
+    return now - timedelta(days=365 * years + years // 4)
+
+
+@transaction.atomic
+def retention_apply(*, acting_user=None, dry_run: bool = False, now=None) -> RetentionReport:
+    from axes.models import AccessAttempt, AccessLog
+
+    from surveys.models import Response, SurveyRound
+
+    now = now or timezone.now()
+    report = RetentionReport()
+
+    # 1. Contact person and remarks: removed two years after the round's reference date.
+    cutoff = _years_ago(now, CONTACT_DATA_YEARS).date()
+    old_rounds = SurveyRound.objects.filter(state="geschlossen", stichtag__lt=cutoff)
+    for response in Response.objects.filter(round__in=old_rounds).only("pk", "answers"):
+        if any(response.answers.get(code) for code in PERSONAL_ANSWER_CODES):
+            report.answers_cleared += 1
+            if not dry_run:
+                answers = {
+                    k: v for k, v in response.answers.items() if k not in PERSONAL_ANSWER_CODES
+                }
+                Response.objects.filter(pk=response.pk).update(answers=answers)
+
+    User = get_user_model()
+    # 2. Invitations never used: the account is deactivated after 90 days.
+    unused = User.objects.filter(
+        is_active=True,
+        last_login__isnull=True,
+        password__startswith="!",  # noqa: S106 - Django's unusable-password marker
+        date_joined__lt=now - timedelta(days=UNUSED_INVITATION_DAYS),
+    )
+    report.invitations_deactivated = unused.count()
+    if not dry_run:
+        unused.update(is_active=False)
+
+    # 3. Deactivated accounts: name and e-mail removed after a year; the row stays
+    #    because the audit trail refers to it.
+    stale = User.objects.filter(is_active=False, is_superuser=False).exclude(
+        username__startswith="geloescht-"
+    )
+    stale = [
+        u
+        for u in stale
+        if (u.last_login or u.date_joined) < now - timedelta(days=INACTIVE_USER_ANONYMISE_DAYS)
+    ]
+    report.users_anonymised = len(stale)
+    if not dry_run:
+        for user in stale:
+            user.username = f"geloescht-{user.pk}"
+            user.first_name = user.last_name = user.email = ""
+            user.set_unusable_password()
+            user.save(update_fields=["username", "first_name", "last_name", "email", "password"])
+            user.kitas.clear()
+
+    # 4. Login attempts and logs (IP addresses) after 90 days.
+    login_cutoff = now - timedelta(days=LOGIN_LOG_DAYS)
+    attempts = AccessAttempt.objects.filter(attempt_time__lt=login_cutoff)
+    logs = AccessLog.objects.filter(attempt_time__lt=login_cutoff)
+    report.login_records_deleted = attempts.count() + logs.count()
+    # 5. Expired sessions.
+    sessions = Session.objects.filter(expire_date__lt=now)
+    report.sessions_deleted = sessions.count()
+    if not dry_run:
+        attempts.delete()
+        logs.delete()
+        sessions.delete()
+
+    # 6. Audit events are append-only: they are counted, never deleted here (see docs).
+    report.audit_events_past_retention = AuditEvent.objects.filter(
+        at__lt=_years_ago(now, AUDIT_YEARS)
+    ).count()
+
+    if not dry_run:
+        audit_record(
+            actor=acting_user,
+            action="retention.apply",
+            object_type="retention",
+            object_repr="Lösch- und Aufbewahrungskonzept",
+            new=asdict(report),
+        )
+    return report
