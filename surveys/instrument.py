@@ -42,6 +42,11 @@ class Item:
     scale: str = ""
     help: str = ""
 
+    @property
+    def short_label(self) -> str:
+        """A few words for messages, e.g. "Anzahl Familien" for A2."""
+        return SHORT_LABELS.get(self.code, self.code)
+
 
 SECTIONS = [
     ("A", "Eckdaten der Kita"),
@@ -374,3 +379,29 @@ def definition(code: str = CODE) -> dict:
         "sections": [list(s) for s in SECTIONS],
         "items": [asdict(item) for item in items_for(code)],
     }
+
+
+# Lead-in texts of the questions with several sub-items (shown above the sub-items).
+QUESTION_TEXTS: dict[str, str] = {
+    "B3": "Wie stark nehmen Sie die folgenden potenziellen Problemlagen im Einzugsgebiet "
+    "Ihrer Kita wahr?",
+    "C1": "Wie hoch schätzen Sie den Bedarf der Eltern an Informationsveranstaltungen zu "
+    "folgenden Themen ein?",
+    "C2": "Wie hoch ist der individuelle Beratungsbedarf der Familien zu folgenden Themen?",
+    "C3": "Wie hoch ist der Qualifikationsbedarf Ihres Teams zu folgenden Themen?",
+    "E3": "Wie gut gelingt es Ihnen, Familien im Bedarfsfall an passende Stellen zu verweisen?",
+}
+
+
+def scale_labels(item: Item) -> list[tuple[int, str]]:
+    """The Likert options of an item: [(1, "gar nicht"), ...] parsed from ``scale``."""
+    options = []
+    for part in item.scale.split("·"):
+        number, _sep, text = part.strip().partition(" ")
+        if number.isdigit():
+            options.append((int(number), text.strip()))
+    return options or [(n, str(n)) for n in range(LIKERT[0], LIKERT[1] + 1)]
+
+
+# Names of the denominators as used in messages ("... nicht größer als A2 (Familien: 40)").
+SHORT_LABELS: dict[str, str] = {"A1": "Kinder insgesamt", "A2": "Familien"}

@@ -1,0 +1,355 @@
+"""Writes of the questionnaire app. Each service is atomic, writes its audit event in
+the same transaction and sends ``round_answers_changed`` / queues e-mails on commit."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from allocation.audit import audit_record
+from srb_project import permissions
+from surveys.models import Instrument, Response, SurveyRound
+from surveys.signals import send_round_answers_changed
+from surveys.validation import validate_answers
+
+
+class StaleVersionError(Exception):
+    """Somebody else saved or submitted the questionnaire in the meantime."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _(
+                "Der Fragebogen wurde inzwischen an anderer Stelle gespeichert oder "
+                "eingereicht (z. B. in einem zweiten Browser-Tab). Ihre Änderungen wurden "
+                "nicht übernommen; bitte laden Sie die Seite neu."
+            )
+        )
+
+
+class AlreadySubmittedError(Exception):
+    """A submitted questionnaire is read-only until the Jugendamt reopens it."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _(
+                "Dieser Fragebogen ist bereits eingereicht und kann nicht mehr geändert "
+                "werden. Wenden Sie sich bei Korrekturen an das Jugendamt."
+            )
+        )
+
+
+class RoundNotOpenError(Exception):
+    def __init__(self, message=None):
+        super().__init__(message or _("Diese Erhebungsrunde ist nicht geöffnet."))
+
+
+def _signal_on_commit(round_id: int) -> None:
+    transaction.on_commit(lambda: send_round_answers_changed(round_id))
+
+
+def _require_round_manager(user, survey_round) -> None:
+    if not permissions.can_manage_rounds(user, survey_round.jugendamt_id):
+        raise PermissionDenied
+
+
+# --- rounds ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *,
+    jugendamt,
+    code: str,
+    stichtag: datetime.date,
+    opens_on: datetime.date | None = None,
+    closes_on: datetime.date | None = None,
+    instrument: Instrument | None = None,
+    acting_user,
+) -> SurveyRound:
+    if acting_user is not None and not permissions.can_manage_rounds(acting_user, jugendamt.pk):
+        raise PermissionDenied
+    if SurveyRound.objects.filter(jugendamt=jugendamt, code=code).exists():
+        raise ValidationError({"code": _("Eine Runde mit dieser Kennung gibt es schon.")})
+    survey_round = SurveyRound.objects.create(
+        jugendamt=jugendamt,
+        code=code,
+        stichtag=stichtag,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        instrument=instrument or Instrument.objects.get(code="SRB-2021"),
+    )
+    audit_record(
+        actor=acting_user,
+        action="round_created",
+        obj=survey_round,
+        jugendamt_id=jugendamt.pk,
+        new={
+            "code": code,
+            "stichtag": stichtag.isoformat(),
+            "instrument": str(survey_round.instrument),
+        },
+    )
+    return survey_round
+
+
+def _round_locked(survey_round) -> SurveyRound:
+    return SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+
+
+@transaction.atomic
+def round_open(*, survey_round: SurveyRound, acting_user) -> SurveyRound:
+    """vorbereitet → offen: Kita leaders can fill in their questionnaires."""
+    _require_round_manager(acting_user, survey_round)
+    locked = _round_locked(survey_round)
+    if locked.state != SurveyRound.State.VORBEREITET:
+        raise ValidationError(_("Nur eine vorbereitete Runde kann geöffnet werden."))
+    old = locked.state
+    locked.open()
+    if locked.opens_on is None:
+        locked.opens_on = timezone.localdate()
+    locked.save(update_fields=["state", "opens_on"])
+    audit_record(
+        actor=acting_user,
+        action="round_opened",
+        obj=locked,
+        jugendamt_id=locked.jugendamt_id,
+        old={"state": old},
+        new={"state": locked.state},
+    )
+    return locked
+
+
+@transaction.atomic
+def round_close(*, survey_round: SurveyRound, acting_user) -> SurveyRound:
+    """offen → geschlossen; the indices are recomputed after commit."""
+    _require_round_manager(acting_user, survey_round)
+    locked = _round_locked(survey_round)
+    if locked.state != SurveyRound.State.OFFEN:
+        raise ValidationError(_("Nur eine offene Runde kann geschlossen werden."))
+    old = locked.state
+    locked.close()
+    locked.save(update_fields=["state"])
+    audit_record(
+        actor=acting_user,
+        action="round_closed",
+        obj=locked,
+        jugendamt_id=locked.jugendamt_id,
+        old={"state": old},
+        new={
+            "state": locked.state,
+            "submitted": locked.responses.filter(status=Response.Status.SUBMITTED).count(),
+        },
+    )
+    _signal_on_commit(locked.pk)
+    return locked
+
+
+@transaction.atomic
+def round_send_reminders(*, survey_round: SurveyRound, acting_user) -> None:
+    """Queue the reminder e-mails to Kitas without a submitted questionnaire."""
+    _require_round_manager(acting_user, survey_round)
+    if survey_round.state != SurveyRound.State.OFFEN:
+        raise ValidationError(_("Erinnerungen gibt es nur für eine offene Runde."))
+    audit_record(
+        actor=acting_user,
+        action="round_reminders_queued",
+        obj=survey_round,
+        jugendamt_id=survey_round.jugendamt_id,
+    )
+    from surveys.tasks import send_round_reminders
+
+    round_id = survey_round.pk
+    transaction.on_commit(lambda: send_round_reminders.delay(round_id))
+
+
+# --- one questionnaire -------------------------------------------------------------
+
+
+def _write_response(*, survey_round, kita, answers, version, acting_user, submit: bool):
+    if not permissions.can_fill_questionnaire(acting_user, kita):
+        raise PermissionDenied
+    locked_round = SurveyRound.objects.get(pk=survey_round.pk)
+    if locked_round.state != SurveyRound.State.OFFEN:
+        raise RoundNotOpenError
+    response = Response.objects.select_for_update().filter(round=survey_round, kita=kita).first()
+    now = timezone.now()
+    status = Response.Status.SUBMITTED if submit else Response.Status.DRAFT
+    extra = {}
+    if submit:
+        extra = {
+            "submitted_at": now,
+            "submitted_by": acting_user,
+            "review_state": Response.Review.IN_PRUEFUNG,
+        }
+    if response is None:
+        if version != 0:
+            raise StaleVersionError
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    round=survey_round, kita=kita, answers=answers, status=status, **extra
+                )
+        except IntegrityError:
+            raise StaleVersionError from None
+        old_status = None
+    else:
+        if response.is_submitted:
+            raise AlreadySubmittedError
+        if response.version != version:
+            raise StaleVersionError
+        old_status = response.status
+        # Conditional update: exactly one of two concurrent writers wins.
+        updated = Response.objects.filter(pk=response.pk, version=version).update(
+            answers=answers, status=status, version=version + 1, updated_at=now, **extra
+        )
+        if updated != 1:
+            raise StaleVersionError
+        response.refresh_from_db()
+    audit_record(
+        actor=acting_user,
+        action="response_submitted" if submit else "response_saved",
+        obj=response,
+        jugendamt_id=survey_round.jugendamt_id,
+        old={"status": old_status},
+        new={"status": response.status, "version": response.version},
+    )
+    return response
+
+
+@transaction.atomic
+def response_save_draft(
+    *, survey_round, kita, answers: dict, version: int, acting_user
+) -> Response:
+    """Store an (incomplete) draft; values are type-checked, not checked for completeness."""
+    cleaned, errors = validate_answers(answers, complete=False, partners=survey_round.partner_list)
+    if errors:
+        raise ValidationError(errors)
+    return _write_response(
+        survey_round=survey_round,
+        kita=kita,
+        answers=cleaned,
+        version=version,
+        acting_user=acting_user,
+        submit=False,
+    )
+
+
+@transaction.atomic
+def response_submit(*, survey_round, kita, answers: dict, version: int, acting_user) -> Response:
+    """Validate everything and submit; the indices are recomputed after commit."""
+    cleaned, errors = validate_answers(answers, complete=True, partners=survey_round.partner_list)
+    if errors:
+        raise ValidationError(errors)
+    response = _write_response(
+        survey_round=survey_round,
+        kita=kita,
+        answers=cleaned,
+        version=version,
+        acting_user=acting_user,
+        submit=True,
+    )
+    _signal_on_commit(survey_round.pk)
+    return response
+
+
+@transaction.atomic
+def response_reopen(*, response: Response, reason: str, acting_user) -> Response:
+    """Jugendamt staff give a submitted questionnaire back to the Kita (reason recorded)."""
+    if not permissions.can_review_response(acting_user, response):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Bitte geben Sie einen Grund an.")})
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if not locked.is_submitted:
+        raise ValidationError(_("Nur ein eingereichter Fragebogen kann wieder geöffnet werden."))
+    locked.status = Response.Status.DRAFT
+    locked.version += 1
+    locked.review_state = Response.Review.RUECKFRAGE
+    locked.save(update_fields=["status", "version", "review_state", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="response_reopened",
+        obj=locked,
+        jugendamt_id=locked.round.jugendamt_id,
+        old={"status": Response.Status.SUBMITTED},
+        new={"status": locked.status},
+        reason=reason.strip(),
+    )
+    _signal_on_commit(locked.round_id)
+    return locked
+
+
+@transaction.atomic
+def response_review(
+    *, response: Response, review_state: str, comment: str, acting_user
+) -> Response:
+    """Record the Jugendamt's review state (in Prüfung, geprüft, Rückfrage) and comment."""
+    if not permissions.can_review_response(acting_user, response):
+        raise PermissionDenied
+    if review_state not in Response.Review.values or not review_state:
+        raise ValidationError({"review_state": _("Unbekannter Prüfstatus.")})
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    old = {"review_state": locked.review_state, "review_comment": locked.review_comment}
+    locked.review_state = review_state
+    locked.review_comment = comment.strip()
+    locked.save(update_fields=["review_state", "review_comment", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="response_reviewed",
+        obj=locked,
+        jugendamt_id=locked.round.jugendamt_id,
+        old=old,
+        new={"review_state": locked.review_state, "review_comment": locked.review_comment},
+    )
+    return locked
+
+
+# --- import ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def responses_import(*, survey_round: SurveyRound, rows, acting_user, source: str = "") -> int:
+    """Write already validated import rows (``exchange.ImportRow``) all at once.
+
+    Existing responses of the listed Kitas are replaced. Returns the row count.
+    """
+    if acting_user is not None and not permissions.can_import_responses(
+        acting_user, survey_round.jugendamt_id
+    ):
+        raise PermissionDenied
+    now = timezone.now()
+    existing = {
+        r.kita_id: r for r in Response.objects.select_for_update().filter(round=survey_round)
+    }
+    submitted_by = acting_user if getattr(acting_user, "pk", None) else None
+    for row in rows:
+        submitted = row.status == Response.Status.SUBMITTED
+        fields = {
+            "answers": row.answers,
+            "status": row.status,
+            "submitted_at": now if submitted else None,
+            "submitted_by": submitted_by if submitted else None,
+        }
+        response = existing.get(row.kita.pk)
+        if response is None:
+            Response.objects.create(round=survey_round, kita=row.kita, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(response, name, value)
+            response.version += 1
+            response.save()
+    audit_record(
+        actor=acting_user,
+        action="responses_imported",
+        obj=survey_round,
+        jugendamt_id=survey_round.jugendamt_id,
+        new={"rows": len(rows), "source": source},
+    )
+    _signal_on_commit(survey_round.pk)
+    return len(rows)

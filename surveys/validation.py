@@ -1,0 +1,269 @@
+"""Validation of one questionnaire's answers: the same rules for the form and the import.
+
+``validate_answers(raw, complete=...)`` takes raw values (strings from a form or a
+CSV cell, or already typed values from JSON/XLSX) keyed by item code and returns
+``(cleaned, errors)``:
+
+- ``cleaned``: {code: value} in the stored types (int for counts/Likert, str with
+  "." for decimals, list for choices, dict for the matrix, bool for F8, str for
+  text); unanswered items are left out.
+- ``errors``: {code: [German message, ...]}.
+
+Rules (from the instrument, ``surveys/instrument.py``): type (whole number,
+decimal with at most ``places`` decimals, Likert 1..4, choice keys, matrix
+levels, text length), range ``[min, max]``, a count not above its denominator
+(``max_item``, e.g. B1 <= A2), and with ``complete=True`` (submit) every
+required item answered and the confirmation F8 ticked. A draft
+(``complete=False``) is type- and range-checked but may be incomplete.
+No database access.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+
+from surveys.instrument import DEFAULT_PARTNERS, ITEMS, Item, scale_labels
+
+
+def _(message: str) -> str:
+    """gettext when Django is configured, the German text otherwise."""
+    try:
+        from django.utils.translation import gettext
+
+        return gettext(message)
+    except Exception:  # noqa: BLE001 - settings not configured (pure use)
+        return message
+
+
+TRUE_WORDS = {"1", "true", "ja", "x", "wahr", "yes", "on"}
+FALSE_WORDS = {"0", "false", "nein", "", "falsch", "no", "off"}
+
+
+class InvalidValue(ValueError):
+    """A single value that cannot be read as its item's type."""
+
+
+def is_empty(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    return isinstance(value, (list, dict, tuple)) and not value
+
+
+def _fmt(number) -> str:
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    return str(number).replace(".", ",")
+
+
+def _parse_int(item: Item, value) -> int:
+    if isinstance(value, bool):
+        raise InvalidValue(_("Bitte eine ganze Zahl eingeben."))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise InvalidValue(_("Bitte eine ganze Zahl eingeben."))
+        number = int(value)
+    else:
+        text = str(value).strip().replace(" ", "")
+        try:
+            number = int(text)
+        except ValueError:
+            try:
+                dec = Decimal(text.replace(",", "."))
+            except InvalidOperation:
+                raise InvalidValue(_("Bitte eine ganze Zahl eingeben.")) from None
+            if not dec.is_finite() or dec != dec.to_integral_value():
+                raise InvalidValue(_("Bitte eine ganze Zahl eingeben.")) from None
+            number = int(dec)
+    if item.kind == "likert" and not (item.min <= number <= item.max):
+        raise InvalidValue(
+            _("Bitte einen Wert auf der Skala von %(min)s bis %(max)s wählen.")
+            % {"min": _fmt(item.min), "max": _fmt(item.max)}
+        )
+    if item.min is not None and number < item.min:
+        raise InvalidValue(
+            _("Der Wert darf nicht kleiner als %(min)s sein.") % {"min": _fmt(item.min)}
+        )
+    if item.max is not None and number > item.max:
+        raise InvalidValue(
+            _("Der Wert darf nicht größer als %(max)s sein.") % {"max": _fmt(item.max)}
+        )
+    return number
+
+
+def _parse_decimal(item: Item, value) -> str:
+    if isinstance(value, bool):
+        raise InvalidValue(_("Bitte eine Zahl eingeben."))
+    text = str(value).strip().replace(" ", "")
+    if "," in text and "." in text:
+        raise InvalidValue(_("Bitte eine Zahl eingeben, z. B. 12,5."))
+    try:
+        number = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise InvalidValue(_("Bitte eine Zahl eingeben, z. B. 12,5.")) from None
+    if not number.is_finite():
+        raise InvalidValue(_("Bitte eine Zahl eingeben, z. B. 12,5."))
+    if isinstance(value, float):
+        number = number.quantize(Decimal(1).scaleb(-item.places)) if item.places else number
+    if number.normalize().as_tuple().exponent < -item.places:
+        raise InvalidValue(
+            _("Bitte höchstens %(places)s Nachkommastellen angeben.") % {"places": item.places}
+        )
+    if item.min is not None and number < Decimal(str(item.min)):
+        raise InvalidValue(
+            _("Der Wert darf nicht kleiner als %(min)s sein.") % {"min": _fmt(item.min)}
+        )
+    if item.max is not None and number > Decimal(str(item.max)):
+        raise InvalidValue(
+            _("Der Wert darf nicht größer als %(max)s sein.") % {"max": _fmt(item.max)}
+        )
+    return format(number.normalize(), "f")
+
+
+def _parse_text(item: Item, value) -> str:
+    text = str(value).strip()
+    if item.max_length and len(text) > item.max_length:
+        raise InvalidValue(
+            _("Bitte höchstens %(n)s Zeichen eingeben (jetzt %(len)s).")
+            % {"n": item.max_length, "len": len(text)}
+        )
+    return text
+
+
+def _split(value) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in str(value).replace(",", ";").split(";") if part.strip()]
+
+
+def _parse_choice(item: Item, value) -> list[str]:
+    keys = [key for key, _label in item.choices]
+    chosen = _split(value)
+    unknown = [c for c in chosen if c not in keys]
+    if unknown:
+        raise InvalidValue(
+            _("Unbekannte Auswahl: %(values)s (erlaubt: %(keys)s).")
+            % {"values": ", ".join(unknown), "keys": ", ".join(keys)}
+        )
+    return [key for key in keys if key in chosen]
+
+
+def _parse_matrix(item: Item, value, partners) -> dict[str, str]:
+    levels = [key for key, _label in item.levels]
+    partner_keys = [key for key, _label in partners]
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    else:
+        pairs = []
+        for part in _split(value):
+            key, sep, level = part.partition("=")
+            if not sep:
+                raise InvalidValue(_("Bitte Partner=Häufigkeit angeben, z. B. grundschule=eng."))
+            pairs.append((key.strip(), level.strip()))
+    result = {}
+    for key, level in pairs:
+        if is_empty(level):
+            continue
+        if key not in partner_keys:
+            raise InvalidValue(_("Unbekannter Netzwerkpartner: %(key)s.") % {"key": key})
+        if level not in levels:
+            raise InvalidValue(
+                _("Unbekannte Häufigkeit „%(level)s“ (erlaubt: %(levels)s).")
+                % {"level": level, "levels": ", ".join(levels)}
+            )
+        result[key] = level
+    return result
+
+
+def _parse_confirm(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise InvalidValue(_("Bitte ankreuzen oder leer lassen."))
+
+
+def parse_value(item: Item, value, *, partners=None):
+    """One raw value as its stored type; ``None`` when empty; ``InvalidValue`` when bad."""
+    if item.kind == "confirm":
+        return _parse_confirm(value) if not is_empty(value) else None
+    if is_empty(value):
+        return None
+    if item.kind in ("int", "likert"):
+        return _parse_int(item, value)
+    if item.kind == "decimal":
+        return _parse_decimal(item, value)
+    if item.kind == "text":
+        return _parse_text(item, value) or None
+    if item.kind == "choice":
+        return _parse_choice(item, value) or None
+    if item.kind == "matrix":
+        return _parse_matrix(item, value, partners or DEFAULT_PARTNERS) or None
+    raise InvalidValue(_("Unbekannter Fragetyp."))
+
+
+def validate_answers(
+    raw: dict, *, complete: bool, items: list[Item] | None = None, partners=None
+) -> tuple[dict, dict[str, list[str]]]:
+    """Check all answers; see the module docstring for the rules."""
+    items = ITEMS if items is None else items
+    by_code = {item.code: item for item in items}
+    cleaned: dict = {}
+    errors: dict[str, list[str]] = {}
+    for item in items:
+        try:
+            value = parse_value(item, raw.get(item.code), partners=partners)
+        except InvalidValue as exc:
+            errors.setdefault(item.code, []).append(str(exc))
+            continue
+        if value is not None and not (item.kind == "confirm" and value is False):
+            cleaned[item.code] = value
+    # Counts may not exceed their denominator (B1 <= A2, B2 <= A1, ...).
+    for item in items:
+        limit_code = item.max_item
+        if not limit_code or item.code not in cleaned or limit_code not in cleaned:
+            continue
+        limit = cleaned[limit_code]
+        if cleaned[item.code] > limit:
+            limit_item = by_code[limit_code]
+            errors.setdefault(item.code, []).append(
+                _(
+                    "Der Wert %(value)s darf nicht größer sein als die Angabe bei %(code)s "
+                    "(%(label)s: %(limit)s)."
+                )
+                % {
+                    "value": cleaned[item.code],
+                    "code": limit_code,
+                    "label": limit_item.short_label,
+                    "limit": limit,
+                }
+            )
+    if complete:
+        for item in items:
+            if not item.required or item.code in errors or item.code in cleaned:
+                continue
+            if item.kind == "confirm":
+                message = _("Bitte bestätigen Sie Ihre Angaben, um den Fragebogen einzureichen.")
+            else:
+                message = _("Bitte beantworten Sie diese Frage.")
+            errors.setdefault(item.code, []).append(message)
+    for code in errors:
+        cleaned.pop(code, None)
+    return cleaned, errors
+
+
+def likert_label(item: Item, value) -> str:
+    """'3 – eher stark' for display."""
+    labels = dict(scale_labels(item))
+    return f"{value} – {labels[value]}" if value in labels else str(value)

@@ -1,0 +1,382 @@
+"""Pages of the questionnaire: Kita leaders fill in, Jugendamt staff follow and review.
+
+Everything a user may not see gives 404, for GET and POST alike.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sozialraeume.models import Kita
+from srb_project import permissions
+from surveys import exchange, selectors, services
+from surveys.forms import ImportForm, QuestionnaireForm, ReopenForm, ReviewForm, RoundCreateForm
+from surveys.instrument import SECTIONS
+from surveys.models import Response, SurveyRound
+from surveys.presentation import answer_rows
+
+# --- Kita leaders ------------------------------------------------------------------
+
+
+def _led_kita(user, kita_id) -> Kita:
+    kita = get_object_or_404(selectors.led_kitas(user), pk=kita_id)
+    if not permissions.can_fill_questionnaire(user, kita):
+        raise Http404
+    return kita
+
+
+def _open_round(kita, code) -> SurveyRound:
+    return get_object_or_404(
+        SurveyRound.objects.select_related("instrument"),
+        jugendamt_id=kita.sozialraum.jugendamt_id,
+        code=code,
+        state=SurveyRound.State.OFFEN,
+    )
+
+
+@login_required
+def kita_overview(request):
+    """The Kita leader's Kitas, the open round(s) and the status of each questionnaire."""
+    kitas = list(selectors.led_kitas(request.user))
+    rounds = list(selectors.open_rounds_for_kitas([k.pk for k in kitas]))
+    responses = {
+        (r.round_id, r.kita_id): r
+        for r in Response.objects.filter(round__in=rounds, kita__in=kitas).only(
+            "round_id", "kita_id", "status", "updated_at", "submitted_at"
+        )
+    }
+    blocks = []
+    for survey_round in rounds:
+        rows = []
+        for kita in kitas:
+            if kita.sozialraum.jugendamt_id != survey_round.jugendamt_id:
+                continue
+            response = responses.get((survey_round.pk, kita.pk))
+            rows.append(
+                {
+                    "kita": kita,
+                    "response": response,
+                    "status": selectors.response_status_key(response),
+                }
+            )
+        blocks.append({"round": survey_round, "rows": rows})
+    return render(request, "surveys/kita_overview.html", {"blocks": blocks, "kitas": kitas})
+
+
+def _summary_context(survey_round, kita, response):
+    return {
+        "round": survey_round,
+        "kita": kita,
+        "response": response,
+        "sections": answer_rows(survey_round, response.answers if response else {}),
+    }
+
+
+@login_required
+def questionnaire(request, code, kita_id):
+    """The questionnaire of one Kita in one open round: draft, submit, read-only summary."""
+    kita = _led_kita(request.user, kita_id)
+    survey_round = _open_round(kita, code)
+    response = Response.objects.filter(round=survey_round, kita=kita).first()
+
+    if response is not None and response.is_submitted:
+        status = 200
+        if request.method == "POST":
+            messages.error(request, str(services.AlreadySubmittedError()))
+            status = 409
+        return render(
+            request,
+            "surveys/summary.html",
+            _summary_context(survey_round, kita, response),
+            status=status,
+        )
+
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        complete = action == "submit"
+        form = QuestionnaireForm(
+            request.POST, survey_round=survey_round, response=response, complete=complete
+        )
+        if form.is_valid():
+            service = services.response_submit if complete else services.response_save_draft
+            try:
+                service(
+                    survey_round=survey_round,
+                    kita=kita,
+                    answers=form.answers,
+                    version=form.cleaned_data["version"],
+                    acting_user=request.user,
+                )
+            except services.AlreadySubmittedError as exc:
+                messages.error(request, str(exc))
+                return redirect("surveys:form", code=code, kita_id=kita.pk)
+            except services.StaleVersionError as exc:
+                messages.error(request, str(exc))
+                status = 409
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+                status = 400
+            else:
+                if complete:
+                    messages.success(request, _("Vielen Dank! Der Fragebogen ist eingereicht."))
+                else:
+                    messages.success(
+                        request,
+                        _("Der Entwurf ist gespeichert. Sie können später weitermachen."),
+                    )
+                return redirect("surveys:form", code=code, kita_id=kita.pk)
+        else:
+            status = 400
+            if complete:
+                messages.error(
+                    request,
+                    _(
+                        "Der Fragebogen wurde nicht eingereicht. Bitte prüfen Sie die "
+                        "markierten Angaben; alle Eingaben sind erhalten."
+                    ),
+                )
+            else:
+                messages.error(
+                    request,
+                    _(
+                        "Der Entwurf wurde nicht gespeichert. Bitte prüfen Sie die "
+                        "markierten Angaben; alle Eingaben sind erhalten."
+                    ),
+                )
+    else:
+        form = QuestionnaireForm(survey_round=survey_round, response=response)
+    return render(
+        request,
+        "surveys/questionnaire.html",
+        {
+            "form": form,
+            "round": survey_round,
+            "kita": kita,
+            "response": response,
+            "sections": SECTIONS,
+        },
+        status=status,
+    )
+
+
+# --- Jugendamt staff ---------------------------------------------------------------
+
+
+def _require_manager(user, jugendamt_id=None):
+    if not permissions.can_manage_rounds(user, jugendamt_id):
+        raise Http404
+
+
+def _staff_round(request, code) -> SurveyRound:
+    _require_manager(request.user)
+    survey_round = get_object_or_404(selectors.round_list_for_user(request.user), code=code)
+    _require_manager(request.user, survey_round.jugendamt_id)
+    return survey_round
+
+
+@login_required
+def round_list(request):
+    """All rounds of the Jugendamt with counts; staff may add a round."""
+    _require_manager(request.user)
+    from sozialraeume.models import Jugendamt
+    from sozialraeume.selectors import jugendamt_id_for_user
+
+    form = RoundCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        jugendamt = get_object_or_404(Jugendamt, pk=jugendamt_id_for_user(request.user))
+        try:
+            survey_round = services.round_create(
+                jugendamt=jugendamt,
+                code=form.cleaned_data["code"],
+                stichtag=form.cleaned_data["stichtag"],
+                closes_on=form.cleaned_data["closes_on"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("code", exc.message_dict.get("code", exc.messages))
+        else:
+            messages.success(
+                request, _("Die Runde %(code)s ist angelegt.") % {"code": survey_round.code}
+            )
+            return redirect("surveys:round_detail", code=survey_round.code)
+    rounds = selectors.round_list_with_counts(request.user)
+    return render(request, "surveys/round_list.html", {"rounds": rounds, "form": form})
+
+
+@login_required
+def round_detail(request, code):
+    """Who has submitted, who has a draft, who has not started; actions for the round."""
+    survey_round = _staff_round(request, code)
+    rows = selectors.round_status_rows(survey_round)
+    counts = {"nicht_begonnen": 0, "entwurf": 0, "eingereicht": 0}
+    for row in rows:
+        counts[row["status"]] += 1
+    filter_status = request.GET.get("status", "")
+    if filter_status in counts:
+        rows = [r for r in rows if r["status"] == filter_status]
+    return render(
+        request,
+        "surveys/round_detail.html",
+        {
+            "round": survey_round,
+            "rows": rows,
+            "counts": counts,
+            "total": sum(counts.values()),
+            "filter_status": filter_status,
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_transition(request, code, action):
+    survey_round = _staff_round(request, code)
+    service = {"oeffnen": services.round_open, "schliessen": services.round_close}.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(survey_round=survey_round, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if action == "oeffnen":
+            messages.success(request, _("Die Runde ist geöffnet."))
+        else:
+            messages.success(
+                request, _("Die Runde ist geschlossen. Die Indizes werden neu berechnet.")
+            )
+    return redirect("surveys:round_detail", code=survey_round.code)
+
+
+@login_required
+@require_POST
+def round_remind(request, code):
+    survey_round = _staff_round(request, code)
+    try:
+        services.round_send_reminders(survey_round=survey_round, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Die Erinnerungen an alle Kitas ohne Einreichung werden per E-Mail versendet."),
+        )
+    return redirect("surveys:round_detail", code=survey_round.code)
+
+
+@login_required
+def round_export(request, code, fmt):
+    survey_round = _staff_round(request, code)
+    if fmt == "csv":
+        content = exchange.export_csv_text(survey_round).encode("utf-8")
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        content = exchange.export_xlsx_bytes(survey_round)
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    filename = f"erhebung-{survey_round.code}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def round_import(request, code):
+    """Upload of a CSV/XLSX file (legacy data); all-or-nothing."""
+    survey_round = _staff_round(request, code)
+    if not permissions.can_import_responses(request.user, survey_round.jugendamt_id):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            count = exchange.import_file(
+                survey_round=survey_round,
+                content=upload.read(),
+                filename=upload.name,
+                acting_user=request.user,
+            )
+        except exchange.ImportProblem as exc:
+            problems = exc.messages
+            messages.error(request, _("Der Import wurde abgebrochen; es wurde nichts gespeichert."))
+        else:
+            messages.success(request, _("%(n)s Fragebögen wurden importiert.") % {"n": count})
+            return redirect("surveys:round_detail", code=survey_round.code)
+    return render(
+        request,
+        "surveys/round_import.html",
+        {"round": survey_round, "form": form, "problems": problems},
+        status=400 if problems else 200,
+    )
+
+
+def _staff_response(request, code, kita_id) -> Response:
+    survey_round = _staff_round(request, code)
+    response = get_object_or_404(
+        Response.objects.select_related("kita__sozialraum", "round", "submitted_by"),
+        round=survey_round,
+        kita_id=kita_id,
+    )
+    if not permissions.can_review_response(request.user, response):
+        raise Http404
+    return response
+
+
+@login_required
+def response_detail(request, code, kita_id):
+    """A Kita's answers for the Jugendamt, with review state, comment and reopen."""
+    response = _staff_response(request, code, kita_id)
+    review_form = ReviewForm(
+        request.POST or None,
+        initial={
+            "review_state": response.review_state or Response.Review.IN_PRUEFUNG,
+            "review_comment": response.review_comment,
+        },
+    )
+    if request.method == "POST" and review_form.is_valid():
+        services.response_review(
+            response=response,
+            review_state=review_form.cleaned_data["review_state"],
+            comment=review_form.cleaned_data["review_comment"],
+            acting_user=request.user,
+        )
+        messages.success(request, _("Der Prüfstatus ist gespeichert."))
+        return redirect("surveys:response_detail", code=code, kita_id=kita_id)
+    context = _summary_context(response.round, response.kita, response)
+    context.update({"review_form": review_form, "reopen_form": ReopenForm()})
+    return render(request, "surveys/response_detail.html", context)
+
+
+@login_required
+@require_POST
+def response_reopen(request, code, kita_id):
+    response = _staff_response(request, code, kita_id)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte geben Sie einen Grund für das Wiederöffnen an."))
+        return redirect("surveys:response_detail", code=code, kita_id=kita_id)
+    try:
+        services.response_reopen(
+            response=response, reason=form.cleaned_data["reason"], acting_user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Der Fragebogen ist wieder geöffnet; die Kita kann ihn erneut bearbeiten."),
+        )
+    return redirect("surveys:response_detail", code=code, kita_id=kita_id)
