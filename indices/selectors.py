@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from indices.models import FIELD_BY_CATEGORY, IndexRun, KitaIndex, RecomputeRequest, stale_after
@@ -85,6 +86,8 @@ def run_status(*, round_id) -> dict:
         "finished_at": _iso(latest.finished_at) if latest else None,
         "error": latest.error if latest and latest.status == IndexRun.Status.FAILED else "",
         "requested_at": _iso(request.requested_at) if request else None,
+        "started_label": _label(latest.started_at) if latest else "",
+        "finished_label": _label(latest.finished_at) if latest else "",
         "current_run_id": current.pk if current else None,
         "current_finished_at": _iso(current.finished_at) if current else None,
         "active": state in ("queued", "running"),
@@ -93,6 +96,10 @@ def run_status(*, round_id) -> dict:
 
 def _iso(value):
     return timezone.localtime(value).isoformat() if value else None
+
+
+def _label(value) -> str:
+    return date_format(timezone.localtime(value), "d.m.Y H:i") if value else ""
 
 
 def fresh_running_run(*, round_id) -> IndexRun | None:

@@ -1,0 +1,238 @@
+"""Pages of the evaluation (/auswertung/): thin views over selectors and one service."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from indices import selectors, services
+from sozialraeume.models import Kita
+from sozialraeume.selectors import jugendamt_id_for_user, kita_list_for_user
+from srb_project import permissions
+
+KITAS_PER_PAGE = 100
+
+
+def _staff_jugendamt_id(user) -> int:
+    """The Jugendamt whose evaluation the user may see; 403 for every other role."""
+    if not permissions.can_view_evaluation(user):
+        raise PermissionDenied
+    jugendamt_id = jugendamt_id_for_user(user)
+    if jugendamt_id is None or not permissions.can_view_evaluation(user, jugendamt_id):
+        raise PermissionDenied
+    return jugendamt_id
+
+
+def _round_or_404(jugendamt_id, round_id):
+    """A round of the user's Jugendamt; a foreign or unknown round is 404 alike."""
+    return get_object_or_404(selectors.rounds_for_jugendamt(jugendamt_id=jugendamt_id), pk=round_id)
+
+
+def _select_round(request, jugendamt_id):
+    rounds = list(selectors.rounds_for_jugendamt(jugendamt_id=jugendamt_id))
+    wanted = request.GET.get("round")
+    if wanted:
+        for survey_round in rounds:
+            if str(survey_round.pk) == wanted:
+                return rounds, survey_round
+        raise Http404
+    latest = selectors.latest_finished_run(jugendamt_id=jugendamt_id)
+    if latest is not None:
+        return rounds, latest.round
+    return rounds, (rounds[0] if rounds else None)
+
+
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def parse_euros(text: str) -> Decimal | None:
+    """A euro amount as typed: "1002240", "1.002.240", "1.002.240,50", "1002240.50"."""
+    text = (text or "").replace("€", "").replace("\xa0", "").replace(" ", "").strip()
+    if not text:
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif _GROUPED.match(text):
+        text = text.replace(".", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value < 0 or value >= Decimal("1e12"):
+        return None
+    return value.quantize(Decimal("0.01"))
+
+
+def _budget(request, jugendamt_id, survey_round):
+    """The budget for the euro column: ?budget=EUR, else ?year=YYYY, else the budget
+    year of the round, else the default (1.002.240 €, methodology.md section 7)."""
+    years = selectors.budget_years(jugendamt_id=jugendamt_id)
+    raw = request.GET.get("budget", "").strip()
+    if raw:
+        amount = parse_euros(raw)
+        if amount is not None:
+            return years, None, amount, False
+        messages.error(
+            request,
+            _("Der Betrag „%(value)s“ ist kein gültiger Euro-Betrag.") % {"value": raw[:40]},
+        )
+    wanted_year = request.GET.get("year", "").strip()
+    chosen = None
+    if wanted_year:
+        chosen = next((y for y in years if str(y.year) == wanted_year), None)
+    if chosen is None and survey_round is not None:
+        chosen = next((y for y in years if y.round_id == survey_round.pk), None)
+    if chosen is not None:
+        return years, chosen, Decimal(chosen.state_budget), False
+    return years, None, Decimal(selectors.DEFAULT_BUDGET_CENTS) / 100, True
+
+
+@login_required
+@require_GET
+def overview(request):
+    """Per round: the Sozialraum table with shares and euros, and the Kita table."""
+    jugendamt_id = _staff_jugendamt_id(request.user)
+    rounds, survey_round = _select_round(request, jugendamt_id)
+    context = {
+        "rounds": rounds,
+        "survey_round": survey_round,
+        "can_start": permissions.can_start_computation(request.user, jugendamt_id),
+    }
+    if survey_round is None:
+        return render(request, "indices/overview.html", context)
+    years, budget_year, budget, budget_default = _budget(request, jugendamt_id, survey_round)
+    run = selectors.current_run(round_id=survey_round.pk)
+    context.update(
+        budget_years=years,
+        budget_year=budget_year,
+        budget=budget,
+        budget_default=budget_default,
+        budget_param=request.GET.get("budget", ""),
+        run=run,
+        status=selectors.run_status(round_id=survey_round.pk),
+    )
+    if run is not None:
+        sort = request.GET.get("sort", "")
+        paginator = Paginator(selectors.kita_values(run=run, sort=sort), KITAS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        context.update(
+            sozialraum_rows=selectors.sozialraum_rows(run=run, budget_cents=int(budget * 100)),
+            kita_rows=selectors.annotate_eligibility(list(page.object_list), run.norms),
+            page=page,
+            sort=sort,
+            page_query=query.urlencode(),
+            sort_query=sort_query.urlencode(),
+            kita_norms=[
+                (c, selectors.CATEGORY_LABELS[c], (run.norms or {}).get("kita", {}).get(c) or {})
+                for c in selectors.INDEX_ORDER
+            ],
+        )
+    return render(request, "indices/overview.html", context)
+
+
+@login_required
+@require_GET
+def kita_detail(request, kita_id):
+    """Every number of one Kita: raw answer → variable → standard point → index."""
+    from surveys.models import Response
+
+    jugendamt_id = _staff_jugendamt_id(request.user)
+    kita = get_object_or_404(
+        Kita.objects.select_related("sozialraum", "traeger"),
+        pk=kita_id,
+        sozialraum__jugendamt_id=jugendamt_id,
+    )
+    rounds, survey_round = _select_round(request, jugendamt_id)
+    run = selectors.current_run(round_id=survey_round.pk) if survey_round else None
+    value = selectors.kita_value(run=run, kita_id=kita.pk) if run else None
+    context = {"kita": kita, "rounds": rounds, "survey_round": survey_round, "run": run}
+    if value is not None:
+        response = (
+            Response.objects.filter(round_id=run.round_id, kita_id=kita.pk)
+            .values("answers", "updated_at")
+            .first()
+        )
+        answers = (response or {}).get("answers") or {}
+        changed = response is not None and response["updated_at"] > run.started_at
+        context.update(
+            value=value,
+            sections=selectors.kita_explanation(run=run, value=value, answers=answers),
+            comparison=selectors.city_comparison(run=run, value=value),
+            eligibility=selectors.eligibility(gesamt=value.gesamt, fm=value.fm, norms=run.norms),
+            answers_changed=changed,
+        )
+    return render(request, "indices/kita_detail.html", context)
+
+
+@login_required
+@require_GET
+def my_kita(request):
+    """The Kita leader's entry: their Kita's results (a list when they lead several)."""
+    kitas = list(_own_kitas(request.user))
+    if not kitas:
+        raise PermissionDenied
+    if len(kitas) == 1:
+        return redirect("indices:my_kita_detail", kita_id=kitas[0].pk)
+    return render(request, "indices/my_kita_list.html", {"kitas": kitas})
+
+
+def _own_kitas(user):
+    """Kitas whose own results the user may see (never for the committee)."""
+    return kita_list_for_user(user).order_by("name")
+
+
+@login_required
+@require_GET
+def my_kita_detail(request, kita_id):
+    """Own Kita's indices and classes next to the city mean; never other Kitas."""
+    kita = get_object_or_404(_own_kitas(request.user), pk=kita_id)
+    if not permissions.can_view_kita_detail(request.user, kita):
+        raise Http404
+    jugendamt_id = kita.sozialraum.jugendamt_id
+    run = selectors.latest_finished_run(jugendamt_id=jugendamt_id)
+    value = selectors.kita_value(run=run, kita_id=kita.pk) if run else None
+    context = {"kita": kita, "run": run, "value": value}
+    if value is not None:
+        context["comparison"] = selectors.city_comparison(run=run, value=value)
+    return render(request, "indices/my_kita.html", context)
+
+
+@login_required
+@require_POST
+def run_start(request, round_id):
+    """Staff start a recomputation by hand; the page then follows its progress."""
+    jugendamt_id = _staff_jugendamt_id(request.user)
+    survey_round = _round_or_404(jugendamt_id, round_id)
+    if not permissions.can_start_computation(request.user, survey_round.jugendamt_id):
+        raise PermissionDenied
+    if selectors.fresh_running_run(round_id=survey_round.pk) is not None:
+        messages.info(request, _("Für diese Erhebung läuft bereits eine Berechnung."))
+    else:
+        services.index_run_request(survey_round=survey_round, acting_user=request.user)
+        messages.success(request, _("Die Neuberechnung wurde gestartet."))
+    return redirect(f"{reverse('indices:overview')}?round={survey_round.pk}")
+
+
+@login_required
+@require_GET
+@never_cache
+def run_status(request, round_id):
+    """JSON for the progress display (polled by static/indices/run_status.js)."""
+    jugendamt_id = _staff_jugendamt_id(request.user)
+    survey_round = _round_or_404(jugendamt_id, round_id)
+    return JsonResponse(selectors.run_status(round_id=survey_round.pk))
