@@ -77,3 +77,33 @@ def test_bootstrap_is_served_by_the_application_itself(client):
 
     assert finders.find("vendor/bootstrap/css/bootstrap.min.css")
     assert finders.find("vendor/bootstrap/js/bootstrap.bundle.min.js")
+
+
+def test_changing_the_password_logs_out_the_other_sessions(demo, role_users):
+    from django.test import Client
+
+    user = role_users["jugendamt"]
+    laptop, tablet = Client(), Client()
+    laptop.force_login(user)
+    tablet.force_login(user)
+    response = laptop.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "demo",
+            "new_password1": "Neues-Passwort-2027!",
+            "new_password2": "Neues-Passwort-2027!",
+        },
+    )
+    assert response.status_code == 302
+    assert laptop.get("/einladen/").status_code == 200
+    assert tablet.get("/einladen/").status_code == 302  # back to the login page
+
+
+def test_password_rules_are_explained_in_german(client, role_users):
+    client.force_login(role_users["jugendamt"])
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": "demo", "new_password1": "12345", "new_password2": "12345"},
+    )
+    html = response.content.decode()
+    assert "Dieses Passwort ist zu kurz" in html
