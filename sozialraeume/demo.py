@@ -4,6 +4,7 @@ Idempotent: running it again finds what is there and creates nothing twice.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from sozialraeume import roles
@@ -101,6 +102,7 @@ def seed(stdout=None):
             n += 1
 
     User = get_user_model()
+    password_hash = make_password(DEMO_PASSWORD)  # hashing is slow on purpose: do it once
     for username, role, first, last in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
@@ -114,8 +116,8 @@ def seed(stdout=None):
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            user.password = password_hash
+            user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role))
         if role == roles.KITA_LEITUNG:
             user.kitas.add(kitas[0])
