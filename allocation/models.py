@@ -1,9 +1,12 @@
 """Allocation models and the append-only audit trail."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 
 class AppendOnlyError(Exception):
@@ -71,3 +74,340 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events are append-only.")
+
+
+# --- budget years and step 1 -----------------------------------------------------------
+
+
+def default_fte_costs():
+    """Annual personnel cost of one full-time position per strand (euros, employer gross)."""
+    return {"FS1": "70000.00", "FS2": "70000.00", "FS3": "65000.00", "FS4": "60000.00"}
+
+
+class BudgetYear(models.Model):
+    """The state's allocation (Zuweisung des Landes) for one year and where its shares come from."""
+
+    jugendamt = models.ForeignKey(
+        "sozialraeume.Jugendamt",
+        on_delete=models.PROTECT,
+        related_name="budget_years",
+        verbose_name=_("Jugendamt"),
+    )
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    label = models.CharField(
+        _("Bezeichnung"), max_length=100, blank=True, help_text=_("z. B. „2. Halbjahr 2021“")
+    )
+    state_budget = models.DecimalField(_("Landeszuweisung (€)"), max_digits=12, decimal_places=2)
+    own_figure = models.BooleanField(
+        _("Betrag laut Bescheid"),
+        default=False,
+        help_text=_("Sonst: Vorjahr × 1,025, auf ganze Euro gerundet."),
+    )
+    round = models.ForeignKey(
+        "surveys.SurveyRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_years",
+        verbose_name=_("Erhebungsrunde der Anteile"),
+    )
+    fte_costs = models.JSONField(
+        _("Jahreskosten je Vollzeitstelle und Förderstrang (€)"), default=default_fte_costs
+    )
+    fte_step = models.DecimalField(
+        _("Rundungsschritt Stellenanteil"), max_digits=4, decimal_places=2, default=Decimal("0.05")
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Haushaltsjahr")
+        verbose_name_plural = _("Haushaltsjahre")
+        ordering = ["jugendamt", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["jugendamt", "year"], name="budgetyear_unique_year")
+        ]
+
+    def __str__(self):
+        return self.label or str(self.year)
+
+    def fte_cost(self, strand: str) -> Decimal:
+        costs = {**default_fte_costs(), **(self.fte_costs or {})}
+        return Decimal(str(costs[strand]))
+
+
+class SozialraumShare(models.Model):
+    """Step 1 result: a Sozialraum's percent and state amount in a budget year (snapshot)."""
+
+    budget_year = models.ForeignKey(
+        BudgetYear, on_delete=models.CASCADE, related_name="shares", verbose_name=_("Haushaltsjahr")
+    )
+    sozialraum = models.ForeignKey(
+        "sozialraeume.Sozialraum",
+        on_delete=models.PROTECT,
+        related_name="budget_shares",
+        verbose_name=_("Sozialraum"),
+    )
+    gesamt = models.FloatField(_("Gesamtindex"), null=True, blank=True)
+    percent = models.DecimalField(_("Anteil (%)"), max_digits=5, decimal_places=2)
+    state_amount = models.DecimalField(_("Landesanteil (€)"), max_digits=12, decimal_places=2)
+    index_run = models.ForeignKey(
+        "indices.IndexRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Indexberechnung"),
+    )
+
+    class Meta:
+        verbose_name = _("Sozialraumanteil")
+        verbose_name_plural = _("Sozialraumanteile")
+        ordering = ["budget_year", "sozialraum__position", "sozialraum__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget_year", "sozialraum"], name="share_unique_sozialraum"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sozialraum} {self.budget_year}: {self.percent} %"
+
+
+# --- step 2: plans and lines -----------------------------------------------------------
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    CONSULTATION = "consultation", _("In Abstimmung")
+    PROPOSAL = "proposal", _("Beschlussvorlage")
+    APPROVED = "approved", _("Beschlossen")
+
+
+EDITABLE_STATES = (PlanState.DRAFT, PlanState.CONSULTATION)
+
+
+class AllocationPlan(models.Model):
+    """Per Sozialraum and budget year: which Kita gets which personnel in which strand.
+
+    The state changes only through the transitions below, which only
+    ``allocation.services`` call (with the checks and the audit event).
+    """
+
+    budget_year = models.ForeignKey(
+        BudgetYear, on_delete=models.PROTECT, related_name="plans", verbose_name=_("Haushaltsjahr")
+    )
+    sozialraum = models.ForeignKey(
+        "sozialraeume.Sozialraum",
+        on_delete=models.PROTECT,
+        related_name="allocation_plans",
+        verbose_name=_("Sozialraum"),
+    )
+    state = FSMField(_("Status"), default=PlanState.DRAFT, choices=PlanState.choices, max_length=20)
+    proposed_at = models.DateTimeField(_("Vorschlag erstellt am"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("beschlossen am"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beschlossen von"),
+    )
+    review_due = models.DateField(_("Überprüfung fällig am"), null=True, blank=True)
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zuletzt bearbeitet von"),
+    )
+    version = models.PositiveIntegerField(_("Version"), default=1)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Verteilungsplan")
+        verbose_name_plural = _("Verteilungspläne")
+        ordering = ["budget_year", "sozialraum__position", "sozialraum__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget_year", "sozialraum"], name="plan_unique_sozialraum_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sozialraum} {self.budget_year}"
+
+    @property
+    def jugendamt_id(self):
+        return self.sozialraum.jugendamt_id
+
+    @property
+    def is_editable(self):
+        return self.state in EDITABLE_STATES
+
+    # The workflow: all transitions in one place.
+    @transition(field=state, source=PlanState.DRAFT, target=PlanState.CONSULTATION)
+    def start_consultation(self):
+        """Träger of the Sozialraum's Kitas can read and comment."""
+
+    @transition(field=state, source=PlanState.CONSULTATION, target=PlanState.PROPOSAL)
+    def submit(self):
+        """Beschlussvorlage: lines are frozen for the decision."""
+
+    @transition(field=state, source=PlanState.PROPOSAL, target=PlanState.APPROVED)
+    def approve(self):
+        """Decided by the Jugendamt-Leitung (four eyes, within budget: checked by the service)."""
+
+    @transition(
+        field=state,
+        source=[PlanState.CONSULTATION, PlanState.PROPOSAL, PlanState.APPROVED],
+        target=PlanState.DRAFT,
+    )
+    def rework(self):
+        """Überarbeitung: back to Entwurf, with a reason."""
+
+
+class Strand(models.TextChoices):
+    FS1 = "FS1", _("FS1 Individuelle Kita-Sozialarbeit")
+    FS2 = "FS2", _("FS2 Kommunikations- und Nachbarschaftszentrum")
+    FS3 = "FS3", _("FS3 Interkulturelle Fachkraft")
+    FS4 = "FS4", _("FS4 Betriebserlaubnisrelevantes Zusatzpersonal")
+
+
+class AllocationLine(models.Model):
+    """Kita · strand · FTE · annual personnel cost · state part (60 %) · justification."""
+
+    plan = models.ForeignKey(
+        AllocationPlan, on_delete=models.CASCADE, related_name="lines", verbose_name=_("Plan")
+    )
+    kita = models.ForeignKey(
+        "sozialraeume.Kita",
+        on_delete=models.PROTECT,
+        related_name="allocation_lines",
+        verbose_name=_("Kita"),
+    )
+    strand = models.CharField(_("Förderstrang"), max_length=3, choices=Strand.choices)
+    fte = models.DecimalField(_("Stellenanteil (VZÄ)"), max_digits=5, decimal_places=2)
+    annual_cost = models.DecimalField(
+        _("Personalkosten pro Jahr (€)"), max_digits=12, decimal_places=2
+    )
+    state_part = models.DecimalField(_("Landesanteil (€)"), max_digits=12, decimal_places=2)
+    justification = models.TextField(_("Begründung"), blank=True)
+    qualification = models.CharField(_("Qualifikation"), max_length=200, blank=True)
+    central_location = models.BooleanField(
+        _("zentrale Lage bestätigt"), default=False, help_text=_("nur FS2")
+    )
+    cross_provider = models.BooleanField(
+        _("trägerübergreifende Angebote zugesagt"), default=False, help_text=_("nur FS2")
+    )
+    from_proposal = models.BooleanField(_("aus dem Vorschlag"), default=False)
+    version = models.PositiveIntegerField(_("Version"), default=1)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geändert von"),
+    )
+
+    class Meta:
+        verbose_name = _("Verteilungszeile")
+        verbose_name_plural = _("Verteilungszeilen")
+        ordering = ["plan", "kita__name", "strand", "pk"]
+
+    def __str__(self):
+        return f"{self.kita} · {self.strand} · {self.fte} VZÄ"
+
+    @property
+    def municipal_part(self):
+        return self.annual_cost - self.state_part
+
+    def snapshot(self) -> dict:
+        """The line's values as the audit trail keeps them."""
+        return {
+            "plan_id": self.plan_id,
+            "kita_id": self.kita_id,
+            "kita": self.kita.name,
+            "strand": self.strand,
+            "fte": str(self.fte),
+            "annual_cost": str(self.annual_cost),
+            "state_part": str(self.state_part),
+            "justification": self.justification,
+            "qualification": self.qualification,
+            "central_location": self.central_location,
+            "cross_provider": self.cross_provider,
+        }
+
+
+class PlanComment(models.Model):
+    plan = models.ForeignKey(
+        AllocationPlan, on_delete=models.CASCADE, related_name="comments", verbose_name=_("Plan")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verfasst von"),
+    )
+    text = models.TextField(_("Kommentar"))
+    created_at = models.DateTimeField(_("verfasst am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Kommentar")
+        verbose_name_plural = _("Kommentare")
+        ordering = ["plan", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author} · {self.created_at:%d.%m.%Y %H:%M}"
+
+
+class Reallocation(models.Model):
+    """Unspent state funds moved from one Sozialraum to (a Kita in) another; totals stay equal."""
+
+    budget_year = models.ForeignKey(
+        BudgetYear,
+        on_delete=models.PROTECT,
+        related_name="reallocations",
+        verbose_name=_("Haushaltsjahr"),
+    )
+    from_sozialraum = models.ForeignKey(
+        "sozialraeume.Sozialraum",
+        on_delete=models.PROTECT,
+        related_name="reallocations_out",
+        verbose_name=_("von Sozialraum"),
+    )
+    to_sozialraum = models.ForeignKey(
+        "sozialraeume.Sozialraum",
+        on_delete=models.PROTECT,
+        related_name="reallocations_in",
+        verbose_name=_("an Sozialraum"),
+    )
+    to_kita = models.ForeignKey(
+        "sozialraeume.Kita",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reallocations_in",
+        verbose_name=_("für Kita"),
+    )
+    amount = models.DecimalField(_("Landesmittel (€)"), max_digits=12, decimal_places=2)
+    reason = models.TextField(_("Begründung"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("erfasst von"),
+    )
+    created_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Umverteilung")
+        verbose_name_plural = _("Umverteilungen")
+        ordering = ["budget_year", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_sozialraum} → {self.to_sozialraum}: {self.amount} €"

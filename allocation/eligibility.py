@@ -1,0 +1,130 @@
+"""Eligibility of allocation lines from the budget year's index run (methodology.md section 8).
+
+The rules themselves are pure (``allocation.distribution``); this module fetches
+the index values and norms of the right run and turns the result into German text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from allocation import distribution as d
+
+
+@dataclass
+class IndexContext:
+    """The index run a budget year's shares come from, with its per-Kita values."""
+
+    run: object | None
+    kita_values: dict  # kita_id -> KitaIndex
+
+    def norm(self, category: str, key: str):
+        norms = ((self.run.norms or {}) if self.run else {}).get("kita") or {}
+        return (norms.get(category) or {}).get(key)
+
+    def value(self, kita_id: int, category: str):
+        ki = self.kita_values.get(kita_id)
+        if ki is None:
+            return None
+        return ki.index(category)
+
+
+def index_context(budget_year) -> IndexContext:
+    """Current finished run of the budget year's survey round (or none)."""
+    if budget_year.round_id is None:
+        return IndexContext(None, {})
+    from indices.selectors import current_run
+
+    run = current_run(round_id=budget_year.round_id)
+    if run is None:
+        return IndexContext(None, {})
+    return IndexContext(run, {ki.kita_id: ki for ki in run.kita_values.all()})
+
+
+def line_eligibility(
+    *,
+    ctx: IndexContext,
+    kita_id: int,
+    strand: str,
+    justification: str = "",
+    central_location: bool = False,
+    cross_provider: bool = False,
+    other_centres: int = 0,
+) -> d.Eligibility:
+    if strand == "FS1":
+        return d.fs1_eligibility(ctx.value(kita_id, "GESAMT"), ctx.norm("GESAMT", "lower"))
+    if strand == "FS2":
+        return d.fs2_eligibility(
+            central_location=central_location,
+            cross_provider=cross_provider,
+            other_centres=other_centres,
+        )
+    if strand == "FS3":
+        return d.fs3_eligibility(
+            ctx.value(kita_id, "FM"),
+            ctx.norm("FM", "mean"),
+            ctx.norm("FM", "lower"),
+            justification,
+        )
+    if strand == "FS4":
+        return d.fs4_eligibility(justification)
+    raise ValueError(strand)
+
+
+def _fmt(value):
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def message(result: d.Eligibility, strand: str = "") -> str:
+    """A German sentence explaining an eligibility result."""
+    p = {k: _fmt(v) for k, v in (result.params or {}).items()}
+    texts = {
+        "no_index": _("Für die Kita liegt in dieser Erhebungsrunde kein Indexwert vor."),
+        "no_norms": _("Für diesen Index gibt es (noch) keinen Normbereich."),
+        "fs1_ok": _("Gesamtindex %(value)s ≥ unterer Normwert %(lower)s."),
+        "fs1_below": _("Gesamtindex %(value)s liegt unter dem unteren Normwert %(lower)s."),
+        "fs2_taken": _(
+            "Im Sozialraum ist bereits eine andere Kita als Kommunikations- und "
+            "Nachbarschaftszentrum eingeplant (höchstens eines je Sozialraum)."
+        ),
+        "fs2_unconfirmed": _(
+            "Zentrale Lage und die Zusage trägerübergreifender Angebote müssen bestätigt sein."
+        ),
+        "fs2_ok": _("Zentrale Lage und trägerübergreifende Angebote sind bestätigt."),
+        "fs3_ok": _("Index Flucht/Migration %(value)s liegt über dem Mittelwert %(mean)s."),
+        "fs3_needs_justification": _(
+            "Index Flucht/Migration %(value)s liegt nur über dem unteren Normwert %(lower)s: "
+            "nur mit schriftlicher Begründung förderfähig."
+        ),
+        "fs3_justified": _(
+            "Index Flucht/Migration %(value)s über dem unteren Normwert %(lower)s: "
+            "begründete Ausnahme."
+        ),
+        "fs3_below": _(
+            "Index Flucht/Migration %(value)s liegt nicht über dem unteren Normwert %(lower)s."
+        ),
+        "fs4_missing": _(
+            "Betriebserlaubnisrelevantes Zusatzpersonal braucht eine schriftliche Begründung "
+            "der Kita oder des Trägers."
+        ),
+        "fs4_ok": _("Schriftliche Begründung liegt vor."),
+    }
+    text = texts.get(result.code, result.code)
+    try:
+        return text % p
+    except (KeyError, TypeError, ValueError):
+        return text
+
+
+def status_label(result: d.Eligibility) -> str:
+    labels = {
+        d.ELIGIBLE: _("förderfähig"),
+        d.WITH_JUSTIFICATION: _("Ausnahme mit Begründung"),
+        d.NOT_ELIGIBLE: _("nicht förderfähig"),
+        d.UNKNOWN: _("nicht prüfbar"),
+    }
+    if result.status == d.WITH_JUSTIFICATION and not result.ok:
+        return _("nur mit Begründung")
+    return labels[result.status]

@@ -1,0 +1,311 @@
+"""Read side of the allocation: budget overviews, plans with totals and eligibility, history.
+
+Reports (issue 6) read plans and amounts through these functions too.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from allocation import distribution as d
+from allocation import eligibility as elig
+from allocation.models import (
+    AllocationLine,
+    AllocationPlan,
+    AuditEvent,
+    BudgetYear,
+    PlanState,
+    Reallocation,
+    SozialraumShare,
+    Strand,
+)
+from sozialraeume import roles
+from srb_project import permissions
+
+ZERO = Decimal("0.00")
+FIRST_RESURVEY_YEAR = 2027
+RESURVEY_INTERVAL = 5
+REVIEW_MONTHS = 30  # 2,5 years
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus whole months; the 31st becomes the last day of a shorter month."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def review_due_for(approved_on: datetime.date) -> datetime.date:
+    """Review of the per-Kita distribution at least every 2,5 years (section 8)."""
+    return add_months(approved_on, REVIEW_MONTHS)
+
+
+def next_survey_year(today: datetime.date | None = None) -> int:
+    """The next survey round by law: first 2027, then every five years."""
+    year = (today or timezone.localdate()).year
+    nxt = FIRST_RESURVEY_YEAR
+    while nxt < year:
+        nxt += RESURVEY_INTERVAL
+    return nxt
+
+
+# --- budget years and amounts -----------------------------------------------------------
+
+
+def budget_years_for_jugendamt(jugendamt_id) -> QuerySet[BudgetYear]:
+    return BudgetYear.objects.filter(jugendamt_id=jugendamt_id).select_related("round")
+
+
+def reallocation_balance(budget_year_id) -> dict[int, Decimal]:
+    """Net reallocated state money per Sozialraum id (incoming minus outgoing)."""
+    balance: dict[int, Decimal] = {}
+    for r in Reallocation.objects.filter(budget_year_id=budget_year_id):
+        balance[r.to_sozialraum_id] = balance.get(r.to_sozialraum_id, ZERO) + r.amount
+        balance[r.from_sozialraum_id] = balance.get(r.from_sozialraum_id, ZERO) - r.amount
+    return balance
+
+
+def state_amount_for(budget_year_id, sozialraum_id) -> Decimal | None:
+    """The Sozialraum's state amount of the year after reallocations, or None without shares."""
+    share = SozialraumShare.objects.filter(
+        budget_year_id=budget_year_id, sozialraum_id=sozialraum_id
+    ).first()
+    if share is None:
+        return None
+    return share.state_amount + reallocation_balance(budget_year_id).get(sozialraum_id, ZERO)
+
+
+def plan_state_part(plan) -> Decimal:
+    return plan.lines.aggregate(s=Sum("state_part"))["s"] or ZERO
+
+
+@dataclass
+class SozialraumRow:
+    sozialraum: object
+    share: SozialraumShare | None
+    percent: Decimal | None
+    base_state: Decimal | None
+    reallocated: Decimal
+    funding: d.Funding | None
+    plan: AllocationPlan | None
+    planned: d.Funding
+    unspent_state: Decimal | None
+
+    @property
+    def state_amount(self):
+        return self.funding.state if self.funding else None
+
+
+@dataclass
+class BudgetOverview:
+    budget_year: BudgetYear
+    funding: d.Funding
+    rows: list[SozialraumRow] = field(default_factory=list)
+
+    @property
+    def total_state_amounts(self) -> Decimal:
+        return sum((r.funding.state for r in self.rows if r.funding), ZERO)
+
+
+def budget_overview(budget_year: BudgetYear) -> BudgetOverview:
+    """Per Sozialraum: percent, state / municipal / total amounts, plan and what it spends."""
+    from sozialraeume.models import Sozialraum
+
+    shares = {s.sozialraum_id: s for s in budget_year.shares.all()}
+    plans = {
+        p.sozialraum_id: p
+        for p in AllocationPlan.objects.filter(budget_year=budget_year).annotate(
+            planned_state=Sum("lines__state_part"), planned_total=Sum("lines__annual_cost")
+        )
+    }
+    balance = reallocation_balance(budget_year.pk)
+    rows = []
+    for sr in Sozialraum.objects.filter(jugendamt_id=budget_year.jugendamt_id).order_by(
+        "position", "name"
+    ):
+        share = shares.get(sr.pk)
+        reallocated = balance.get(sr.pk, ZERO)
+        funding = d.funding_for_state_amount(share.state_amount + reallocated) if share else None
+        plan = plans.get(sr.pk)
+        planned_total = (plan.planned_total or ZERO) if plan else ZERO
+        planned_state = (plan.planned_state or ZERO) if plan else ZERO
+        planned = d.Funding(planned_state, planned_total - planned_state, planned_total)
+        rows.append(
+            SozialraumRow(
+                sozialraum=sr,
+                share=share,
+                percent=share.percent if share else None,
+                base_state=share.state_amount if share else None,
+                reallocated=reallocated,
+                funding=funding,
+                plan=plan,
+                planned=planned,
+                unspent_state=(funding.state - planned_state) if funding else None,
+            )
+        )
+    return BudgetOverview(
+        budget_year=budget_year,
+        funding=d.funding_for_state_amount(budget_year.state_budget),
+        rows=rows,
+    )
+
+
+# --- plans ------------------------------------------------------------------------------
+
+
+def plan_list_for_user(user) -> QuerySet[AllocationPlan]:
+    """Plans the user may see: staff all of their Jugendamt; Träger those with their Kitas
+    once the plan is no longer a draft of the Jugendamt."""
+    qs = AllocationPlan.objects.select_related("sozialraum", "budget_year")
+    if not user.is_authenticated:
+        return qs.none()
+    if permissions.is_jugendamt_staff(user):
+        if user.is_superuser and user.jugendamt_id is None:
+            return qs
+        return qs.filter(sozialraum__jugendamt_id=user.jugendamt_id)
+    if permissions.has_role(user, roles.TRAEGER) and user.traeger_id:
+        return (
+            qs.filter(sozialraum__kitas__traeger_id=user.traeger_id)
+            .exclude(state=PlanState.DRAFT)
+            .distinct()
+        )
+    return qs.none()
+
+
+def plans_due_for_review(jugendamt_id, *, today: datetime.date | None = None, within_days=180):
+    """Approved plans whose review date has passed or comes within ``within_days``."""
+    today = today or timezone.localdate()
+    return (
+        AllocationPlan.objects.filter(
+            sozialraum__jugendamt_id=jugendamt_id,
+            state=PlanState.APPROVED,
+            review_due__lte=today + datetime.timedelta(days=within_days),
+        )
+        .select_related("sozialraum", "budget_year")
+        .order_by("review_due")
+    )
+
+
+@dataclass
+class LineRow:
+    line: AllocationLine
+    eligibility: d.Eligibility
+    eligibility_text: str
+    eligibility_label: str
+
+
+@dataclass
+class PlanView:
+    plan: AllocationPlan
+    budget: d.Funding | None
+    planned: d.Funding
+    rows: list[LineRow]
+    over_budget: Decimal | None
+    unallocated: d.Funding | None
+    strands: dict
+
+
+def fs2_centres(lines) -> set[int]:
+    return {line.kita_id for line in lines if line.strand == Strand.FS2}
+
+
+def plan_view(plan: AllocationPlan) -> PlanView:
+    """The plan with its totals, budget, and each line's eligibility."""
+    lines = list(plan.lines.select_related("kita", "kita__traeger", "updated_by"))
+    ctx = elig.index_context(plan.budget_year)
+    rows = []
+    for line in lines:
+        others = fs2_centres(x for x in lines if x.pk != line.pk) - {line.kita_id}
+        result = elig.line_eligibility(
+            ctx=ctx,
+            kita_id=line.kita_id,
+            strand=line.strand,
+            justification=line.justification,
+            central_location=line.central_location,
+            cross_provider=line.cross_provider,
+            other_centres=len(others),
+        )
+        rows.append(LineRow(line, result, elig.message(result), elig.status_label(result)))
+    total = sum((x.annual_cost for x in lines), ZERO)
+    state = sum((x.state_part for x in lines), ZERO)
+    planned = d.Funding(state, total - state, total)
+    amount = state_amount_for(plan.budget_year_id, plan.sozialraum_id)
+    budget = d.funding_for_state_amount(amount) if amount is not None else None
+    over = (state - budget.state) if budget and state > budget.state else None
+    unallocated = None
+    if budget:
+        rest_total = budget.total - total
+        rest_state = budget.state - state
+        unallocated = d.Funding(rest_state, rest_total - rest_state, rest_total)
+    strands = {}
+    for key, label in Strand.choices:
+        sl = [x for x in lines if x.strand == key]
+        strands[key] = {
+            "label": label,
+            "fte": sum((x.fte for x in sl), Decimal("0.00")),
+            "total": sum((x.annual_cost for x in sl), ZERO),
+            "state": sum((x.state_part for x in sl), ZERO),
+        }
+    return PlanView(plan, budget, planned, rows, over, unallocated, strands)
+
+
+# --- history ----------------------------------------------------------------------------
+
+
+def plan_history(plan) -> QuerySet[AuditEvent]:
+    """Everything recorded about a plan: transitions, lines, comments, reallocations."""
+    label = AllocationPlan._meta.label_lower
+    line_label = AllocationLine._meta.label_lower
+    realloc_label = Reallocation._meta.label_lower
+    return AuditEvent.objects.filter(
+        Q(object_type=label, object_id=str(plan.pk))
+        | Q(object_type=line_label, new__plan_id=plan.pk)
+        | Q(object_type=line_label, old__plan_id=plan.pk)
+        | Q(
+            object_type=realloc_label,
+            new__budget_year_id=plan.budget_year_id,
+            new__to_sozialraum_id=plan.sozialraum_id,
+        )
+        | Q(
+            object_type=realloc_label,
+            new__budget_year_id=plan.budget_year_id,
+            new__from_sozialraum_id=plan.sozialraum_id,
+        )
+    ).select_related("actor")
+
+
+def kita_history(kita) -> QuerySet[AuditEvent]:
+    """Every recorded change of the Kita's allocation lines and reallocations to it."""
+    line_label = AllocationLine._meta.label_lower
+    realloc_label = Reallocation._meta.label_lower
+    return AuditEvent.objects.filter(
+        Q(object_type=line_label, new__kita_id=kita.pk)
+        | Q(object_type=line_label, old__kita_id=kita.pk)
+        | Q(object_type=realloc_label, new__kita_id=kita.pk)
+    ).select_related("actor")
+
+
+def kita_lines(kita) -> QuerySet[AllocationLine]:
+    return AllocationLine.objects.filter(kita=kita).select_related(
+        "plan", "plan__budget_year", "plan__sozialraum"
+    )
+
+
+def traeger_lines(user) -> QuerySet[AllocationLine]:
+    """Lines of the Träger's Kitas in plans they may see."""
+    return (
+        AllocationLine.objects.filter(
+            kita__traeger_id=user.traeger_id, plan__in=plan_list_for_user(user)
+        )
+        .select_related("kita", "plan", "plan__sozialraum", "plan__budget_year")
+        .order_by("-plan__budget_year__year", "kita__name", "strand")
+    )

@@ -1,0 +1,367 @@
+"""Journeys through the allocation services: budget, step 1, proposal, workflow, reallocation."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from allocation import selectors, services
+from allocation.models import AllocationLine, AuditEvent, PlanState
+from sozialraeume import roles
+from tests.allocation.factories import finished_run, make_world
+from tests.factories import JugendamtFactory, SozialraumFactory, make_user
+from tests.surveys.factories import SurveyRoundFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+@pytest.fixture
+def plan(world):
+    return services.plan_create(
+        budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
+    )
+
+
+def _messages(exc):
+    return " ".join(exc.value.messages)
+
+
+# --- budget years and step 1 -----------------------------------------------------------
+
+
+def test_budget_year_without_own_figure_is_previous_year_plus_2_5_percent(world):
+    ja = world.jugendamt
+    services.budget_year_save(
+        jugendamt_id=ja.pk, year=2022, state_budget=Decimal("1002240"), acting_user=world.staff
+    )
+    by = services.budget_year_save(jugendamt_id=ja.pk, year=2023, acting_user=world.staff)
+    assert by.state_budget == Decimal("1027296.00")
+    assert not by.own_figure
+    event = AuditEvent.objects.filter(action="budget_year.create").last()
+    assert event.new["state_budget"] == "1027296.00"
+
+
+def test_shares_come_from_the_round_and_sum_to_the_budget(world):
+    shares = {s.sozialraum.name: s for s in world.budget_year.shares.all()}
+    assert shares["Nord"].percent == Decimal("60.00")
+    assert shares["Nord"].state_amount == Decimal("72000.00")
+    assert shares["Süd"].state_amount == Decimal("48000.00")
+    assert sum(s.state_amount for s in shares.values()) == world.budget_year.state_budget
+    overview = selectors.budget_overview(world.budget_year)
+    north = next(r for r in overview.rows if r.sozialraum == world.north)
+    assert north.funding.municipal == Decimal("48000.00")
+    assert north.funding.total == Decimal("120000.00")
+
+
+def test_step_1_refuses_a_sozialraum_without_index_and_names_it():
+    ja = JugendamtFactory()
+    rich = SozialraumFactory(jugendamt=ja, name="Mitte")
+    SozialraumFactory(jugendamt=ja, name="Leerfeld")
+    rnd = SurveyRoundFactory(jugendamt=ja)
+    finished_run(rnd, kitas={}, sozialraeume={rich: 50.0})
+    staff = make_user(roles.JUGENDAMT, jugendamt=ja, password=None)
+    by = services.budget_year_save(
+        jugendamt_id=ja.pk, year=2026, state_budget=Decimal("1000"), round=rnd, acting_user=staff
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.budget_year_apply_shares(budget_year=by, acting_user=staff)
+    assert "Leerfeld" in _messages(exc)
+
+
+# --- proposal and lines ----------------------------------------------------------------
+
+
+def test_proposal_drafts_fs1_lines_in_proportion_to_gesamtindex(world, plan):
+    proposal = services.plan_propose(plan=plan, acting_user=world.staff)
+    lines = {line.kita.name: line for line in plan.lines.all()}
+    # fundable 72 000 / 0.6 = 120 000; A 60 and B 45 eligible (lower bound 40), C 30 is not
+    assert set(lines) == {"Kita A", "Kita B"}
+    assert lines["Kita A"].fte == Decimal("0.95")  # 68 571.43 / 70 000 = 0.98 -> 0.95
+    assert lines["Kita B"].fte == Decimal("0.70")  # 51 428.57 / 70 000 = 0.73 -> 0.70
+    assert lines["Kita A"].state_part == Decimal("39900.00")
+    assert proposal.unallocated == Decimal("4500.00")
+    view = selectors.plan_view(plan)
+    assert view.unallocated.total == Decimal("4500.00")
+    assert view.budget.state == Decimal("72000.00")
+    assert AuditEvent.objects.filter(action="plan.propose", object_id=str(plan.pk)).exists()
+
+
+def test_changing_a_line_after_the_proposal_needs_a_reason(world, plan):
+    services.plan_propose(plan=plan, acting_user=world.staff)
+    line = plan.lines.get(kita=world.kitas["A"])
+    with pytest.raises(ValidationError) as exc:
+        services.line_update(
+            line_id=line.pk, expected_version=line.version, fte="0.90", acting_user=world.staff
+        )
+    assert "Begründung" in _messages(exc)
+    services.line_update(
+        line_id=line.pk,
+        expected_version=line.version,
+        fte="0.90",
+        annual_cost="63000.00",
+        reason="Träger besetzt nur 90 %",
+        acting_user=world.staff,
+    )
+    line.refresh_from_db()
+    assert line.fte == Decimal("0.90")
+    assert line.state_part == Decimal("37800.00")
+    event = AuditEvent.objects.filter(action="line.update").last()
+    assert event.old["fte"] == "0.95" and event.new["fte"] == "0.90"
+    assert event.reason == "Träger besetzt nur 90 %"
+    assert event.actor == world.staff
+
+
+def test_ineligible_fs1_line_cannot_be_saved(world, plan):
+    with pytest.raises(ValidationError) as exc:
+        services.line_add(
+            plan=plan,
+            kita=world.kitas["C"],
+            strand="FS1",
+            fte="0.5",
+            annual_cost="35000",
+            acting_user=world.staff,
+        )
+    assert "nicht förderfähig" in _messages(exc)
+    assert "unter dem unteren Normwert" in _messages(exc)
+    assert not plan.lines.exists()
+
+
+def test_fs3_below_mean_only_with_written_justification(world, plan):
+    kwargs = dict(
+        plan=plan,
+        kita=world.kitas["B"],
+        strand="FS3",
+        fte="0.5",
+        annual_cost="32500",
+        acting_user=world.staff,
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.line_add(**kwargs)
+    assert "Begründung" in _messages(exc)
+    line = services.line_add(**kwargs, justification="Viele neu zugewanderte Familien")
+    assert line.pk
+    with pytest.raises(ValidationError):  # C's FM 20 is below the lower bound 35
+        services.line_add(**{**kwargs, "kita": world.kitas["C"]}, justification="Bitte")
+
+
+def test_fs2_only_one_centre_per_sozialraum_and_confirmed(world, plan):
+    base = dict(plan=plan, strand="FS2", fte="1", annual_cost="70000", acting_user=world.staff)
+    with pytest.raises(ValidationError):
+        services.line_add(**base, kita=world.kitas["A"], central_location=True)
+    services.line_add(**base, kita=world.kitas["A"], central_location=True, cross_provider=True)
+    with pytest.raises(ValidationError) as exc:
+        services.line_add(**base, kita=world.kitas["B"], central_location=True, cross_provider=True)
+    assert "höchstens eines je Sozialraum" in _messages(exc)
+
+
+def test_fs4_needs_a_written_justification(world, plan):
+    base = dict(plan=plan, kita=world.kitas["C"], strand="FS4", fte="0.5", acting_user=world.staff)
+    with pytest.raises(ValidationError):
+        services.line_add(**base, annual_cost="30000")
+    assert services.line_add(
+        **base, annual_cost="30000", justification="Auflage der Betriebserlaubnis (Räume)"
+    )
+
+
+def test_two_people_editing_the_same_line_cannot_overwrite_each_other(world, plan):
+    line = services.line_add(
+        plan=plan,
+        kita=world.kitas["A"],
+        strand="FS1",
+        fte="0.5",
+        annual_cost="35000",
+        acting_user=world.staff,
+    )
+    seen_by_both = line.version
+    services.line_update(
+        line_id=line.pk,
+        expected_version=seen_by_both,
+        fte="0.60",
+        annual_cost="42000",
+        acting_user=world.staff,
+    )
+    with pytest.raises(services.ConflictError) as exc:
+        services.line_update(
+            line_id=line.pk,
+            expected_version=seen_by_both,
+            fte="0.40",
+            annual_cost="28000",
+            acting_user=world.leitung,
+        )
+    assert "inzwischen" in _messages(exc)
+    line.refresh_from_db()
+    assert line.fte == Decimal("0.60")
+    assert line.version == seen_by_both + 1
+
+
+# --- workflow ---------------------------------------------------------------------------
+
+
+def test_journey_propose_adjust_comment_four_eyes_approve_review_date(world, plan):
+    services.plan_propose(plan=plan, acting_user=world.staff)
+    services.plan_start_consultation(plan=plan, acting_user=world.staff)
+    services.plan_comment_add(
+        plan=plan, text="Kita A kann erst ab März besetzen.", acting_user=world.traeger_user
+    )
+    line = plan.lines.get(kita=world.kitas["A"])
+    services.line_update(
+        line_id=line.pk,
+        expected_version=line.version,
+        fte="0.80",
+        annual_cost="56000",
+        reason="Besetzung erst ab März (Kommentar Träger)",
+        acting_user=world.leitung,
+    )
+    services.plan_submit(plan=plan, acting_user=world.staff)
+
+    with pytest.raises(PermissionDenied):
+        services.plan_approve(plan=plan, acting_user=world.staff)
+    with pytest.raises(ValidationError) as exc:
+        services.plan_approve(plan=plan, acting_user=world.leitung)
+    assert "Vier-Augen-Prinzip" in _messages(exc)
+    plan.refresh_from_db()
+    assert plan.state == PlanState.PROPOSAL
+
+    services.plan_approve(plan=plan, acting_user=world.leitung2)
+    plan.refresh_from_db()
+    assert plan.state == PlanState.APPROVED
+    today = timezone.localdate()
+    assert plan.review_due == selectors.add_months(today, 30)
+    assert (plan.review_due - today).days in range(910, 915)
+    actions = list(selectors.plan_history(plan).values_list("action", flat=True))
+    for action in (
+        "plan.propose",
+        "plan.consultation",
+        "plan.comment",
+        "line.update",
+        "plan.submit",
+        "plan.approve",
+    ):
+        assert action in actions
+    assert plan in selectors.plans_due_for_review(world.jugendamt.pk, today=plan.review_due)
+
+
+def test_over_budget_plan_cannot_be_approved(world, plan):
+    services.line_add(
+        plan=plan,
+        kita=world.kitas["A"],
+        strand="FS1",
+        fte="1.80",
+        annual_cost="126000",
+        acting_user=world.staff,
+    )  # state part 75 600 > 72 000
+    services.plan_start_consultation(plan=plan, acting_user=world.staff)
+    services.plan_submit(plan=plan, acting_user=world.staff)
+    with pytest.raises(ValidationError) as exc:
+        services.plan_approve(plan=plan, acting_user=world.leitung)
+    assert "übersteigt" in _messages(exc)
+    assert "3.600,00" in _messages(exc)
+    plan.refresh_from_db()
+    assert plan.state == PlanState.PROPOSAL
+
+
+def test_frozen_plan_lines_cannot_change_until_rework_with_reason(world, plan):
+    line = services.line_add(
+        plan=plan,
+        kita=world.kitas["A"],
+        strand="FS1",
+        fte="0.5",
+        annual_cost="35000",
+        acting_user=world.staff,
+    )
+    services.plan_start_consultation(plan=plan, acting_user=world.staff)
+    services.plan_submit(plan=plan, acting_user=world.staff)
+    with pytest.raises(ValidationError):
+        services.line_update(
+            line_id=line.pk, expected_version=line.version, fte="0.6", acting_user=world.staff
+        )
+    with pytest.raises(ValidationError):
+        services.plan_rework(plan=plan, reason=" ", acting_user=world.staff)
+    services.plan_rework(plan=plan, reason="Neue Zahlen vom Träger", acting_user=world.staff)
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DRAFT
+    event = AuditEvent.objects.filter(action="plan.rework").last()
+    assert event.old["state"] == "proposal" and event.new["state"] == "draft"
+    assert event.reason == "Neue Zahlen vom Träger"
+
+
+def test_traeger_comments_only_during_consultation(world, plan):
+    with pytest.raises(ValidationError):
+        services.plan_comment_add(plan=plan, text="Frage", acting_user=world.traeger_user)
+    services.plan_start_consultation(plan=plan, acting_user=world.staff)
+    with pytest.raises(PermissionDenied):
+        services.plan_comment_add(plan=plan, text="x", acting_user=world.outsider_traeger_user)
+
+
+# --- reallocation ----------------------------------------------------------------------
+
+
+def test_reallocation_moves_unspent_funds_and_keeps_totals(world, plan):
+    services.plan_propose(plan=plan, acting_user=world.staff)  # state 69 300 of 72 000
+    with pytest.raises(ValidationError) as exc:
+        services.reallocation_create(
+            budget_year=world.budget_year,
+            from_sozialraum=world.north,
+            to_sozialraum=world.south,
+            amount="3000",
+            reason="zu viel",
+            acting_user=world.staff,
+        )
+    assert "2.700,00" in _messages(exc)
+    with pytest.raises(ValidationError):
+        services.reallocation_create(
+            budget_year=world.budget_year,
+            from_sozialraum=world.north,
+            to_sozialraum=world.south,
+            amount="100",
+            reason="  ",
+            acting_user=world.staff,
+        )
+    services.reallocation_create(
+        budget_year=world.budget_year,
+        from_sozialraum=world.north,
+        to_sozialraum=world.south,
+        to_kita=world.kitas["D"],
+        amount="2700",
+        reason="Zuzug vieler Familien in Süd",
+        acting_user=world.staff,
+    )
+    overview = selectors.budget_overview(world.budget_year)
+    amounts = {r.sozialraum.name: r.funding.state for r in overview.rows}
+    assert amounts == {"Nord": Decimal("69300.00"), "Süd": Decimal("50700.00")}
+    assert overview.total_state_amounts == world.budget_year.state_budget
+    history = selectors.kita_history(world.kitas["D"])
+    assert history.filter(action="reallocation.create", reason__contains="Zuzug").exists()
+
+
+def test_line_from_another_sozialraum_is_refused(world, plan):
+    with pytest.raises(ValidationError):
+        services.line_add(
+            plan=plan,
+            kita=world.kitas["D"],
+            strand="FS4",
+            fte="1",
+            annual_cost="1",
+            justification="x",
+            acting_user=world.staff,
+        )
+
+
+def test_only_own_jugendamt_edits(world, plan):
+    stranger = make_user(roles.JUGENDAMT, password=None)
+    with pytest.raises(PermissionDenied):
+        services.line_add(
+            plan=plan,
+            kita=world.kitas["A"],
+            strand="FS1",
+            fte="1",
+            annual_cost="1",
+            acting_user=stranger,
+        )
+    assert not AllocationLine.objects.exists()
