@@ -49,6 +49,8 @@ class Command(BaseCommand):
         from indices.compute import compute_indices
 
         result = compute_indices(frame, budget_cents=budget_cents)
-        self.stdout.write(
-            json.dumps(result.to_json(), ensure_ascii=False, indent=options["indent"])
-        )
+        if options["indent"] is None:
+            text = result.dumps()
+        else:
+            text = json.dumps(result.to_json(), ensure_ascii=False, indent=options["indent"])
+        self.stdout.write(text)
