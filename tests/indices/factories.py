@@ -6,8 +6,8 @@ import factory
 from django.utils import timezone
 
 from indices.models import IndexRun
-from surveys.instrument import LIKERT_CODES
-from surveys.models import Response
+from surveys.instrument import CODE, LIKERT_CODES
+from surveys.models import Instrument, Response
 from tests.factories import KitaFactory, SozialraumFactory
 from tests.surveys.factories import SurveyRoundFactory, valid_answers
 
@@ -35,9 +35,17 @@ def varied_answers(rng: random.Random, **overrides) -> dict:
     return answers
 
 
+def instrument():
+    """The SRB-2021 row; recreated where a transactional test flushed the data migration."""
+    return Instrument.objects.get_or_create(
+        code=CODE, defaults={"name": "Sozialraumbudget-Fragebogen 2021"}
+    )[0]
+
+
 def round_with_answers(*, kitas=8, sozialraeume=3, jugendamt=None, seed=1, **round_kwargs):
     """A survey round with ``kitas`` submitted questionnaires spread over Sozialräume."""
     rng = random.Random(seed)
+    round_kwargs.setdefault("instrument", instrument())
     survey_round = SurveyRoundFactory(
         **({"jugendamt": jugendamt} if jugendamt else {}), **round_kwargs
     )
