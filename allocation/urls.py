@@ -1,0 +1,22 @@
+from django.urls import path
+
+from allocation import views
+
+app_name = "allocation"
+
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("traeger/", views.traeger_dashboard, name="traeger_dashboard"),
+    path("jahr/<int:pk>/anteile/", views.budget_year_shares, name="budget_year_shares"),
+    path("jahr/<int:pk>/plaene/", views.budget_year_plans, name="budget_year_plans"),
+    path("jahr/<int:pk>/umverteilung/", views.reallocation_create, name="reallocation_create"),
+    path("plan/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plan/<int:pk>/vorschlag/", views.plan_propose, name="plan_propose"),
+    path("plan/<int:pk>/status/<slug:action>/", views.plan_transition, name="plan_transition"),
+    path("plan/<int:pk>/kommentar/", views.plan_comment, name="plan_comment"),
+    path("plan/<int:pk>/zeile/neu/", views.line_add, name="line_add"),
+    path("plan/<int:pk>/verlauf/", views.plan_history, name="plan_history"),
+    path("zeile/<int:pk>/", views.line_edit, name="line_edit"),
+    path("zeile/<int:pk>/loeschen/", views.line_delete, name="line_delete"),
+    path("kita/<int:pk>/verlauf/", views.kita_history, name="kita_history"),
+]

@@ -1,0 +1,366 @@
+"""Pages of the allocation: budget overview, plans, lines, comments, history.
+
+Views stay thin: scope the object (404 for "not yours"), validate the form, call
+one service, show its German message on refusal.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from allocation import selectors, services
+from allocation.forms import CommentForm, LineForm, ReallocationForm, ReasonForm
+from allocation.models import AllocationLine, BudgetYear, PlanState
+from sozialraeume import roles
+from sozialraeume.selectors import jugendamt_id_for_user, kita_list_for_user
+from srb_project import permissions
+
+
+def _refusal(request, exc):
+    if isinstance(exc, ValidationError):
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.error(request, str(exc) if str(exc) else _("Dafür fehlt Ihnen die Berechtigung."))
+
+
+def _may_use(user) -> bool:
+    return permissions.is_jugendamt_staff(user) or permissions.has_role(user, roles.TRAEGER)
+
+
+def _plan_or_404(request, pk):
+    plan = get_object_or_404(selectors.plan_list_for_user(request.user), pk=pk)
+    if not permissions.can_view_plan(request.user, plan):
+        raise Http404
+    return plan
+
+
+@login_required
+def plan_list(request):
+    """Budget year overview: state / municipal / total per Sozialraum, plans, reviews."""
+    user = request.user
+    if not _may_use(user):
+        raise PermissionDenied
+    if not permissions.is_jugendamt_staff(user):
+        return redirect("allocation:traeger_dashboard")
+    jugendamt_id = jugendamt_id_for_user(user)
+    years = list(selectors.budget_years_for_jugendamt(jugendamt_id))
+    selected = None
+    wanted = request.GET.get("jahr")
+    for by in years:
+        if wanted and str(by.year) == wanted:
+            selected = by
+    if selected is None and years:
+        this_year = timezone.localdate().year
+        selected = next((by for by in years if by.year == this_year), years[-1])
+    context = {
+        "years": years,
+        "selected": selected,
+        "overview": selectors.budget_overview(selected) if selected else None,
+        "due": selectors.plans_due_for_review(jugendamt_id),
+        "next_survey_year": selectors.next_survey_year(),
+        "can_manage": permissions.can_manage_budget(user, jugendamt_id),
+        "reallocation_form": ReallocationForm(jugendamt_id=jugendamt_id),
+        "reallocations": selected.reallocations.select_related(
+            "from_sozialraum", "to_sozialraum", "to_kita", "created_by"
+        )
+        if selected
+        else [],
+    }
+    return render(request, "allocation/plan_list.html", context)
+
+
+def _budget_year_or_404(request, pk):
+    by = get_object_or_404(BudgetYear, pk=pk)
+    if not permissions.can_manage_budget(request.user, by.jugendamt_id):
+        raise Http404
+    return by
+
+
+def _back_to_year(by):
+    return redirect(f"{reverse('allocation:plan_list')}?jahr={by.year}")
+
+
+@login_required
+@require_POST
+def budget_year_shares(request, pk):
+    by = _budget_year_or_404(request, pk)
+    try:
+        services.budget_year_apply_shares(budget_year=by, acting_user=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("Die Anteile der Sozialräume sind berechnet."))
+    return _back_to_year(by)
+
+
+@login_required
+@require_POST
+def budget_year_plans(request, pk):
+    by = _budget_year_or_404(request, pk)
+    try:
+        for sr in by.jugendamt.sozialraeume.all():
+            services.plan_create(budget_year=by, sozialraum=sr, acting_user=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("Die Verteilungspläne sind angelegt."))
+    return _back_to_year(by)
+
+
+@login_required
+@require_POST
+def reallocation_create(request, pk):
+    by = _budget_year_or_404(request, pk)
+    form = ReallocationForm(request.POST, jugendamt_id=by.jugendamt_id)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return _back_to_year(by)
+    try:
+        services.reallocation_create(budget_year=by, acting_user=request.user, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("Die Umverteilung ist gespeichert."))
+    return _back_to_year(by)
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = _plan_or_404(request, pk)
+    user = request.user
+    can_edit = permissions.can_edit_plan(user, plan)
+    context = {
+        "plan": plan,
+        "view": selectors.plan_view(plan),
+        "comments": plan.comments.select_related("author"),
+        "can_edit": can_edit and plan.is_editable,
+        "can_manage": can_edit,
+        "can_approve": permissions.can_approve_plan(user, plan),
+        "can_comment": permissions.can_comment_plan(user, plan)
+        and (can_edit or plan.state == PlanState.CONSULTATION),
+        "line_form": LineForm(plan=plan),
+        "comment_form": CommentForm(),
+        "reason_form": ReasonForm(),
+        "show_index": permissions.is_jugendamt_staff(user),
+    }
+    return render(request, "allocation/plan_detail.html", context)
+
+
+@login_required
+@require_POST
+def plan_propose(request, pk):
+    plan = _plan_or_404(request, pk)
+    try:
+        proposal = services.plan_propose(plan=plan, acting_user=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Vorschlag erstellt: %(n)s Zeilen, %(rest)s € bleiben unverteilt.")
+            % {"n": len(proposal.lines), "rest": services._eur(proposal.unallocated)},
+        )
+    return redirect("allocation:plan_detail", pk=plan.pk)
+
+
+TRANSITION_MESSAGES = {
+    "start_consultation": _("Der Plan ist jetzt in Abstimmung mit den Trägern."),
+    "submit": _("Der Plan liegt jetzt als Beschlussvorlage vor."),
+    "approve": _("Der Plan ist beschlossen."),
+    "rework": _("Der Plan ist zur Überarbeitung zurück im Entwurf."),
+}
+
+
+@login_required
+@require_POST
+def plan_transition(request, pk, action):
+    plan = _plan_or_404(request, pk)
+    service = services.TRANSITIONS.get(action)
+    if service is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        service(plan=plan, acting_user=request.user, reason=form.cleaned_data.get("reason", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, TRANSITION_MESSAGES[action])
+    return redirect("allocation:plan_detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_comment(request, pk):
+    plan = _plan_or_404(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_comment_add(
+                plan=plan, text=form.cleaned_data["text"], acting_user=request.user
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Ihr Kommentar ist gespeichert."))
+    else:
+        messages.error(request, _("Bitte geben Sie einen Kommentar ein."))
+    return redirect("allocation:plan_detail", pk=plan.pk)
+
+
+def _line_kwargs(data):
+    return {
+        "strand": data["strand"],
+        "fte": data["fte"],
+        "annual_cost": data["annual_cost"],
+        "justification": data["justification"],
+        "qualification": data["qualification"],
+        "central_location": data["central_location"],
+        "cross_provider": data["cross_provider"],
+    }
+
+
+@login_required
+def line_add(request, pk):
+    plan = _plan_or_404(request, pk)
+    if not permissions.can_edit_plan(request.user, plan):
+        raise Http404
+    form = LineForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.line_add(
+                plan=plan,
+                kita=data["kita"],
+                acting_user=request.user,
+                reason=data["reason"],
+                **_line_kwargs(data),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Die Zeile ist gespeichert."))
+            return redirect("allocation:plan_detail", pk=plan.pk)
+    return render(request, "allocation/line_form.html", {"plan": plan, "form": form, "line": None})
+
+
+def _line_or_404(request, pk):
+    line = get_object_or_404(AllocationLine.objects.select_related("plan", "kita"), pk=pk)
+    plan = _plan_or_404(request, line.plan_id)
+    if not permissions.can_edit_plan(request.user, plan):
+        raise Http404
+    return line, plan
+
+
+@login_required
+def line_edit(request, pk):
+    line, plan = _line_or_404(request, pk)
+    form = LineForm(request.POST or None, plan=plan, line=line)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.line_update(
+                line_id=line.pk,
+                expected_version=data["version"] or 0,
+                acting_user=request.user,
+                reason=data["reason"],
+                **_line_kwargs(data),
+            )
+        except services.ConflictError as exc:
+            form.add_error(None, exc)
+            line.refresh_from_db()
+            # Show what is stored now, keep the user's input to compare.
+            form.data = form.data.copy()
+            form.data["version"] = line.version
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Die Zeile ist gespeichert."))
+            return redirect("allocation:plan_detail", pk=plan.pk)
+    return render(request, "allocation/line_form.html", {"plan": plan, "form": form, "line": line})
+
+
+@login_required
+@require_POST
+def line_delete(request, pk):
+    line, plan = _line_or_404(request, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        services.line_delete(
+            line_id=line.pk,
+            expected_version=int(request.POST.get("version") or 0),
+            reason=form.cleaned_data.get("reason", ""),
+            acting_user=request.user,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("Die Zeile ist gelöscht."))
+    return redirect("allocation:plan_detail", pk=plan.pk)
+
+
+@login_required
+def plan_history(request, pk):
+    plan = _plan_or_404(request, pk)
+    if not permissions.is_jugendamt_staff(request.user):
+        raise Http404
+    return render(
+        request,
+        "allocation/history.html",
+        {
+            "title": _("Verlauf: %(plan)s") % {"plan": plan},
+            "plan": plan,
+            "events": selectors.plan_history(plan),
+        },
+    )
+
+
+@login_required
+def kita_history(request, pk):
+    kita = get_object_or_404(kita_list_for_user(request.user), pk=pk)
+    if not permissions.can_view_kita(request.user, kita):
+        raise Http404
+    events = selectors.kita_history(kita)
+    return render(
+        request,
+        "allocation/history.html",
+        {
+            "title": _("Verlauf: %(kita)s") % {"kita": kita},
+            "kita": kita,
+            "lines": selectors.kita_lines(kita).filter(
+                plan__in=selectors.plan_list_for_user(request.user)
+            )
+            if not permissions.is_jugendamt_staff(request.user)
+            else selectors.kita_lines(kita),
+            "events": events,
+        },
+    )
+
+
+@login_required
+def traeger_dashboard(request):
+    """For Träger: plans of the Sozialräume with their Kitas and their Kitas' lines."""
+    user = request.user
+    if not _may_use(user):
+        raise PermissionDenied
+    plans = selectors.plan_list_for_user(user).order_by("-budget_year__year", "sozialraum__name")
+    rows = [(p, selectors.plan_view(p)) for p in plans]
+    return render(
+        request,
+        "allocation/traeger_dashboard.html",
+        {
+            "rows": rows,
+            "lines": selectors.traeger_lines(user) if user.traeger_id else [],
+            "kitas": kita_list_for_user(user),
+        },
+    )
