@@ -21,6 +21,7 @@ No database access.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal, InvalidOperation
 
 from surveys.instrument import DEFAULT_PARTNERS, ITEMS, Item, scale_labels
@@ -38,6 +39,10 @@ def _(message: str) -> str:
 
 TRUE_WORDS = {"1", "true", "ja", "x", "wahr", "yes", "on"}
 FALSE_WORDS = {"0", "false", "nein", "", "falsch", "no", "off"}
+
+
+# "12", "-3", and "12.0" / "12,00" as spreadsheets write whole numbers.
+_WHOLE = re.compile(r"^([+-]?\d+)(?:[.,]0+)?$")
 
 
 class InvalidValue(ValueError):
@@ -71,16 +76,10 @@ def _parse_int(item: Item, value) -> int:
         number = int(value)
     else:
         text = str(value).strip().replace(" ", "")
-        try:
-            number = int(text)
-        except ValueError:
-            try:
-                dec = Decimal(text.replace(",", "."))
-            except InvalidOperation:
-                raise InvalidValue(_("Bitte eine ganze Zahl eingeben.")) from None
-            if not dec.is_finite() or dec != dec.to_integral_value():
-                raise InvalidValue(_("Bitte eine ganze Zahl eingeben.")) from None
-            number = int(dec)
+        match = _WHOLE.match(text)
+        if not match:
+            raise InvalidValue(_("Bitte eine ganze Zahl eingeben."))
+        number = int(match.group(1))
     if item.kind == "likert" and not (item.min <= number <= item.max):
         raise InvalidValue(
             _("Bitte einen Wert auf der Skala von %(min)s bis %(max)s wählen.")

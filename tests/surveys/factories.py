@@ -33,7 +33,7 @@ class ResponseFactory(factory.django.DjangoModelFactory):
         KitaFactory, sozialraum__jugendamt=factory.SelfAttribute("...round.jugendamt")
     )
     status = Response.Status.SUBMITTED
-    answers = factory.LazyFunction(lambda: dict(valid_answers()))
+    answers = factory.LazyFunction(lambda: stored_answers())
 
 
 def valid_answers(**overrides):
@@ -87,3 +87,12 @@ def valid_answers(**overrides):
     }
     answers.update(overrides)
     return answers
+
+
+def stored_answers(**overrides):
+    """``valid_answers`` as the services store them (empty items left out)."""
+    from surveys.validation import validate_answers
+
+    cleaned, errors = validate_answers(valid_answers(**overrides), complete=False)
+    assert not errors, errors
+    return cleaned
