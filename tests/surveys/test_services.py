@@ -1,0 +1,105 @@
+"""Services: round workflow, permissions, locking, audit."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from allocation.models import AuditEvent
+from sozialraeume import roles
+from surveys import services
+from surveys.models import Response
+from tests.factories import KitaFactory, make_user
+from tests.surveys.factories import ResponseFactory, SurveyRoundFactory, valid_answers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    return make_user(roles.JUGENDAMT)
+
+
+def test_round_goes_vorbereitet_offen_geschlossen_and_never_back(staff):
+    survey_round = SurveyRoundFactory(jugendamt=staff.jugendamt, state="vorbereitet")
+    with pytest.raises(ValidationError):
+        services.round_close(survey_round=survey_round, acting_user=staff)
+    survey_round = services.round_open(survey_round=survey_round, acting_user=staff)
+    assert survey_round.opens_on is not None
+    survey_round = services.round_close(survey_round=survey_round, acting_user=staff)
+    assert survey_round.state == "geschlossen"
+    with pytest.raises(ValidationError):
+        services.round_open(survey_round=survey_round, acting_user=staff)
+
+
+def test_only_staff_of_the_same_jugendamt_manage_rounds(staff):
+    survey_round = SurveyRoundFactory(state="vorbereitet")
+    with pytest.raises(PermissionDenied):
+        services.round_open(survey_round=survey_round, acting_user=staff)
+    kita = KitaFactory(sozialraum__jugendamt=survey_round.jugendamt)
+    leader = make_user(roles.KITA_LEITUNG, kitas=[kita])
+    with pytest.raises(PermissionDenied):
+        services.round_open(survey_round=survey_round, acting_user=leader)
+
+
+def test_kita_leader_cannot_write_into_a_closed_round_or_for_another_kita():
+    survey_round = SurveyRoundFactory(state="geschlossen")
+    kita = KitaFactory(sozialraum__jugendamt=survey_round.jugendamt)
+    leader = make_user(roles.KITA_LEITUNG, kitas=[kita])
+    with pytest.raises(services.RoundNotOpenError):
+        services.response_save_draft(
+            survey_round=survey_round, kita=kita, answers={}, version=0, acting_user=leader
+        )
+    open_round = SurveyRoundFactory(jugendamt=survey_round.jugendamt)
+    other = KitaFactory(sozialraum__jugendamt=survey_round.jugendamt)
+    with pytest.raises(PermissionDenied):
+        services.response_save_draft(
+            survey_round=open_round, kita=other, answers={}, version=0, acting_user=leader
+        )
+
+
+def test_submit_validates_again_and_writes_audit_events():
+    survey_round = SurveyRoundFactory()
+    kita = KitaFactory(sozialraum__jugendamt=survey_round.jugendamt)
+    leader = make_user(roles.KITA_LEITUNG, kitas=[kita])
+    with pytest.raises(ValidationError) as excinfo:
+        services.response_submit(
+            survey_round=survey_round,
+            kita=kita,
+            answers=valid_answers(B1=999),
+            version=0,
+            acting_user=leader,
+        )
+    assert "B1" in excinfo.value.message_dict
+    response = services.response_submit(
+        survey_round=survey_round, kita=kita, answers=valid_answers(), version=0, acting_user=leader
+    )
+    assert response.status == "submitted" and response.review_state == "in_pruefung"
+    with pytest.raises(services.AlreadySubmittedError):
+        services.response_save_draft(
+            survey_round=survey_round, kita=kita, answers={}, version=1, acting_user=leader
+        )
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["response_submitted"]
+
+
+def test_reopen_needs_a_reason_and_a_submitted_questionnaire(staff):
+    response = ResponseFactory(round=SurveyRoundFactory(jugendamt=staff.jugendamt))
+    with pytest.raises(ValidationError):
+        services.response_reopen(response=response, reason="  ", acting_user=staff)
+    reopened = services.response_reopen(
+        response=response, reason="Bitte D2 prüfen", acting_user=staff
+    )
+    assert reopened.status == Response.Status.DRAFT and reopened.version == response.version + 1
+    with pytest.raises(ValidationError):
+        services.response_reopen(response=reopened, reason="nochmal", acting_user=staff)
+
+
+def test_review_state_must_be_known(staff):
+    response = ResponseFactory(round=SurveyRoundFactory(jugendamt=staff.jugendamt))
+    with pytest.raises(ValidationError):
+        services.response_review(
+            response=response, review_state="super", comment="", acting_user=staff
+        )
+    services.response_review(
+        response=response, review_state="geprueft", comment="ok", acting_user=staff
+    )
+    response.refresh_from_db()
+    assert response.get_review_state_display() == "geprüft"
