@@ -263,7 +263,8 @@ def standard_points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 
 def _norm(values: np.ndarray) -> dict[str, float | None]:
-    present = values[~np.isnan(values)]
+    # Sorted, so that the sums (and so the classes) do not depend on the row order.
+    present = np.sort(values[~np.isnan(values)])
     if len(present) == 0:
         return {"mean": None, "sd": None, "lower": None, "upper": None}
     mean = float(present.mean())
@@ -384,8 +385,12 @@ def compute_indices(frame: pd.DataFrame, *, budget_cents: int | None = None) -> 
     counts = np.bincount(codes[member], minlength=m)
     sr_table = np.full((m, len(INDEX_CODES)), np.nan)
     has_index = counts > 0
+    member_codes = codes[member]
     for j in range(len(CATEGORY_CODES)):
-        sums = np.bincount(codes[member], weights=kita_table[member, j], minlength=m)
+        # Summing in ascending value order makes the result independent of the row order.
+        vals = kita_table[member, j]
+        order = np.argsort(vals, kind="stable")
+        sums = np.bincount(member_codes[order], weights=vals[order], minlength=m)
         sr_table[has_index, j] = sums[has_index] / counts[has_index]
     sr_table[:, -1] = sr_table[:, :-1].sum(axis=1) / len(CATEGORY_CODES)
     sr_names_list = [str(s) for s in sr_names]
@@ -419,11 +424,12 @@ def compute_indices(frame: pd.DataFrame, *, budget_cents: int | None = None) -> 
     kitas.insert(0, "sozialraum", frame["sozialraum"].to_numpy())
     kitas["complete"] = complete
     for col, arr in kita_classes.items():
-        kitas[col] = arr
+        # object dtype keeps None (a str column would turn it into NaN)
+        kitas[col] = pd.Series(arr, index=names, dtype=object)
     sr_index = pd.Index(sr_names_list, name="sozialraum", dtype=object)
     sozialraeume = pd.DataFrame(sr_table, index=sr_index, columns=list(INDEX_CODES))
     for col, arr in sr_classes.items():
-        sozialraeume[col] = arr
+        sozialraeume[col] = pd.Series(arr, index=sr_index, dtype=object)
     sozialraeume["percent"] = percent
     sozialraeume["amount_cents"] = pd.Series(amount, index=sr_index, dtype=object)
     sozialraeume["kita_count"] = counts
