@@ -69,8 +69,8 @@ def _parse_points(text: str) -> dict[str, Decimal]:
         data = json.loads(text, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=unique)
     except json.JSONDecodeError as exc:
         raise CommandError(
-            _("Zeile %(line)s, Spalte %(col)s: kein gültiges JSON (%(msg)s)")
-            % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+            _("Zeile %(line)s, Spalte %(col)s: kein gültiges JSON")
+            % {"line": exc.lineno, "col": exc.colno}
         ) from None
     if not isinstance(data, dict) or not data:
         raise CommandError(
