@@ -1,0 +1,93 @@
+"""A Kita leader fills in the 2027 questionnaire in a real browser (Chromium)."""
+
+import re
+
+import pytest
+
+from surveys.instrument import ITEMS_BY_CODE
+from tests.conftest import login
+from tests.surveys.factories import valid_answers
+
+
+def seed_demo():
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from sozialraeume.management.commands.seed_demo import DEMO_MODULES
+
+    for name in DEMO_MODULES:
+        if find_spec(name):
+            import_module(name).seed()
+
+
+def fill(page, answers):
+    for code, value in answers.items():
+        kind = ITEMS_BY_CODE[code].kind
+        if kind in ("int", "decimal", "text"):
+            page.fill(f"[name={code}]", str(value).replace(".", ","))
+        elif kind == "likert":
+            page.check(f"input[name={code}][value='{value}']")
+        elif kind == "choice":
+            for key in value:
+                page.check(f"input[name={code}][value={key}]")
+        elif kind == "matrix":
+            for partner, level in value.items():
+                page.select_option(f"select[name={code}_{partner}]", level)
+        elif kind == "confirm" and value:
+            page.get_by_label(re.compile(r"F8\. Ich bestätige")).check()
+
+
+@pytest.mark.browser
+def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_and_submits(
+    page, live_server, transactional_db
+):
+    from playwright.sync_api import expect
+
+    seed_demo()
+    login(page, live_server, "kita-leitung")
+    page.goto(f"{live_server.url}/erhebung/")
+    expect(page.get_by_role("heading", name="Erhebung 2027")).to_be_visible()
+    expect(page.get_by_text("nicht begonnen")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Fragebogen ausfüllen")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fragebogen 2027")
+
+    # Keyboard friendly: every answer is reachable through its label.
+    page.get_by_label(re.compile(r"A1\. Wie viele Kinder")).fill("80")
+    page.get_by_label(re.compile(r"A2\. Wie viele Familien")).fill("70")
+    page.get_by_label(re.compile(r"F1\. Welche Ressourcen")).fill("Bibliothek am Markt")
+    page.get_by_role("group", name=re.compile(r"B3a\. Armut")).get_by_label(
+        "3 – eher stark"
+    ).check()
+    page.get_by_role("button", name="Entwurf speichern").click()
+    expect(page.get_by_role("alert")).to_contain_text("Der Entwurf ist gespeichert")
+
+    # Leave and come back.
+    page.goto(f"{live_server.url}/erhebung/")
+    expect(page.get_by_text("Entwurf", exact=True)).to_be_visible()
+    page.get_by_role("link", name=re.compile("Weiter ausfüllen")).click()
+    expect(page.locator("[name=A1]")).to_have_value("80")
+    expect(page.locator("[name=F1]")).to_have_value("Bibliothek am Markt")
+    expect(page.locator("input[name=B3a][value='3']")).to_be_checked()
+
+    # Submit with B1 > A2: the message is next to B1 and every value stays.
+    answers = valid_answers(A2=70, B1=75)
+    fill(page, answers)
+    page.get_by_role("button", name="Einreichen").click()
+    expect(page.locator("#div_id_B1")).to_contain_text(
+        "darf nicht größer sein als die Angabe bei A2"
+    )
+    expect(page.locator("[name=B1]")).to_have_value("75")
+    expect(page.locator("[name=F7]")).to_have_value("Frau Beispiel, 0671 000")
+    expect(page.locator("input[name=D5][value='3']")).to_be_checked()
+    expect(page.locator("select[name=F4_grundschule]")).to_have_value("eng")
+    expect(page.locator("input[name=F3][value=FS3]")).to_be_checked()
+    expect(page.locator("[name=F8]")).to_be_checked()
+
+    # Correct and submit: read-only summary.
+    page.locator("[name=B1]").fill("15")
+    page.get_by_role("button", name="Einreichen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Der Fragebogen ist eingereicht")
+    expect(page.locator("#answer-B1")).to_have_text("15")
+    expect(page.locator("input[name=A1]")).to_have_count(0)
+    page.goto(f"{live_server.url}/erhebung/")
+    expect(page.get_by_text("eingereicht", exact=True)).to_be_visible()
