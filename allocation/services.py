@@ -292,6 +292,30 @@ def _check_line(*, plan, kita, strand, justification, central_location, cross_pr
     return result
 
 
+def line_check(
+    *,
+    plan,
+    kita,
+    strand,
+    justification="",
+    central_location=False,
+    cross_provider=False,
+    line_id=None,
+    reason="",
+) -> d.Eligibility:
+    """The checks of ``line_add`` / ``line_update`` without saving (for forms)."""
+    _require_reason(plan, reason)
+    return _check_line(
+        plan=plan,
+        kita=kita,
+        strand=strand,
+        justification=justification,
+        central_location=central_location,
+        cross_provider=cross_provider,
+        line_id=line_id,
+    )
+
+
 @transaction.atomic
 def line_add(
     *,

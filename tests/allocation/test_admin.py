@@ -1,0 +1,169 @@
+"""Staff in the admin: plan with line inline and eligibility, actions calling the services."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from allocation import services
+from allocation.models import AllocationLine, AuditEvent, BudgetYear, PlanState
+from tests.allocation.factories import make_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+@pytest.fixture
+def plan(world):
+    plan = services.plan_create(
+        budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
+    )
+    services.plan_propose(plan=plan, acting_user=world.staff)
+    plan.refresh_from_db()
+    return plan
+
+
+def _inline_data(plan, lines, **overrides):
+    prefix = "lines"
+    data = {
+        f"{prefix}-TOTAL_FORMS": len(lines),
+        f"{prefix}-INITIAL_FORMS": len(lines),
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+        "comments-TOTAL_FORMS": 0,
+        "comments-INITIAL_FORMS": 0,
+        "comments-MIN_NUM_FORMS": 0,
+        "comments-MAX_NUM_FORMS": 1000,
+    }
+    for i, line in enumerate(lines):
+        data.update(
+            {
+                f"{prefix}-{i}-id": line.pk,
+                f"{prefix}-{i}-plan": plan.pk,
+                f"{prefix}-{i}-kita": line.kita_id,
+                f"{prefix}-{i}-strand": line.strand,
+                f"{prefix}-{i}-fte": str(line.fte),
+                f"{prefix}-{i}-annual_cost": str(line.annual_cost),
+                f"{prefix}-{i}-justification": line.justification,
+                f"{prefix}-{i}-qualification": "",
+                f"{prefix}-{i}-reason": "",
+                f"{prefix}-{i}-expected_version": line.version,
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def test_plan_admin_shows_lines_with_eligibility_and_shares(client, world, plan):
+    client.force_login(world.staff)
+    html = client.get(reverse("admin:allocation_allocationplan_change", args=[plan.pk])).content
+    html = html.decode()
+    assert "Kita A" in html
+    assert "förderfähig" in html and "unterer Normwert" in html
+    assert "72.000,00 €" in html
+
+
+def test_admin_inline_edit_goes_through_the_service_and_needs_a_reason(client, world, plan):
+    client.force_login(world.staff)
+    url = reverse("admin:allocation_allocationplan_change", args=[plan.pk])
+    lines = list(plan.lines.order_by("kita__name", "strand", "pk"))
+    response = client.post(url, _inline_data(plan, lines, **{"lines-0-fte": "0.50"}))
+    assert response.status_code == 200
+    assert "Begründung" in response.content.decode()
+    assert AllocationLine.objects.get(pk=lines[0].pk).fte == lines[0].fte
+
+    response = client.post(
+        url,
+        _inline_data(plan, lines, **{"lines-0-fte": "0.50", "lines-0-reason": "Teilzeit"}),
+    )
+    assert response.status_code == 302
+    assert AllocationLine.objects.get(pk=lines[0].pk).fte == Decimal("0.50")
+    event = AuditEvent.objects.filter(action="line.update").last()
+    assert event.reason == "Teilzeit" and event.actor == world.staff
+
+
+def test_admin_refuses_an_ineligible_line(client, world, plan):
+    client.force_login(world.staff)
+    url = reverse("admin:allocation_allocationplan_change", args=[plan.pk])
+    lines = list(plan.lines.order_by("kita__name", "strand", "pk"))
+    data = _inline_data(plan, lines)
+    n = len(lines)
+    data.update(
+        {
+            "lines-TOTAL_FORMS": n + 1,
+            f"lines-{n}-plan": plan.pk,
+            f"lines-{n}-kita": world.kitas["C"].pk,
+            f"lines-{n}-strand": "FS1",
+            f"lines-{n}-fte": "0.50",
+            f"lines-{n}-annual_cost": "35000",
+            f"lines-{n}-reason": "Wunsch des Trägers",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "nicht förderfähig" in response.content.decode()
+    assert not plan.lines.filter(kita=world.kitas["C"]).exists()
+
+
+def test_admin_actions_call_the_workflow_services_with_four_eyes(client, world, plan):
+    changelist = reverse("admin:allocation_allocationplan_changelist")
+    client.force_login(world.staff)
+    for action in ("start_consultation", "submit"):
+        client.post(changelist, {"action": action, "_selected_action": [plan.pk], "reason": ""})
+    plan.refresh_from_db()
+    assert plan.state == PlanState.PROPOSAL
+    # the staff member was the last editor but cannot approve anyway; Leitung can
+    client.force_login(world.leitung)
+    response = client.post(
+        changelist, {"action": "approve", "_selected_action": [plan.pk]}, follow=True
+    )
+    plan.refresh_from_db()
+    assert plan.state == PlanState.APPROVED
+    assert plan.review_due is not None
+    assert AuditEvent.objects.filter(action="plan.approve", actor=world.leitung).exists()
+    assert response.status_code == 200
+
+
+def test_admin_rework_action_needs_a_reason(client, world, plan):
+    services.plan_start_consultation(plan=plan, acting_user=world.staff)
+    changelist = reverse("admin:allocation_allocationplan_changelist")
+    client.force_login(world.staff)
+    response = client.post(
+        changelist, {"action": "rework", "_selected_action": [plan.pk], "reason": ""}, follow=True
+    )
+    assert "Begründung" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.state == PlanState.CONSULTATION
+    client.post(
+        changelist,
+        {"action": "rework", "_selected_action": [plan.pk], "reason": "Neue Bedarfe"},
+    )
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DRAFT
+
+
+def test_budget_year_admin_applies_the_default_rule(client, world):
+    client.force_login(world.staff)
+    response = client.post(
+        reverse("admin:allocation_budgetyear_add"),
+        {
+            "year": 2027,
+            "label": "",
+            "state_budget": "",
+            "round": world.survey_round.pk,
+            "fte_costs": '{"FS1": "70000.00"}',
+            "fte_step": "0.05",
+            "shares-TOTAL_FORMS": 0,
+            "shares-INITIAL_FORMS": 0,
+            "shares-MIN_NUM_FORMS": 0,
+            "shares-MAX_NUM_FORMS": 1000,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    by = BudgetYear.objects.get(jugendamt=world.jugendamt, year=2027)
+    assert by.state_budget == Decimal("123000.00")  # 120 000 × 1.025
+    assert AuditEvent.objects.filter(action="budget_year.create", object_id=str(by.pk)).exists()
