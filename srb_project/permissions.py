@@ -172,3 +172,18 @@ def can_view_committee_report(user, jugendamt_id=None) -> bool:
 
 def can_export_kita_data(user, jugendamt_id=None) -> bool:
     return can_view_evaluation(user, jugendamt_id)
+
+
+def can_view_staff_dashboard(user, jugendamt_id=None) -> bool:
+    """The Jugendamt start page (round progress, runs, plans, reviews): staff only."""
+    return can_view_evaluation(user, jugendamt_id)
+
+
+def can_view_traeger_dashboard(user) -> bool:
+    """A Träger representative's page: their Kitas' plans and comments."""
+    return has_role(user, roles.TRAEGER) and bool(getattr(user, "traeger_id", None))
+
+
+def can_view_kita_dashboard(user) -> bool:
+    """A Kita leader's page: their own Kita(s) only."""
+    return has_role(user, roles.KITA_LEITUNG)

@@ -1,0 +1,642 @@
+"""Read side of the reports: committee report, trends, dashboards, exports, proof of use.
+
+Every function runs a constant number of queries whatever the number of Kitas:
+aggregates are computed in the database (``values(...).annotate(...)``), per-row
+figures in Python from rows already loaded. The committee report works on
+Sozialraum level only: it never loads a Kita name or a per-Kita value into its
+data (the redaction of free-text reasons loads names only to remove them).
+
+Money is ``Decimal`` euros with two places, FTE ``Decimal`` with two places.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from allocation import distribution as d
+from allocation.models import (
+    AllocationLine,
+    AllocationPlan,
+    BudgetYear,
+    PlanState,
+    Reallocation,
+    SozialraumShare,
+    Strand,
+)
+
+ZERO = Decimal("0.00")
+SMALL_CELL_MIN_KITAS = 3
+STRANDS = [key for key, _label in Strand.choices]
+STRAND_LABELS = dict(Strand.choices)
+CATEGORIES = ["AB", "SL", "FM", "IN"]
+CATEGORY_LABELS = {
+    "AB": "Allgemeiner Bedarf",
+    "SL": "Soziale Lage",
+    "FM": "Flucht und Migration",
+    "IN": "Infrastruktur und Netzwerke",
+    "GESAMT": "Gesamtindex",
+}
+_INDEX_FIELDS = {"AB": "ab", "SL": "sl", "FM": "fm", "IN": "infra", "GESAMT": "gesamt"}
+
+
+# --- budget years -----------------------------------------------------------------------
+
+
+def budget_year_for(*, jugendamt_id, year: int) -> BudgetYear | None:
+    return (
+        BudgetYear.objects.filter(jugendamt_id=jugendamt_id, year=year)
+        .select_related("round", "jugendamt")
+        .first()
+    )
+
+
+def newest_budget_year(*, jugendamt_id) -> BudgetYear | None:
+    return BudgetYear.objects.filter(jugendamt_id=jugendamt_id).order_by("-year").first()
+
+
+def budget_year_list(*, jugendamt_id) -> list[BudgetYear]:
+    return list(BudgetYear.objects.filter(jugendamt_id=jugendamt_id).order_by("-year"))
+
+
+# --- index runs ---------------------------------------------------------------------------
+
+
+def _current_run(round_id):
+    if round_id is None:
+        return None
+    from indices.selectors import current_run
+
+    return current_run(round_id=round_id)
+
+
+def _sozialraum_indices(run) -> dict[int, object]:
+    if run is None:
+        return {}
+    from indices.models import SozialraumIndex
+
+    return {v.sozialraum_id: v for v in SozialraumIndex.objects.filter(run=run)}
+
+
+# --- committee report ---------------------------------------------------------------------
+
+
+@dataclass
+class StrandCell:
+    fte: Decimal = ZERO
+    total: Decimal = ZERO
+    state: Decimal = ZERO
+
+    def add(self, fte, total, state):
+        self.fte += fte or ZERO
+        self.total += total or ZERO
+        self.state += state or ZERO
+
+    @property
+    def municipal(self):
+        return self.total - self.state
+
+
+@dataclass
+class CommitteeRow:
+    sozialraum_id: int
+    name: str
+    kita_count: int
+    indices: dict  # category -> float | None (AB, SL, FM, IN, GESAMT)
+    points: float | None  # Gesamtindex used for the share (standard points)
+    percent: Decimal | None
+    base_state: Decimal | None  # step 1 state amount before reallocations
+    reallocated: Decimal
+    funding: d.Funding | None  # after reallocations: state, municipal, total
+    plan_state: str | None
+    plan_state_label: str
+    approved_at: datetime.datetime | None
+    review_due: datetime.date | None
+    strands: dict  # strand -> StrandCell (empty when merged)
+    planned: StrandCell
+    merged: bool  # small-cell rule: fewer than 3 Kitas, strands not shown
+
+    @property
+    def unspent_state(self):
+        return None if self.funding is None else self.funding.state - self.planned.state
+
+    @property
+    def index_list(self) -> list:
+        return [self.indices.get(c) for c in [*CATEGORIES, "GESAMT"]]
+
+    @property
+    def strand_list(self) -> list[StrandCell]:
+        return [self.strands.get(k, StrandCell()) for k in STRANDS]
+
+
+@dataclass
+class ReallocationRow:
+    created_at: datetime.datetime
+    from_name: str
+    to_name: str
+    amount: Decimal
+    reason: str
+
+
+@dataclass
+class CommitteeReport:
+    budget_year: BudgetYear
+    funding: d.Funding  # the whole state allocation with municipal co-funding
+    rows: list[CommitteeRow]
+    run: object | None
+    shares_applied: bool  # True: snapshot of step 1; False: provisional from the current run
+    points_total: float | None
+    strand_totals: dict  # strand -> StrandCell over the rows shown in detail
+    detail_total: StrandCell  # total over the rows shown in detail
+    planned_total: StrandCell  # all rows
+    merged_names: list[str]
+    reallocations: list[ReallocationRow]
+    plans_by_state: list[tuple[str, int]]
+    next_survey_year: int
+    small_cell_min: int = SMALL_CELL_MIN_KITAS
+    chart_groups: list[str] = field(default_factory=list)
+
+    @property
+    def strand_total_list(self) -> list[StrandCell]:
+        return [self.strand_totals[k] for k in STRANDS]
+
+    @property
+    def total_percent(self):
+        return sum((r.percent for r in self.rows if r.percent is not None), ZERO)
+
+    @property
+    def total_base_state(self):
+        return sum((r.base_state for r in self.rows if r.base_state is not None), ZERO)
+
+    @property
+    def total_funding(self) -> d.Funding:
+        state = sum((r.funding.state for r in self.rows if r.funding), ZERO)
+        municipal = sum((r.funding.municipal for r in self.rows if r.funding), ZERO)
+        return d.Funding(state, municipal, state + municipal)
+
+
+def _redact(text: str, names: list[str]) -> str:
+    """Remove Kita names from free text shown to the committee."""
+    if not text or not names:
+        return text
+    pattern = re.compile(
+        "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n.strip()),
+        re.IGNORECASE,
+    )
+    return pattern.sub("[Kita]", text)
+
+
+def committee_report(budget_year: BudgetYear) -> CommitteeReport:
+    """Everything the committee sees for a budget year, on Sozialraum level only.
+
+    Queries (constant): Sozialräume with Kita counts, shares, the round's current
+    run, its Sozialraum indices, plans, strand sums, reallocations, Kita names
+    for the redaction of reasons.
+    """
+    from sozialraeume.models import Kita, Sozialraum
+
+    jugendamt_id = budget_year.jugendamt_id
+    sozialraeume = list(
+        Sozialraum.objects.filter(jugendamt_id=jugendamt_id)
+        .annotate(n_kitas=Count("kitas", filter=Q(kitas__active=True)))
+        .order_by("position", "name")
+    )
+    shares = {s.sozialraum_id: s for s in SozialraumShare.objects.filter(budget_year=budget_year)}
+    run = _current_run(budget_year.round_id)
+    indices = _sozialraum_indices(run)
+    plans = {p.sozialraum_id: p for p in AllocationPlan.objects.filter(budget_year=budget_year)}
+    sums = (
+        AllocationLine.objects.filter(plan__budget_year=budget_year)
+        .values("plan__sozialraum_id", "strand")
+        .annotate(fte=Sum("fte"), total=Sum("annual_cost"), state=Sum("state_part"))
+    )
+    strand_sums: dict[int, dict[str, StrandCell]] = {}
+    for s in sums:
+        cell = strand_sums.setdefault(s["plan__sozialraum_id"], {}).setdefault(
+            s["strand"], StrandCell()
+        )
+        cell.add(s["fte"], s["total"], s["state"])
+    reallocs = list(
+        Reallocation.objects.filter(budget_year=budget_year)
+        .select_related("from_sozialraum", "to_sozialraum")
+        .order_by("created_at", "pk")
+    )
+    kita_names = []
+    if any(r.reason for r in reallocs):
+        kita_names = list(
+            Kita.objects.filter(sozialraum__jugendamt_id=jugendamt_id).values_list(
+                "name", flat=True
+            )
+        )
+    balance: dict[int, Decimal] = {}
+    for r in reallocs:
+        balance[r.to_sozialraum_id] = balance.get(r.to_sozialraum_id, ZERO) + r.amount
+        balance[r.from_sozialraum_id] = balance.get(r.from_sozialraum_id, ZERO) - r.amount
+
+    # Step 1: the applied snapshot if there is one, else provisional from the run.
+    shares_applied = bool(shares)
+    provisional_pct: dict[int, Decimal] = {}
+    provisional_amt: dict[int, Decimal] = {}
+    if not shares_applied and indices:
+        # Keyed by name: the largest-remainder ties are decided by name (section 6).
+        id_by_name = {sr.name: sr.pk for sr in sozialraeume}
+        by_name = {
+            sr.name: indices[sr.pk].gesamt
+            for sr in sozialraeume
+            if sr.pk in indices and indices[sr.pk].gesamt is not None
+        }
+        if by_name and sum(by_name.values()) > 0:
+            provisional_pct = {id_by_name[n]: v for n, v in d.sozialraum_percents(by_name).items()}
+            provisional_amt = {
+                id_by_name[n]: v
+                for n, v in d.sozialraum_amounts(by_name, budget_year.state_budget).items()
+            }
+
+    rows = []
+    for sr in sozialraeume:
+        share = shares.get(sr.pk)
+        index = indices.get(sr.pk)
+        values = {
+            c: (getattr(index, _INDEX_FIELDS[c]) if index else None)
+            for c in [*CATEGORIES, "GESAMT"]
+        }
+        if share is not None:
+            percent, base = share.percent, share.state_amount
+            sr_points = share.gesamt if share.gesamt is not None else values["GESAMT"]
+        else:
+            percent, base = provisional_pct.get(sr.pk), provisional_amt.get(sr.pk)
+            sr_points = values["GESAMT"]
+        reallocated = balance.get(sr.pk, ZERO)
+        funding = d.funding_for_state_amount(base + reallocated) if base is not None else None
+        plan = plans.get(sr.pk)
+        cells = strand_sums.get(sr.pk, {})
+        planned = StrandCell()
+        for cell in cells.values():
+            planned.add(cell.fte, cell.total, cell.state)
+        merged = sr.n_kitas < SMALL_CELL_MIN_KITAS
+        rows.append(
+            CommitteeRow(
+                sozialraum_id=sr.pk,
+                name=sr.name,
+                kita_count=sr.n_kitas,
+                indices=values,
+                points=sr_points,
+                percent=percent,
+                base_state=base,
+                reallocated=reallocated,
+                funding=funding,
+                plan_state=plan.state if plan else None,
+                plan_state_label=plan.get_state_display() if plan else "",
+                approved_at=plan.approved_at if plan else None,
+                review_due=plan.review_due if plan else None,
+                strands={} if merged else {k: cells.get(k, StrandCell()) for k in STRANDS},
+                planned=planned,
+                merged=merged,
+            )
+        )
+
+    strand_totals = {k: StrandCell() for k in STRANDS}
+    detail_total = StrandCell()
+    planned_total = StrandCell()
+    for row in rows:
+        planned_total.add(row.planned.fte, row.planned.total, row.planned.state)
+        if row.merged:
+            continue
+        detail_total.add(row.planned.fte, row.planned.total, row.planned.state)
+        for k, cell in row.strands.items():
+            strand_totals[k].add(cell.fte, cell.total, cell.state)
+
+    by_state: dict[str, int] = {}
+    for p in plans.values():
+        by_state[p.state] = by_state.get(p.state, 0) + 1
+    plans_by_state = [(label, by_state.get(key, 0)) for key, label in PlanState.choices]
+
+    from allocation.selectors import next_survey_year
+
+    points_total = sum((r.points for r in rows if r.points is not None), 0.0) or None
+    return CommitteeReport(
+        budget_year=budget_year,
+        funding=d.funding_for_state_amount(budget_year.state_budget),
+        rows=rows,
+        run=run,
+        shares_applied=shares_applied,
+        points_total=points_total,
+        strand_totals=strand_totals,
+        detail_total=detail_total,
+        planned_total=planned_total,
+        merged_names=[r.name for r in rows if r.merged],
+        reallocations=[
+            ReallocationRow(
+                created_at=r.created_at,
+                from_name=r.from_sozialraum.name,
+                to_name=r.to_sozialraum.name,
+                amount=r.amount,
+                reason=_redact(r.reason, kita_names),
+            )
+            for r in reallocs
+        ],
+        plans_by_state=plans_by_state,
+        next_survey_year=next_survey_year(),
+        chart_groups=[r.name for r in rows],
+    )
+
+
+# --- trends -------------------------------------------------------------------------------
+
+
+@dataclass
+class TrendRound:
+    round_id: int
+    code: str
+    stichtag: datetime.date
+    run_id: int
+
+
+@dataclass
+class TrendRow:
+    name: str
+    per_round: list[
+        dict
+    ]  # per TrendRound: {"AB":..,"SL":..,"FM":..,"IN":..,"GESAMT":..,"percent":..}
+
+
+def trends(*, jugendamt_id) -> tuple[list[TrendRound], list[TrendRow]]:
+    """Each Sozialraum's indices and share per survey round (rounds with a finished run),
+    oldest round first. Four queries whatever the number of rounds and Kitas."""
+    from indices.models import IndexRun, SozialraumIndex
+    from sozialraeume.models import Sozialraum
+
+    runs = (
+        IndexRun.objects.filter(round__jugendamt_id=jugendamt_id, status=IndexRun.Status.FINISHED)
+        .select_related("round")
+        .order_by("round__stichtag", "round_id", "-started_at", "-pk")
+    )
+    chosen: dict[int, object] = {}
+    for run in runs:  # newest finished run per round = the round's current run
+        chosen.setdefault(run.round_id, run)
+    rounds = [
+        TrendRound(run.round_id, run.round.code, run.round.stichtag, run.pk)
+        for run in chosen.values()
+    ]
+    values = {
+        (v.run_id, v.sozialraum_id): v
+        for v in SozialraumIndex.objects.filter(run_id__in=[r.run_id for r in rounds])
+    }
+    rows = []
+    for sr in Sozialraum.objects.filter(jugendamt_id=jugendamt_id).order_by("position", "name"):
+        per_round = []
+        for r in rounds:
+            v = values.get((r.run_id, sr.pk))
+            entry = {c: (getattr(v, _INDEX_FIELDS[c]) if v else None) for c in _INDEX_FIELDS}
+            entry["percent"] = v.percent if v else None
+            per_round.append(entry)
+        rows.append(TrendRow(sr.name, per_round))
+    return rounds, rows
+
+
+# --- Jugendamt dashboard ---------------------------------------------------------------------
+
+
+@dataclass
+class RoundProgress:
+    round: object
+    submitted: int
+    draft: int
+    not_started: int
+    kitas: int
+
+    @property
+    def percent_submitted(self) -> int:
+        return round(100 * self.submitted / self.kitas) if self.kitas else 0
+
+
+def round_progress(*, jugendamt_id, limit: int = 3) -> list[RoundProgress]:
+    """Submitted / draft / not started for the newest rounds (three queries)."""
+    from sozialraeume.models import Kita
+    from surveys.models import Response, SurveyRound
+
+    rounds = list(
+        SurveyRound.objects.filter(jugendamt_id=jugendamt_id).order_by("-stichtag", "-pk")[:limit]
+    )
+    kitas = Kita.objects.filter(sozialraum__jugendamt_id=jugendamt_id, active=True).count()
+    counts: dict[tuple[int, str], int] = {}
+    for c in (
+        Response.objects.filter(round__in=rounds)
+        .values("round_id", "status")
+        .annotate(n=Count("pk"))
+    ):
+        counts[(c["round_id"], c["status"])] = c["n"]
+    result = []
+    for r in rounds:
+        submitted = counts.get((r.pk, Response.Status.SUBMITTED), 0)
+        draft = counts.get((r.pk, Response.Status.DRAFT), 0)
+        result.append(RoundProgress(r, submitted, draft, max(kitas - submitted - draft, 0), kitas))
+    return result
+
+
+def plans_by_state(*, jugendamt_id) -> list[dict]:
+    """Per budget year: number of plans in each state (one query)."""
+    counts: dict[int, dict[str, int]] = {}
+    for c in (
+        AllocationPlan.objects.filter(sozialraum__jugendamt_id=jugendamt_id)
+        .values("budget_year__year", "state")
+        .annotate(n=Count("pk"))
+    ):
+        counts.setdefault(c["budget_year__year"], {})[c["state"]] = c["n"]
+    return [
+        {
+            "year": year,
+            "states": [(label, counts[year].get(key, 0)) for key, label in PlanState.choices],
+            "total": sum(counts[year].values()),
+        }
+        for year in sorted(counts, reverse=True)
+    ]
+
+
+def jugendamt_dashboard(*, jugendamt_id) -> dict:
+    from allocation.selectors import plans_due_for_review
+    from indices.selectors import latest_finished_run
+
+    today = timezone.localdate()
+    return {
+        "progress": round_progress(jugendamt_id=jugendamt_id),
+        "last_run": latest_finished_run(jugendamt_id=jugendamt_id),
+        "plans_by_state": plans_by_state(jugendamt_id=jugendamt_id),
+        "reviews_due": list(plans_due_for_review(jugendamt_id, today=today)),
+        "today": today,
+        "budget_years": budget_year_list(jugendamt_id=jugendamt_id),
+    }
+
+
+# --- Träger and Kita pages ----------------------------------------------------------------
+
+
+def kita_overview(user) -> list[dict]:
+    """Per Kita the user leads: questionnaire status in the newest round, own indices
+    (current run of the newest round with a result), staff positions received."""
+    from indices.models import KitaIndex
+    from indices.selectors import latest_finished_run
+    from surveys.models import Response, SurveyRound
+
+    kitas = list(user.kitas.select_related("sozialraum").order_by("name"))
+    if not kitas:
+        return []
+    jugendamt_id = kitas[0].sozialraum.jugendamt_id
+    current_round = (
+        SurveyRound.objects.filter(jugendamt_id=jugendamt_id).order_by("-stichtag", "-pk").first()
+    )
+    responses = {}
+    if current_round:
+        responses = {
+            r.kita_id: r for r in Response.objects.filter(round=current_round, kita__in=kitas)
+        }
+    run = latest_finished_run(jugendamt_id=jugendamt_id)
+    values = {}
+    if run:
+        values = {
+            v.kita_id: v
+            for v in KitaIndex.objects.filter(run=run, kita__in=kitas).defer("variables", "points")
+        }
+    lines: dict[int, list] = {}
+    for line in (
+        AllocationLine.objects.filter(kita__in=kitas, plan__state=PlanState.APPROVED)
+        .select_related("plan__budget_year")
+        .order_by("-plan__budget_year__year", "strand", "pk")
+    ):
+        lines.setdefault(line.kita_id, []).append(line)
+    return [
+        {
+            "kita": k,
+            "round": current_round,
+            "response": responses.get(k.pk),
+            "run": run,
+            "value": values.get(k.pk),
+            "lines": lines.get(k.pk, []),
+        }
+        for k in kitas
+    ]
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+def rounds_with_runs(*, jugendamt_id) -> list[tuple[object, object]]:
+    """(round, current run) for the Jugendamt's rounds that have a finished run."""
+    from indices.models import IndexRun
+
+    chosen: dict[int, object] = {}
+    for run in (
+        IndexRun.objects.filter(round__jugendamt_id=jugendamt_id, status=IndexRun.Status.FINISHED)
+        .select_related("round")
+        .order_by("-round__stichtag", "-round_id", "-started_at", "-pk")
+    ):
+        chosen.setdefault(run.round_id, run)
+    return [(run.round, run) for run in chosen.values()]
+
+
+def kita_index_rows(run):
+    """Per-Kita index values of a run (one query), for the export."""
+    from indices.models import KitaIndex
+
+    return (
+        KitaIndex.objects.filter(run=run)
+        .select_related("kita", "kita__sozialraum", "kita__traeger")
+        .defer("variables", "points")
+        .order_by("kita__sozialraum__position", "kita__sozialraum__name", "kita__name")
+    )
+
+
+def sozialraum_index_rows(run):
+    from indices.models import SozialraumIndex
+
+    return (
+        SozialraumIndex.objects.filter(run=run)
+        .select_related("sozialraum")
+        .order_by("sozialraum__position", "sozialraum__name")
+    )
+
+
+def allocation_lines(budget_year, *, approved_only: bool = False):
+    """All lines of a budget year with Kita, Träger, Sozialraum and plan (one query)."""
+    qs = AllocationLine.objects.filter(plan__budget_year=budget_year)
+    if approved_only:
+        qs = qs.filter(plan__state=PlanState.APPROVED)
+    return qs.select_related("kita", "kita__traeger", "plan", "plan__sozialraum").order_by(
+        "plan__sozialraum__position", "plan__sozialraum__name", "kita__name", "strand", "pk"
+    )
+
+
+@dataclass
+class ProofGroup:
+    """Verwendungsnachweis: one Kita and strand with its positions (lines)."""
+
+    sozialraum: str
+    kita: str
+    traeger: str
+    strand: str
+    strand_label: str
+    lines: list
+    fte: Decimal = ZERO
+    total: Decimal = ZERO
+    state: Decimal = ZERO
+
+    @property
+    def municipal(self):
+        return self.total - self.state
+
+    @property
+    def positions(self):
+        return len(self.lines)
+
+
+@dataclass
+class ProofOfUse:
+    budget_year: BudgetYear
+    funding: d.Funding
+    groups: list[ProofGroup]
+    total: StrandCell
+    by_strand: dict
+    plans_total: int
+    plans_approved: int
+
+
+def proof_of_use(budget_year: BudgetYear) -> ProofOfUse:
+    """Lines of the approved plans grouped per Kita and strand, with sums (three queries)."""
+    groups: dict[tuple[int, str], ProofGroup] = {}
+    total = StrandCell()
+    by_strand = {k: StrandCell() for k in STRANDS}
+    for line in allocation_lines(budget_year, approved_only=True):
+        key = (line.kita_id, line.strand)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ProofGroup(
+                sozialraum=line.plan.sozialraum.name,
+                kita=line.kita.name,
+                traeger=line.kita.traeger.name,
+                strand=line.strand,
+                strand_label=STRAND_LABELS.get(line.strand, line.strand),
+                lines=[],
+            )
+        group.lines.append(line)
+        group.fte += line.fte
+        group.total += line.annual_cost
+        group.state += line.state_part
+        total.add(line.fte, line.annual_cost, line.state_part)
+        by_strand[line.strand].add(line.fte, line.annual_cost, line.state_part)
+    counts = AllocationPlan.objects.filter(budget_year=budget_year).aggregate(
+        n=Count("pk"), approved=Count("pk", filter=Q(state=PlanState.APPROVED))
+    )
+    return ProofOfUse(
+        budget_year=budget_year,
+        funding=d.funding_for_state_amount(budget_year.state_budget),
+        groups=list(groups.values()),
+        total=total,
+        by_strand=by_strand,
+        plans_total=counts["n"],
+        plans_approved=counts["approved"],
+    )

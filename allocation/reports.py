@@ -1,0 +1,468 @@
+"""Report pages: committee report (HTML and PDF), trends, dashboards, exports.
+
+Thin views: ask ``srb_project.permissions``, read through ``allocation.report_selectors``,
+render. Objects of another Jugendamt give 404 (scoped lookups), pages a role may
+not see give 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from allocation import charts, xlsx
+from allocation import report_selectors as rs
+from allocation.audit import audit_record
+from sozialraeume.selectors import jugendamt_id_for_user
+from srb_project import permissions
+
+
+def _jugendamt_id(request):
+    jugendamt_id = jugendamt_id_for_user(request.user)
+    if jugendamt_id is None:
+        raise PermissionDenied
+    return jugendamt_id
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- committee report ---------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def committee_latest(request):
+    jugendamt_id = _jugendamt_id(request)
+    _require(permissions.can_view_committee_report(request.user, jugendamt_id))
+    newest = rs.newest_budget_year(jugendamt_id=jugendamt_id)
+    if newest is None:
+        return render(request, "reports/no_budget_year.html", status=200)
+    return redirect("reports:committee", year=newest.year)
+
+
+def _committee_charts(report: rs.CommitteeReport) -> dict:
+    names = report.chart_groups
+    indices_svg = charts.grouped_bar_chart(
+        title=_("Teilindizes je Sozialraum (Standardpunkte 0 bis 100)"),
+        description=_(
+            "Balkendiagramm: für jeden Sozialraum die vier Teilindizes Allgemeiner Bedarf, "
+            "Soziale Lage, Flucht und Migration sowie Infrastruktur und Netzwerke; "
+            "die Werte stehen auch in der Tabelle darunter."
+        ),
+        groups=names,
+        series=[
+            (f"{rs.CATEGORY_LABELS[c]} ({c})", [r.indices.get(c) for r in report.rows])
+            for c in rs.CATEGORIES
+        ],
+        max_value=100,
+        decimals=1,
+        chart_id="chart-indices",
+    )
+    shares_svg = charts.bar_chart(
+        title=_("Anteil am Sozialraumbudget je Sozialraum"),
+        description=_(
+            "Balkendiagramm: Anteil jedes Sozialraums am Budget in Prozent; "
+            "die Werte stehen auch in der Tabelle."
+        ),
+        labels=names,
+        values=[r.percent for r in report.rows],
+        decimals=2,
+        unit="%",
+        chart_id="chart-shares",
+    )
+    return {"chart_indices": mark_safe(indices_svg), "chart_shares": mark_safe(shares_svg)}  # noqa: S308 - built and escaped by allocation.charts
+
+
+def _committee_context(request, year: int) -> dict:
+    jugendamt_id = _jugendamt_id(request)
+    _require(permissions.can_view_committee_report(request.user, jugendamt_id))
+    budget_year = rs.budget_year_for(jugendamt_id=jugendamt_id, year=year)
+    if budget_year is None:
+        raise Http404
+    report = rs.committee_report(budget_year)
+    return {
+        "report": report,
+        "budget_year": budget_year,
+        "jugendamt": budget_year.jugendamt,
+        "years": rs.budget_year_list(jugendamt_id=jugendamt_id),
+        "categories": [(c, rs.CATEGORY_LABELS[c]) for c in rs.CATEGORIES],
+        "strands": [(k, rs.STRAND_LABELS[k]) for k in rs.STRANDS],
+        "today": timezone.localdate(),
+        **_committee_charts(report),
+    }
+
+
+@require_GET
+@login_required
+def committee(request, year: int):
+    context = _committee_context(request, year)
+    if request.GET.get("format") == "pdf":
+        from allocation.pdf import render_pdf
+
+        data = render_pdf(
+            "reports/committee_pdf.html",
+            context,
+            request=request,
+            running_title=_("Sozialraumbudget %(year)s – Bericht für den Jugendhilfeausschuss")
+            % {"year": context["budget_year"]},
+        )
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="ausschussbericht-{year}.pdf"'
+        return response
+    return render(request, "reports/committee.html", context)
+
+
+# --- trends -------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def trends(request):
+    jugendamt_id = _jugendamt_id(request)
+    _require(permissions.can_view_committee_report(request.user, jugendamt_id))
+    rounds, rows = rs.trends(jugendamt_id=jugendamt_id)
+    return render(
+        request,
+        "reports/trends.html",
+        {
+            "rounds": rounds,
+            "rows": rows,
+            "index_keys": [(c, rs.CATEGORY_LABELS[c]) for c in [*rs.CATEGORIES, "GESAMT"]],
+        },
+    )
+
+
+# --- dashboards ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    jugendamt_id = _jugendamt_id(request)
+    _require(permissions.can_view_staff_dashboard(request.user, jugendamt_id))
+    return render(
+        request, "reports/dashboard.html", rs.jugendamt_dashboard(jugendamt_id=jugendamt_id)
+    )
+
+
+@require_GET
+@login_required
+def traeger(request):
+    """The Träger page is the allocation app's (plans, lines, comments); one page, one place."""
+    _require(permissions.can_view_traeger_dashboard(request.user))
+    try:
+        return redirect(reverse("allocation:traeger_dashboard"))
+    except NoReverseMatch as exc:
+        raise Http404 from exc
+
+
+@require_GET
+@login_required
+def kita(request):
+    _require(permissions.can_view_kita_dashboard(request.user))
+    return render(request, "reports/kita.html", {"entries": rs.kita_overview(request.user)})
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def exports(request):
+    jugendamt_id = _jugendamt_id(request)
+    _require(permissions.can_export_kita_data(request.user, jugendamt_id))
+    return render(
+        request,
+        "reports/exports.html",
+        {
+            "rounds": rs.rounds_with_runs(jugendamt_id=jugendamt_id),
+            "years": rs.budget_year_list(jugendamt_id=jugendamt_id),
+        },
+    )
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=xlsx.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@transaction.atomic
+def _record_export(*, user, action: str, obj, jugendamt_id, details: dict):
+    audit_record(actor=user, action=action, obj=obj, jugendamt_id=jugendamt_id, new=details)
+
+
+def _export_run(request, round_id):
+    from indices.selectors import current_run
+    from surveys.models import SurveyRound
+
+    jugendamt_id = _jugendamt_id(request)
+    _require(permissions.can_export_kita_data(request.user, jugendamt_id))
+    survey_round = get_object_or_404(SurveyRound, pk=round_id, jugendamt_id=jugendamt_id)
+    run = current_run(round_id=survey_round.pk)
+    if run is None:
+        raise Http404
+    return jugendamt_id, survey_round, run
+
+
+def _stand(run) -> str:
+    finished = timezone.localtime(run.finished_at) if run.finished_at else None
+    return _("Berechnung vom %(date)s, Methode %(method)s") % {
+        "date": finished.strftime("%d.%m.%Y %H:%M") if finished else "–",
+        "method": run.method_version,
+    }
+
+
+@require_GET
+@login_required
+def export_kita_indices(request, round_id: int):
+    jugendamt_id, survey_round, run = _export_run(request, round_id)
+    columns = [
+        xlsx.Column(_("Sozialraum")),
+        xlsx.Column(_("Kita")),
+        xlsx.Column(_("Träger")),
+        *[xlsx.Column(f"{rs.CATEGORY_LABELS[c]} ({c})", xlsx.INDEX) for c in rs.CATEGORIES],
+        xlsx.Column(_("Gesamtindex"), xlsx.INDEX),
+        xlsx.Column(_("vollständig")),
+        *[xlsx.Column(_("Einordnung %(c)s") % {"c": c}) for c in [*rs.CATEGORIES, "GESAMT"]],
+    ]
+    class_labels = {
+        "innerhalb": _("innerhalb"),
+        "unterhalb": _("unterhalb"),
+        "oberhalb": _("oberhalb"),
+    }
+    values = rs.kita_index_rows(run)
+    rows = (
+        [
+            v.kita.sozialraum.name,
+            v.kita.name,
+            v.kita.traeger.name,
+            v.ab,
+            v.sl,
+            v.fm,
+            v.infra,
+            v.gesamt,
+            _("ja") if v.complete else _("nein"),
+            *[class_labels.get((v.classes or {}).get(c), "") for c in [*rs.CATEGORIES, "GESAMT"]],
+        ]
+        for v in values
+    )
+    data = xlsx.workbook_bytes(
+        [xlsx.Sheet(_("Indizes je Kita"), columns, rows)],
+        notes=[
+            str(survey_round),
+            _stand(run),
+            _("Vertraulich: Kita-Werte nur für das Jugendamt (Konzeption, Datenschutz)."),
+        ],
+    )
+    _record_export(
+        user=request.user,
+        action="export.kita_indices",
+        obj=run,
+        jugendamt_id=jugendamt_id,
+        details={"round": survey_round.code, "run_id": run.pk, "format": "xlsx"},
+    )
+    return _xlsx_response(data, f"indizes-kitas-{survey_round.code}.xlsx")
+
+
+@require_GET
+@login_required
+def export_sozialraum_indices(request, round_id: int):
+    _jugendamt_id_, survey_round, run = _export_run(request, round_id)
+    columns = [
+        xlsx.Column(_("Sozialraum")),
+        *[xlsx.Column(f"{rs.CATEGORY_LABELS[c]} ({c})", xlsx.INDEX) for c in rs.CATEGORIES],
+        xlsx.Column(_("Gesamtindex"), xlsx.INDEX),
+        xlsx.Column(_("Anteil"), xlsx.PERCENT),
+        xlsx.Column(_("vollständige Kitas"), xlsx.INT),
+    ]
+    rows = (
+        [v.sozialraum.name, v.ab, v.sl, v.fm, v.infra, v.gesamt, v.percent, v.kita_count]
+        for v in rs.sozialraum_index_rows(run)
+    )
+    data = xlsx.workbook_bytes(
+        [xlsx.Sheet(_("Indizes je Sozialraum"), columns, rows)],
+        notes=[str(survey_round), _stand(run)],
+    )
+    return _xlsx_response(data, f"indizes-sozialraeume-{survey_round.code}.xlsx")
+
+
+def _export_year(request, year):
+    jugendamt_id = _jugendamt_id(request)
+    _require(permissions.can_export_kita_data(request.user, jugendamt_id))
+    budget_year = rs.budget_year_for(jugendamt_id=jugendamt_id, year=year)
+    if budget_year is None:
+        raise Http404
+    return jugendamt_id, budget_year
+
+
+@require_GET
+@login_required
+def export_lines(request, year: int):
+    jugendamt_id, budget_year = _export_year(request, year)
+    columns = [
+        xlsx.Column(_("Sozialraum")),
+        xlsx.Column(_("Planstatus")),
+        xlsx.Column(_("Kita")),
+        xlsx.Column(_("Träger")),
+        xlsx.Column(_("Förderstrang")),
+        xlsx.Column(_("Stellenanteil (VZÄ)"), xlsx.FTE),
+        xlsx.Column(_("Qualifikation")),
+        xlsx.Column(_("Personalkosten pro Jahr (€)"), xlsx.EURO),
+        xlsx.Column(_("Landesanteil (€)"), xlsx.EURO),
+        xlsx.Column(_("Kommunaler Anteil (€)"), xlsx.EURO),
+        xlsx.Column(_("Begründung"), width=50),
+    ]
+    rows = (
+        [
+            line.plan.sozialraum.name,
+            line.plan.get_state_display(),
+            line.kita.name,
+            line.kita.traeger.name,
+            rs.STRAND_LABELS.get(line.strand, line.strand),
+            line.fte,
+            line.qualification,
+            line.annual_cost,
+            line.state_part,
+            line.municipal_part,
+            line.justification,
+        ]
+        for line in rs.allocation_lines(budget_year)
+    )
+    data = xlsx.workbook_bytes(
+        [xlsx.Sheet(_("Verteilung %(year)s") % {"year": budget_year.year}, columns, rows)],
+        notes=[
+            _("Haushaltsjahr %(year)s, Landeszuweisung %(amount)s €")
+            % {"year": budget_year, "amount": charts.format_de(budget_year.state_budget, 2)},
+            _("Alle Verteilungspläne, auch nicht beschlossene (siehe Spalte Planstatus)."),
+        ],
+    )
+    _record_export(
+        user=request.user,
+        action="export.allocation_lines",
+        obj=budget_year,
+        jugendamt_id=jugendamt_id,
+        details={"year": budget_year.year, "format": "xlsx"},
+    )
+    return _xlsx_response(data, f"verteilung-{budget_year.year}.xlsx")
+
+
+def _proof_xlsx(proof: rs.ProofOfUse) -> bytes:
+    eur = xlsx.EURO
+    detail_columns = [
+        xlsx.Column(_("Sozialraum")),
+        xlsx.Column(_("Kita")),
+        xlsx.Column(_("Träger")),
+        xlsx.Column(_("Förderstrang")),
+        xlsx.Column(_("Stelle Nr."), xlsx.INT),
+        xlsx.Column(_("Stellenanteil (VZÄ)"), xlsx.FTE),
+        xlsx.Column(_("Qualifikation der Fachkraft")),
+        xlsx.Column(_("Personalkosten (€)"), eur),
+        xlsx.Column(_("Landesanteil (€)"), eur),
+        xlsx.Column(_("Kommunaler Anteil (€)"), eur),
+    ]
+    detail_rows = [
+        [
+            g.sozialraum,
+            g.kita,
+            g.traeger,
+            g.strand_label,
+            i,
+            line.fte,
+            line.qualification,
+            line.annual_cost,
+            line.state_part,
+            line.municipal_part,
+        ]
+        for g in proof.groups
+        for i, line in enumerate(g.lines, start=1)
+    ]
+    sum_columns = [
+        xlsx.Column(_("Sozialraum")),
+        xlsx.Column(_("Kita")),
+        xlsx.Column(_("Förderstrang")),
+        xlsx.Column(_("Stellen"), xlsx.INT),
+        xlsx.Column(_("VZÄ"), xlsx.FTE),
+        xlsx.Column(_("Personalkosten (€)"), eur),
+        xlsx.Column(_("Landesanteil (€)"), eur),
+        xlsx.Column(_("Kommunaler Anteil (€)"), eur),
+    ]
+    sum_rows = [
+        [g.sozialraum, g.kita, g.strand_label, g.positions, g.fte, g.total, g.state, g.municipal]
+        for g in proof.groups
+    ]
+    sum_rows.append(
+        [
+            _("Summe"),
+            "",
+            "",
+            sum(g.positions for g in proof.groups),
+            proof.total.fte,
+            proof.total.total,
+            proof.total.state,
+            proof.total.municipal,
+        ]
+    )
+    return xlsx.workbook_bytes(
+        [
+            xlsx.Sheet(_("Stellen"), detail_columns, detail_rows),
+            xlsx.Sheet(_("Summen je Kita und Strang"), sum_columns, sum_rows),
+        ],
+        notes=[
+            _("Verwendungsnachweis Sozialraumbudget %(year)s") % {"year": proof.budget_year},
+            _(
+                "Landeszuweisung: %(state)s €; kommunaler Anteil: %(municipal)s €; "
+                "gesamt: %(total)s €"
+            )
+            % {
+                "state": charts.format_de(proof.funding.state, 2),
+                "municipal": charts.format_de(proof.funding.municipal, 2),
+                "total": charts.format_de(proof.funding.total, 2),
+            },
+            _("Enthalten sind die beschlossenen Verteilungspläne: %(a)s von %(n)s.")
+            % {"a": proof.plans_approved, "n": proof.plans_total},
+        ],
+    )
+
+
+@require_GET
+@login_required
+def export_proof_of_use(request, year: int, fmt: str):
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404
+    jugendamt_id, budget_year = _export_year(request, year)
+    proof = rs.proof_of_use(budget_year)
+    _record_export(
+        user=request.user,
+        action="export.proof_of_use",
+        obj=budget_year,
+        jugendamt_id=jugendamt_id,
+        details={"year": budget_year.year, "format": fmt},
+    )
+    filename = f"verwendungsnachweis-{budget_year.year}.{fmt}"
+    if fmt == "xlsx":
+        return _xlsx_response(_proof_xlsx(proof), filename)
+    from allocation.pdf import render_pdf
+
+    data = render_pdf(
+        "reports/proof_pdf.html",
+        {"proof": proof, "jugendamt": budget_year.jugendamt, "today": timezone.localdate()},
+        request=request,
+        running_title=_("Verwendungsnachweis Sozialraumbudget %(year)s") % {"year": budget_year},
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
