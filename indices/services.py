@@ -16,7 +16,7 @@ import time
 from decimal import Decimal
 
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from allocation.audit import audit_record
@@ -130,11 +130,16 @@ def index_run_compute(
     )
     try:
         result = compute.compute_indices(_compute_frame(frame))
-        kita_rows, sozialraum_rows = _build_rows(run, frame, result)
+        sozialraum_rows = _sozialraum_rows(run, frame, result)
+        use_copy = connection.vendor == "postgresql"
+        kita_rows = _kita_copy_rows(run, result) if use_copy else _kita_rows(run, result)
         if hold_seconds:
             time.sleep(hold_seconds)
         with transaction.atomic():
-            KitaIndex.objects.bulk_create(kita_rows, batch_size=BULK_BATCH)
+            if use_copy:
+                _copy_kita_values(kita_rows)
+            else:
+                KitaIndex.objects.bulk_create(kita_rows, batch_size=BULK_BATCH)
             SozialraumIndex.objects.bulk_create(sozialraum_rows, batch_size=BULK_BATCH)
             changed = IndexRun.objects.filter(pk=run.pk, status=IndexRun.Status.RUNNING).update(
                 status=IndexRun.Status.FINISHED,
@@ -183,7 +188,61 @@ def _compute_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _build_rows(run, frame, result):
+KITA_COPY_COLUMNS = (
+    "run_id",
+    "kita_id",
+    "ab",
+    "sl",
+    "fm",
+    "infra",
+    "gesamt",
+    "classes",
+    "complete",
+    "variables",
+    "points",
+)
+
+
+def _json_lines(df: pd.DataFrame) -> list[str]:
+    """One JSON object per row ({column: value|null}), serialised by pandas in C.
+    15 significant digits: the stored variables and points are for display and
+    explanation; the indices themselves are stored as full floats."""
+    if not len(df):
+        return []
+    return df.to_json(orient="records", lines=True, double_precision=15).splitlines()
+
+
+def _kita_copy_rows(run, result) -> list[tuple]:
+    """Kita values as plain tuples for PostgreSQL COPY (no model instances)."""
+    kitas = result.kitas
+    kita_ids = [int(k) for k in kitas.index]
+    numeric = kitas[CATEGORIES].to_numpy(dtype=float).tolist()
+    class_columns = [f"class_{c}" for c in CATEGORIES]
+    classes = kitas[class_columns].astype(object).where(kitas[class_columns].notna(), None)
+    classes.columns = CATEGORIES
+    variables = _json_lines(result.variables.reindex(kitas.index))
+    points = _json_lines(result.points.reindex(kitas.index))
+    complete = kitas["complete"].astype(bool).tolist()
+    return [
+        (run.pk, kita_id, *[None if v != v else v for v in nums], cls, done, var, pts)
+        for kita_id, nums, cls, done, var, pts in zip(
+            kita_ids, numeric, _json_lines(classes), complete, variables, points, strict=True
+        )
+    ]
+
+
+def _copy_kita_values(rows: list[tuple]) -> None:
+    """Bulk insert through COPY: on PostgreSQL about ten times faster than
+    bulk_create's INSERT for rows with three JSON documents each."""
+    columns = ", ".join(KITA_COPY_COLUMNS)
+    table = KitaIndex._meta.db_table
+    sql = f"COPY {table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _kita_rows(run, result) -> list[KitaIndex]:
     kitas = result.kitas
     kita_ids = [int(k) for k in kitas.index]
     variables = _records(result.variables.reindex(kitas.index))
@@ -193,7 +252,7 @@ def _build_rows(run, frame, result):
     classes = kitas[class_columns].astype(object).where(kitas[class_columns].notna(), None)
     class_rows = classes.to_dict("records")
     complete = kitas["complete"].astype(bool).tolist()
-    kita_rows = [
+    return [
         KitaIndex(
             run=run,
             kita_id=kita_id,
@@ -212,8 +271,9 @@ def _build_rows(run, frame, result):
         )
     ]
 
+
+def _sozialraum_rows(run, frame, result):
     sr_ids = dict(zip(frame["sozialraum"], frame["sozialraum_id"].astype("int64"), strict=False))
-    complete_counts = kitas.loc[kitas["complete"].astype(bool), "sozialraum"].value_counts()
     sozialraum_rows = []
     for name, row in result.sozialraeume.iterrows():  # one row per Sozialraum (hundreds)
         percent = _clean(row.get("percent"))
@@ -224,10 +284,10 @@ def _build_rows(run, frame, result):
                 **{FIELD_BY_CATEGORY[c]: _clean(row.get(c)) for c in CATEGORIES},
                 classes=_class_dict(row.to_dict()),
                 percent=None if percent is None else Decimal(f"{percent:.2f}"),
-                kita_count=int(complete_counts.get(name, 0)),
+                kita_count=int(row.get("kita_count", 0) or 0),
             )
         )
-    return kita_rows, sozialraum_rows
+    return sozialraum_rows
 
 
 def _jsonable(value):

@@ -226,3 +226,18 @@ def test_a_manual_request_is_audited_and_queued_after_commit(
     assert calls == [((survey_round.pk,), {"force": True, "triggered_by_id": staff.pk})]
     assert AuditEvent.objects.filter(action="index_run.requested", actor=staff).exists()
     assert RecomputeRequest.objects.get(round=survey_round).force is True
+
+
+def test_the_demo_round_is_computed_once(demo):
+    from indices import demo as indices_demo
+    from surveys.models import SurveyRound
+
+    survey_round = SurveyRound.objects.get(jugendamt=demo, code="2020")
+    run = current_run(round_id=survey_round.pk)
+    assert run is not None and run.status == IndexRun.Status.FINISHED
+    assert (
+        run.kita_values.count()
+        == Response.objects.filter(round=survey_round, status="submitted").count()
+    )
+    assert indices_demo.seed() == run  # idempotent: no second run
+    assert IndexRun.objects.filter(round=survey_round).count() == 1
