@@ -1,0 +1,121 @@
+"""Demo data for the allocation: budget years 2021–2027 and approved plans for 2026.
+
+Runs after ``surveys.demo`` and ``indices.demo``. Everything goes through the
+services, so the audit trail shows a real process: ``jugendamt`` proposes and
+adjusts once with a reason, ``jugendamt-leitung`` approves (four eyes).
+Idempotent: years, shares and plans that exist are left as they are.
+"""
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from allocation import services
+from allocation.models import AllocationPlan, BudgetYear, PlanState, Strand
+
+# The state's notices (methodology.md section 7); later years follow the default rule.
+OWN_FIGURES = {
+    2021: (Decimal("488897.00"), "2. Halbjahr 2021"),
+    2022: (Decimal("1002240.00"), ""),
+}
+LAST_YEAR = 2027
+PLAN_YEAR = 2026
+ROUND_CODE = "2020"
+
+
+def seed(stdout=None):
+    from sozialraeume.master_data import BAD_KREUZNACH
+    from sozialraeume.models import Jugendamt
+    from surveys.models import SurveyRound
+
+    def say(text):
+        if stdout:
+            stdout.write(text)
+
+    jugendamt = Jugendamt.objects.filter(slug=BAD_KREUZNACH["slug"]).first()
+    if jugendamt is None:
+        say("Verteilung: kein Demo-Jugendamt gefunden")
+        return None
+    User = get_user_model()
+    staff = User.objects.get(username="jugendamt")
+    leitung = User.objects.get(username="jugendamt-leitung")
+    survey_round = SurveyRound.objects.filter(jugendamt=jugendamt, code=ROUND_CODE).first()
+
+    years = []
+    for year in range(min(OWN_FIGURES), LAST_YEAR + 1):
+        by = BudgetYear.objects.filter(jugendamt=jugendamt, year=year).first()
+        if by is None:
+            amount, label = OWN_FIGURES.get(year, (None, ""))
+            by = services.budget_year_save(
+                jugendamt_id=jugendamt.pk,
+                year=year,
+                state_budget=amount,
+                label=label,
+                round=survey_round,
+                acting_user=staff,
+            )
+        years.append(by)
+    if survey_round is None:
+        say("Verteilung: Haushaltsjahre angelegt, keine Erhebung 2020 für die Anteile")
+        return years
+
+    from django.core.exceptions import ValidationError
+
+    for by in years:
+        if by.round_id and not by.shares.exists():
+            try:
+                services.budget_year_apply_shares(budget_year=by, acting_user=staff)
+            except ValidationError as exc:
+                say(f"Verteilung: Anteile {by} nicht berechnet: {' '.join(exc.messages)}")
+                return years
+
+    by = next(b for b in years if b.year == PLAN_YEAR)
+    approved = 0
+    for sr in jugendamt.sozialraeume.order_by("position", "name"):
+        plan = AllocationPlan.objects.filter(budget_year=by, sozialraum=sr).first()
+        if plan is not None and plan.proposed_at:
+            approved += plan.state == PlanState.APPROVED
+            continue
+        plan = services.plan_create(budget_year=by, sozialraum=sr, acting_user=staff)
+        services.plan_propose(plan=plan, acting_user=staff)
+        _adjust_once(plan, by, staff)
+        services.plan_start_consultation(plan=plan, acting_user=staff)
+        services.plan_submit(plan=plan, acting_user=staff)
+        services.plan_approve(
+            plan=plan, acting_user=leitung, reason="Beschluss nach Abstimmung mit den Trägern"
+        )
+        approved += 1
+    say(
+        f"Verteilung: Haushaltsjahre {years[0].year}–{years[-1].year}, "
+        f"{approved} beschlossene Pläne {PLAN_YEAR}"
+    )
+    return years
+
+
+def _adjust_once(plan, by, staff):
+    """One adjustment after the proposal, as after a talk with the Träger."""
+    line = plan.lines.order_by("-fte", "kita__name").first()
+    if line is not None and line.fte > Decimal("0.05"):
+        fte = line.fte - Decimal("0.05")
+        services.line_update(
+            line_id=line.pk,
+            expected_version=line.version,
+            fte=fte,
+            annual_cost=fte * by.fte_cost(Strand.FS1),
+            reason="Träger kann die Stelle erst ab Februar besetzen: 0,05 VZÄ weniger.",
+            acting_user=staff,
+        )
+        return
+    kita = plan.sozialraum.kitas.order_by("name").first()
+    if kita is None:
+        return
+    services.line_add(
+        plan=plan,
+        kita=kita,
+        strand=Strand.FS4,
+        fte=Decimal("0.25"),
+        annual_cost=Decimal("0.25") * by.fte_cost(Strand.FS4),
+        justification="Betriebserlaubnis: eingeschränkte Räume, zusätzliche Aufsicht nötig.",
+        reason="Kein Kita-Sozialarbeitsbedarf nach Index; Zusatzpersonal laut Träger nötig.",
+        acting_user=staff,
+    )
