@@ -49,6 +49,10 @@ Formulas (x = value of a Kita, v = variable, k = Kita, s = Sozialraum)
        arithmetic (``fractions.Fraction``) on the float values. When Σ G is 0 there are no
        shares (warning).
 
+Row order
+    The results do not depend on the order of the rows, bit for bit: sums over Kitas (Sozialraum
+    means, norms) are taken in ascending value order.
+
 Output
     ``IndexResult`` (see its docstring); ``IndexResult.to_json()`` gives the dictionary of
     methodology section 10 (numbers unrounded; percent and euro amounts with two decimals;
