@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
 
+from django.utils.functional import Promise
+
 TEXT = "text"
 INT = "int"
 EURO = "euro"
@@ -59,6 +61,8 @@ class Sheet:
 def _cell_value(value, kind: str):
     if value is None:
         return None
+    if isinstance(value, Promise):  # lazy translations (choice labels)
+        return str(value)
     if kind == PERCENT:
         return Decimal(str(value)) / 100
     if kind in (EURO, FTE) and not isinstance(value, Decimal):

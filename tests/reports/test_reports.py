@@ -1,0 +1,428 @@
+"""Report pages per role: committee report (HTML and PDF), trends, dashboards, exports."""
+
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from allocation.models import AuditEvent, PlanState
+from indices.models import IndexRun, SozialraumIndex
+from sozialraeume import roles
+from tests.factories import JugendamtFactory, make_user
+from tests.reports.conftest import SMALL_SR, SR_NAMES, build_city, kita_value
+from tests.surveys.factories import SurveyRoundFactory
+
+pytestmark = pytest.mark.django_db
+
+COMMITTEE = "/berichte/ausschuss/2027/"
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+def _pdf_text(data: bytes, tmp_path, *, layout: bool = True) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, capture_output=True, check=True, text=True).stdout
+
+
+def _kita_value_patterns(city) -> list[re.Pattern]:
+    """Each per-Kita index value as shown in German (one decimal), as a whole number."""
+    shown = set()
+    for value in city.kita_values.values():
+        for number in (value.ab, value.sl, value.fm, value.infra, value.gesamt):
+            shown.add(f"{Decimal(repr(number)).quantize(Decimal('0.1'))}".replace(".", ","))
+    return [re.compile(rf"(?<![\d.,]){re.escape(s)}(?![\d])") for s in sorted(shown)]
+
+
+def _assert_no_kita_detail(text: str, city):
+    for kita in city.kitas:
+        assert kita.name not in text
+    assert "Geheimkita" not in text
+    for pattern in _kita_value_patterns(city):
+        assert not pattern.search(text), pattern.pattern
+
+
+# --- committee report -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["ausschuss", "jugendamt", "leitung"])
+def test_committee_report_shows_every_sozialraum_and_no_kita_name_or_value(client, city, role):
+    client.force_login(city.users[role])
+    response = client.get(COMMITTEE)
+    assert response.status_code == 200
+    text = _text(response)
+    for name in SR_NAMES:
+        assert name in text
+    _assert_no_kita_detail(text, city)
+    # The chapter 3.4 table: points, percent and amount per Sozialraum.
+    assert "53,0 von 305,2" in text
+    assert "1.002.240,00 €" in text  # state allocation
+    assert "668.160,00 €" in text  # municipal co-funding (40 %)
+    assert "100,00 %" in text
+
+
+def test_committee_report_draws_the_four_indices_as_an_accessible_svg_chart(client, city):
+    client.force_login(city.users["ausschuss"])
+    text = _text(client.get(COMMITTEE))
+    assert 'role="img"' in text
+    assert 'aria-labelledby="chart-indices-title chart-indices-desc"' in text
+    for label in ["Allgemeiner Bedarf (AB)", "Soziale Lage (SL)", "Flucht und Migration (FM)"]:
+        assert label in text
+    assert "style=" not in text.split("<svg", 1)[1].split("</svg>", 1)[0]
+
+
+def test_small_sozialraum_gets_its_strands_merged_and_the_page_says_so(client, city):
+    client.force_login(city.users["ausschuss"])
+    text = _text(client.get(COMMITTEE))
+    assert "Schutz kleiner Fallzahlen" in text
+    assert f"Zusammengefasst: {SMALL_SR}" in text
+    row = text.split(f'<th scope="row">{SMALL_SR}</th>')[3]  # third table: strands
+    row = row.split("</tr>")[0]
+    assert "zusammengefasst" in row
+    assert "FS1" not in row and row.count("VZÄ") == 1  # only the total
+
+
+def test_reallocation_reason_is_shown_without_the_kita_name(client, city):
+    client.force_login(city.users["ausschuss"])
+    text = _text(client.get(COMMITTEE))
+    assert "Mehrbedarf in [Kita]" in text
+    assert "5.000,00 €" in text
+
+
+def test_plan_states_and_review_dates_are_shown(client, city):
+    client.force_login(city.users["ausschuss"])
+    text = _text(client.get(COMMITTEE))
+    assert "Beschlossen" in text and "In Abstimmung" in text and "Beschlussvorlage" in text
+    assert "30.06.2029" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext fehlt (poppler-utils)")
+def test_committee_pdf_has_every_sozialraum_page_numbers_and_no_kita_detail(client, city, tmp_path):
+    client.force_login(city.users["ausschuss"])
+    response = client.get(COMMITTEE, {"format": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    text = _pdf_text(response.content, tmp_path)
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"Seite {number} von {len(pages)}" in page
+        assert f"Stand: {timezone.localdate():%d.%m.%Y}" in page
+    flat = " ".join(_pdf_text(response.content, tmp_path, layout=False).split())
+    for name in SR_NAMES:
+        assert name in flat
+    _assert_no_kita_detail(text, city)
+    assert "17,36 %" in text  # share label drawn in the SVG chart
+
+
+def test_committee_pdf_starts_with_pdf_magic_without_poppler(client, city):
+    client.force_login(city.users["jugendamt"])
+    response = client.get(COMMITTEE, {"format": "pdf"})
+    assert response.content[:4] == b"%PDF"
+
+
+def test_latest_redirects_to_the_newest_budget_year(client, city):
+    client.force_login(city.users["ausschuss"])
+    response = client.get("/berichte/")
+    assert response.status_code == 302
+    assert response["Location"] == COMMITTEE
+
+
+def test_unknown_year_is_404(client, city):
+    client.force_login(city.users["ausschuss"])
+    assert client.get("/berichte/ausschuss/1999/").status_code == 404
+
+
+def test_committee_of_another_jugendamt_sees_its_own_data_only(client, city):
+    other = JugendamtFactory(name="Anderes Amt", slug="anderes-amt")
+    stranger = make_user(roles.AUSSCHUSS, jugendamt=other)
+    client.force_login(stranger)
+    assert client.get(COMMITTEE).status_code == 404
+    assert client.get("/berichte/").status_code == 200  # "no budget year yet"
+
+
+# --- who sees what ----------------------------------------------------------------------
+
+
+INTERNAL = [
+    "/berichte/start/",
+    "/berichte/export/",
+    "/berichte/export/verteilung/2027.xlsx",
+    "/berichte/export/verwendungsnachweis/2027.xlsx",
+    "/berichte/export/verwendungsnachweis/2027.pdf",
+]
+
+
+def _internal_urls(city):
+    rid = city.survey_round.pk
+    return [
+        *INTERNAL,
+        f"/berichte/export/indizes-kitas/{rid}.xlsx",
+        f"/berichte/export/indizes-sozialraeume/{rid}.xlsx",
+    ]
+
+
+def test_kita_leader_gets_403_or_404_on_every_internal_page(client, city):
+    client.force_login(city.users["kita"])
+    for url in [*_internal_urls(city), COMMITTEE, "/berichte/entwicklung/", "/berichte/traeger/"]:
+        assert client.get(url).status_code in (403, 404), url
+    assert not AuditEvent.objects.filter(action__startswith="export.").exists()
+
+
+def test_committee_role_reads_reports_but_not_exports_or_dashboards(client, city):
+    client.force_login(city.users["ausschuss"])
+    assert client.get(COMMITTEE).status_code == 200
+    assert client.get("/berichte/entwicklung/").status_code == 200
+    for url in [*_internal_urls(city), "/berichte/kita/", "/berichte/traeger/"]:
+        assert client.get(url).status_code == 403, url
+
+
+def test_anonymous_users_are_sent_to_the_login(client, city):
+    response = client.get(COMMITTEE)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_traeger_page_is_the_allocation_apps_traeger_dashboard(client, city):
+    client.force_login(city.users["traeger"])
+    response = client.get("/berichte/traeger/")
+    assert response.status_code == 302
+    assert response["Location"] == "/verteilung/traeger/"
+
+
+def test_export_of_a_round_of_another_jugendamt_is_404(client, city):
+    other_round = SurveyRoundFactory(jugendamt=JugendamtFactory(slug="fremd"), code="2020")
+    client.force_login(city.users["jugendamt"])
+    response = client.get(f"/berichte/export/indizes-kitas/{other_round.pk}.xlsx")
+    assert response.status_code == 404
+
+
+# --- dashboards ---------------------------------------------------------------------------
+
+
+def test_jugendamt_dashboard_shows_round_progress_plans_and_reviews(client, city):
+    client.force_login(city.users["jugendamt"])
+    text = _text(client.get("/berichte/start/"))
+    # 32 Kitas: 29 with a questionnaire, every fourth a draft (8), 3 not started.
+    assert re.search(r"eingereicht</th><td class=\"num\">21<", text)
+    assert re.search(r"Entwurf\)</th><td class=\"num\">8<", text)
+    assert re.search(r"nicht begonnen</th><td class=\"num\">3<", text)
+    assert "Haushaltsjahr 2027" in text
+    assert re.search(r"Beschlossen</th><td class=\"num\">2<", text)
+    assert "Noch keine abgeschlossene Berechnung" not in text
+
+
+def test_kita_leader_page_shows_status_own_result_and_approved_positions(client, city):
+    user = city.users["kita"]
+    kita = user.kitas.get()
+    client.force_login(user)
+    text = _text(client.get("/berichte/kita/"))
+    assert kita.name in text
+    own = city.kita_values[kita.pk].gesamt
+    assert f"{Decimal(repr(own)).quantize(Decimal('0.1'))}".replace(".", ",") in text
+    line = kita.allocation_lines.get()
+    if line.plan.state == PlanState.APPROVED:
+        assert "Bisher sind keine Stellen beschlossen" not in text
+    else:
+        assert "Bisher sind keine Stellen beschlossen" in text
+    # No other Kita appears.
+    others = [k.name for k in city.kitas if k.pk != kita.pk]
+    assert not any(name in text for name in others)
+
+
+def test_kita_leader_page_lists_the_positions_of_an_approved_plan(client, city):
+    approved = next(k for k in city.kitas if k.allocation_lines.get().plan.state == "approved")
+    leader = make_user(roles.KITA_LEITUNG, jugendamt=city.jugendamt, kitas=[approved])
+    client.force_login(leader)
+    text = _text(client.get("/berichte/kita/"))
+    line = approved.allocation_lines.get()
+    assert f"{line.fte}".replace(".", ",") in text
+    assert line.qualification in text
+
+
+# --- trends -------------------------------------------------------------------------------
+
+
+def test_trends_show_each_round_side_by_side(client, city):
+    older = SurveyRoundFactory(
+        jugendamt=city.jugendamt, code="2021", stichtag=timezone.datetime(2021, 3, 1).date()
+    )
+    run = IndexRun.objects.create(
+        round=older,
+        status=IndexRun.Status.FINISHED,
+        method_version="test",
+        instrument_code="SRB-2021",
+        input_checksum="1" * 64,
+    )
+    SozialraumIndex.objects.create(
+        run=run, sozialraum=city.sozialraeume[0], ab=11.1, gesamt=12.3, percent=Decimal("9.87")
+    )
+    client.force_login(city.users["ausschuss"])
+    text = _text(client.get("/berichte/entwicklung/"))
+    assert text.index("Erhebung 2021") < text.index("Erhebung 2027")
+    assert "12,3" in text and "9,87 %" in text  # 2021
+    assert "53,0" in text  # 2027
+    _assert_no_kita_detail(text, city)
+
+
+def test_trends_with_one_round_say_that_a_comparison_needs_two(client, city):
+    client.force_login(city.users["jugendamt"])
+    text = _text(client.get("/berichte/entwicklung/"))
+    assert "nur ein Ergebnis" in text
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+def _book(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(BytesIO(response.content))
+
+
+def test_kita_index_export_has_german_headers_the_right_values_and_is_audited(client, city):
+    staff = city.users["jugendamt"]
+    client.force_login(staff)
+    book = _book(client.get(f"/berichte/export/indizes-kitas/{city.survey_round.pk}.xlsx"))
+    ws = book.worksheets[0]
+    headers = [c.value for c in ws[1]]
+    assert headers[:8] == [
+        "Sozialraum",
+        "Kita",
+        "Träger",
+        "Allgemeiner Bedarf (AB)",
+        "Soziale Lage (SL)",
+        "Flucht und Migration (FM)",
+        "Infrastruktur und Netzwerke (IN)",
+        "Gesamtindex",
+    ]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == len(city.kitas)
+    for kita in city.kitas:
+        value = city.kita_values[kita.pk]
+        row = rows[kita.name]
+        assert row[0] == kita.sozialraum.name
+        assert row[3] == pytest.approx(value.ab)
+        assert row[7] == pytest.approx(value.gesamt)
+        assert row[8] == "ja"
+    assert ws.freeze_panes == "A2"
+    event = AuditEvent.objects.get(action="export.kita_indices")
+    assert event.actor == staff
+    assert event.jugendamt_id == city.jugendamt.pk
+    assert event.new["round"] == "2027"
+
+
+def test_sozialraum_index_export_has_shares_as_percent(client, city):
+    client.force_login(city.users["jugendamt"])
+    book = _book(client.get(f"/berichte/export/indizes-sozialraeume/{city.survey_round.pk}.xlsx"))
+    ws = book.worksheets[0]
+    assert [c.value for c in ws[1]][-2:] == ["Anteil", "vollständige Kitas"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == SR_NAMES
+    assert rows[0][5] == pytest.approx(53.0)
+    assert sum(r[6] for r in rows) == pytest.approx(1.0)
+    assert ws["G2"].number_format == "0.00%"
+
+
+def test_allocation_lines_export_lists_every_line_with_state_and_municipal_part(client, city):
+    client.force_login(city.users["jugendamt"])
+    book = _book(client.get("/berichte/export/verteilung/2027.xlsx"))
+    ws = book.worksheets[0]
+    headers = [c.value for c in ws[1]]
+    assert "Personalkosten pro Jahr (€)" in headers and "Kommunaler Anteil (€)" in headers
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(city.kitas)
+    cost, state, municipal = (headers.index(h) for h in headers[7:10])
+    for r in rows:
+        assert r[cost] == pytest.approx(r[state] + r[municipal])
+        assert r[state] == pytest.approx(round(r[cost] * 0.6, 2))
+    assert AuditEvent.objects.filter(action="export.allocation_lines").count() == 1
+
+
+def test_proof_of_use_xlsx_holds_only_approved_plans_per_kita_and_strand(client, city):
+    from allocation.models import AllocationLine
+
+    approved = AllocationLine.objects.filter(
+        plan__budget_year=city.budget_year, plan__state=PlanState.APPROVED
+    )
+    client.force_login(city.users["jugendamt"])
+    book = _book(client.get("/berichte/export/verwendungsnachweis/2027.xlsx"))
+    assert book.sheetnames == ["Stellen", "Summen je Kita und Strang", "Hinweise"]
+    detail = book["Stellen"]
+    assert [c.value for c in detail[1]] == [
+        "Sozialraum",
+        "Kita",
+        "Träger",
+        "Förderstrang",
+        "Stelle Nr.",
+        "Stellenanteil (VZÄ)",
+        "Qualifikation der Fachkraft",
+        "Personalkosten (€)",
+        "Landesanteil (€)",
+        "Kommunaler Anteil (€)",
+    ]
+    rows = list(detail.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == approved.count()
+    assert {r[1] for r in rows} == {line.kita.name for line in approved}
+    sums = list(book["Summen je Kita und Strang"].iter_rows(min_row=2, values_only=True))
+    total = sums[-1]
+    assert total[0] == "Summe"
+    assert total[5] == pytest.approx(float(sum(line.annual_cost for line in approved)))
+    assert total[6] == pytest.approx(float(sum(line.state_part for line in approved)))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext fehlt (poppler-utils)")
+def test_proof_of_use_pdf_lists_kitas_with_costs_and_page_numbers(client, city, tmp_path):
+    client.force_login(city.users["jugendamt"])
+    response = client.get("/berichte/export/verwendungsnachweis/2027.pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    text = _pdf_text(response.content, tmp_path)
+    assert "Verwendungsnachweis Sozialraumbudget 2027" in text
+    assert "Seite 1 von" in text
+    approved = [k for k in city.kitas if k.allocation_lines.get().plan.state == "approved"]
+    flat = " ".join(_pdf_text(response.content, tmp_path, layout=False).split())
+    assert approved[0].name in flat
+    assert "1.002.240,00 €" in text
+    assert AuditEvent.objects.filter(action="export.proof_of_use", new__format="pdf").exists()
+
+
+# --- constant number of queries ---------------------------------------------------------------
+
+# Pinned: the same number for 32 and for 500 Kitas (session, user and roles included).
+QUERIES = {
+    ("ausschuss", COMMITTEE): 14,
+    ("ausschuss", "/berichte/entwicklung/"): 7,
+    ("jugendamt", "/berichte/start/"): 11,
+    ("jugendamt", "/berichte/export/"): 6,
+    ("jugendamt", "/berichte/export/indizes-kitas/{rid}.xlsx"): 10,
+    ("jugendamt", "/berichte/export/indizes-sozialraeume/{rid}.xlsx"): 6,
+    ("jugendamt", "/berichte/export/verteilung/2027.xlsx"): 8,
+    ("jugendamt", "/berichte/export/verwendungsnachweis/2027.xlsx"): 9,
+    ("kita", "/berichte/kita/"): 10,
+}
+
+
+@pytest.mark.parametrize("n_kitas", [32, 500])
+def test_report_pages_use_a_constant_number_of_queries(client, django_assert_num_queries, n_kitas):
+    city = build_city(n_kitas)
+    assert len(city.kitas) == n_kitas
+    for (role, url), expected in QUERIES.items():
+        client.force_login(city.users[role])
+        with django_assert_num_queries(expected):
+            response = client.get(url.format(rid=city.survey_round.pk))
+        assert response.status_code == 200, url
+
+
+def test_kita_values_are_far_from_sozialraum_values():
+    # The leak check above relies on this: Kita values 90..99, Sozialraum values 20..60.
+    assert all(90 <= kita_value(i) < 100 for i in range(600))
