@@ -201,3 +201,27 @@ def test_other_jugendamt_plan_is_404(client, world, plan):
     assert (
         c.post(reverse("allocation:plan_transition", args=[plan.pk, "approve"])).status_code == 404
     )
+
+
+def test_demo_pages_for_each_role(client, role_users):
+    from allocation.models import AllocationPlan
+
+    plan = AllocationPlan.objects.filter(budget_year__year=2026).first()
+    client.force_login(role_users["jugendamt"])
+    html = _text(client.get(reverse("allocation:plan_list"), {"jahr": 2026}))
+    assert "1.106.285,00 €" in html  # 2026 = 2022 × 1,025⁴, rounded each year
+    assert html.count("Beschlossen") == 8
+    html = _text(client.get(reverse("allocation:plan_detail", args=[plan.pk])))
+    assert "Landesanteil" in html and "Kommunaler Anteil" in html and "Gesamt" in html
+    history = _text(client.get(reverse("allocation:plan_history", args=[plan.pk])))
+    assert "plan.approve" in history and "jugendamt-leitung" in history
+
+    client.force_login(role_users["traeger"])
+    dashboard = client.get(reverse("allocation:plan_list"), follow=True)
+    assert dashboard.redirect_chain[-1][0] == reverse("allocation:traeger_dashboard")
+    assert "Beschlossen" in _text(dashboard)
+
+    for username in ("kita-leitung", "ausschuss"):
+        client.force_login(role_users[username])
+        assert client.get(reverse("allocation:plan_list")).status_code == 403
+        assert client.get(reverse("allocation:plan_detail", args=[plan.pk])).status_code == 404
