@@ -8,7 +8,8 @@ Windows-1252 (Excel); the separator is ``,`` (``;`` is accepted when the header 
 
 Every rule is checked for all rows at once with numpy; only the first offending cell (lowest
 line, then leftmost column) is turned into a message. Errors raise ``CsvInputError`` with one
-German line naming line ("Zeile", the header is line 1) and column.
+German line naming line ("Zeile", the header is line 1) and column. Empty lines count (and
+are skipped); a line break inside a quoted text cell shifts the count of the lines after it.
 """
 
 from __future__ import annotations
