@@ -134,10 +134,14 @@ def budget_year_save(
 
 
 @transaction.atomic
-def budget_year_apply_shares(*, budget_year: BudgetYear, acting_user, reason: str = "") -> list:
+def budget_year_apply_shares(
+    *, budget_year: BudgetYear, acting_user, reason: str = "", carry_forward: bool = False
+) -> list:
     """Step 1: the Sozialraum shares and state amounts from the round's current index run.
 
-    Refuses with an error naming the Sozialräume without a Gesamtindex (section 4).
+    Refuses with an error naming the Sozialräume without a Gesamtindex (section 4),
+    unless ``carry_forward`` is given: then such a Sozialraum keeps the Gesamtindex
+    of its latest earlier share from another round, and the audit event says so.
     """
     from sozialraeume.models import Sozialraum
 
@@ -154,6 +158,20 @@ def budget_year_apply_shares(*, budget_year: BudgetYear, acting_user, reason: st
             "position", "name"
         )
     )
+    carried = {}
+    if carry_forward:
+        for sr in sozialraeume:
+            if values.get(sr.pk) is not None:
+                continue
+            earlier = (
+                SozialraumShare.objects.filter(sozialraum=sr, gesamt__isnull=False)
+                .exclude(budget_year__round_id=budget_year.round_id)
+                .order_by("-budget_year__year")
+                .first()
+            )
+            if earlier is not None:
+                values[sr.pk] = earlier.gesamt
+                carried[sr.name] = {"gesamt": earlier.gesamt, "from": str(earlier.budget_year)}
     missing = [sr.name for sr in sozialraeume if values.get(sr.pk) is None]
     if missing:
         raise ValidationError(
@@ -184,6 +202,8 @@ def budget_year_apply_shares(*, budget_year: BudgetYear, acting_user, reason: st
         name: {"percent": str(percents[name]), "state_amount": str(amounts[name])}
         for name in points
     }
+    for name, info in carried.items():
+        new[name]["carried_forward"] = info
     if old != new:
         audit_record(
             actor=acting_user,

@@ -92,7 +92,12 @@ def _back_to_year(by):
 def budget_year_shares(request, pk):
     by = _budget_year_or_404(request, pk)
     try:
-        services.budget_year_apply_shares(budget_year=by, acting_user=request.user)
+        services.budget_year_apply_shares(
+            budget_year=by,
+            acting_user=request.user,
+            carry_forward=request.POST.get("carry_forward") == "1",
+            reason=request.POST.get("reason", "").strip(),
+        )
     except (ValidationError, PermissionDenied) as exc:
         _refusal(request, exc)
     else:
@@ -265,6 +270,7 @@ def _line_or_404(request, pk):
 def line_edit(request, pk):
     line, plan = _line_or_404(request, pk)
     form = LineForm(request.POST or None, plan=plan, line=line)
+    conflict = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -276,6 +282,7 @@ def line_edit(request, pk):
                 **_line_kwargs(data),
             )
         except services.ConflictError as exc:
+            conflict = True
             form.add_error(None, exc)
             line.refresh_from_db()
             # Show what is stored now, keep the user's input to compare.
@@ -286,7 +293,11 @@ def line_edit(request, pk):
         else:
             messages.success(request, _("Die Zeile ist gespeichert."))
             return redirect("allocation:plan_detail", pk=plan.pk)
-    return render(request, "allocation/line_form.html", {"plan": plan, "form": form, "line": line})
+    return render(
+        request,
+        "allocation/line_form.html",
+        {"plan": plan, "form": form, "line": line, "conflict": conflict},
+    )
 
 
 @login_required

@@ -365,3 +365,40 @@ def test_only_own_jugendamt_edits(world, plan):
             acting_user=stranger,
         )
     assert not AllocationLine.objects.exists()
+
+
+def test_step_1_can_carry_a_previous_value_forward_and_records_it():
+    ja = JugendamtFactory()
+    mitte = SozialraumFactory(jugendamt=ja, name="Mitte")
+    leer = SozialraumFactory(jugendamt=ja, name="Leerfeld")
+    staff = make_user(roles.JUGENDAMT, jugendamt=ja, password=None)
+    old_round = SurveyRoundFactory(jugendamt=ja, code="2020")
+    finished_run(old_round, kitas={}, sozialraeume={mitte: 50.0, leer: 25.0})
+    old_year = services.budget_year_save(
+        jugendamt_id=ja.pk,
+        year=2026,
+        state_budget=Decimal("900"),
+        round=old_round,
+        acting_user=staff,
+    )
+    services.budget_year_apply_shares(budget_year=old_year, acting_user=staff)
+    new_round = SurveyRoundFactory(jugendamt=ja, code="2027")
+    finished_run(new_round, kitas={}, sozialraeume={mitte: 50.0})
+    new_year = services.budget_year_save(
+        jugendamt_id=ja.pk,
+        year=2028,
+        state_budget=Decimal("900"),
+        round=new_round,
+        acting_user=staff,
+    )
+    services.budget_year_apply_shares(
+        budget_year=new_year,
+        acting_user=staff,
+        carry_forward=True,
+        reason="Leerfeld hat 2027 nicht teilgenommen",
+    )
+    amounts = {s.sozialraum.name: s.state_amount for s in new_year.shares.all()}
+    assert amounts == {"Mitte": Decimal("600.00"), "Leerfeld": Decimal("300.00")}
+    event = AuditEvent.objects.filter(action="budget_year.shares").last()
+    assert event.new["Leerfeld"]["carried_forward"]["gesamt"] == 25.0
+    assert event.reason == "Leerfeld hat 2027 nicht teilgenommen"

@@ -105,6 +105,7 @@ def test_second_editor_with_stale_version_gets_a_conflict_not_a_silent_overwrite
     )
     assert second.status_code == 200
     assert "inzwischen von fachkraft geändert" in _text(second)
+    assert "Jetzt gespeicherter Stand" in _text(second) and "0,60" in _text(second)
     line.refresh_from_db()
     assert line.fte == Decimal("0.60")
     assert AuditEvent.objects.filter(action="line.update").count() == 1
