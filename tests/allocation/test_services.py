@@ -402,3 +402,56 @@ def test_step_1_can_carry_a_previous_value_forward_and_records_it():
     event = AuditEvent.objects.filter(action="budget_year.shares").last()
     assert event.new["Leerfeld"]["carried_forward"]["gesamt"] == 25.0
     assert event.reason == "Leerfeld hat 2027 nicht teilgenommen"
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_of_one_line_on_postgresql_one_wins_one_conflicts():
+    import threading
+
+    from django.db import connection
+
+    world = make_world()
+    plan = services.plan_create(
+        budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
+    )
+    line = services.line_add(
+        plan=plan,
+        kita=world.kitas["A"],
+        strand="FS1",
+        fte="0.5",
+        annual_cost="35000",
+        acting_user=world.staff,
+    )
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def edit(user, fte):
+        try:
+            barrier.wait()
+            services.line_update(
+                line_id=line.pk,
+                expected_version=line.version,
+                fte=fte,
+                annual_cost=str(Decimal(fte) * 70000),
+                acting_user=user,
+            )
+            outcomes[user.username] = "saved"
+        except services.ConflictError:
+            outcomes[user.username] = "conflict"
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=edit, args=(world.staff, "0.60")),
+        threading.Thread(target=edit, args=(world.leitung, "0.40")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes.values()) == ["conflict", "saved"]
+    winner = next(name for name, result in outcomes.items() if result == "saved")
+    line.refresh_from_db()
+    assert line.fte == (Decimal("0.60") if winner == "fachkraft" else Decimal("0.40"))
+    assert AuditEvent.objects.filter(action="line.update").count() == 1
