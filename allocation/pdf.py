@@ -15,6 +15,7 @@ the network, so nothing in a document can make the server fetch a URL.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -92,18 +93,55 @@ def _static_roots() -> list[str]:
     return roots
 
 
-def html_to_pdf(html: str, *, running_title: str = "", date: datetime.date | None = None) -> bytes:
-    """PDF bytes for a complete HTML document, with the print stylesheet and footer."""
+def _cache_key(html: str, css: str, path: str | None) -> str:
+    digest = hashlib.sha256()
+    if path:
+        stat = Path(path).stat()
+        digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    digest.update(css.encode())
+    digest.update(html.encode())
+    return f"srb:pdf:{digest.hexdigest()}"
+
+
+def html_to_pdf(
+    html: str,
+    *,
+    running_title: str = "",
+    date: datetime.date | None = None,
+    cache_seconds: int = 0,
+) -> bytes:
+    """PDF bytes for a complete HTML document, with the print stylesheet and footer.
+
+    With ``cache_seconds`` the PDF is kept in Django's cache under a hash of the
+    HTML, the footer and the stylesheet: the same input gives the same PDF, any
+    change of the data changes the HTML and so the key. Laying out a multi-page
+    document takes WeasyPrint one to two seconds; a report that many people open
+    is then laid out once per change instead of once per request.
+    """
+    css = page_css(running_title=running_title, date=date)
+    path = _stylesheet_path()
+    key = _cache_key(html, css, path) if cache_seconds else None
+    if key:
+        from django.core.cache import cache
+
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+
     from weasyprint import CSS, HTML
 
     fetcher = _fetcher()
     stylesheets = []
-    path = _stylesheet_path()
     if path:
         stylesheets.append(CSS(filename=path, url_fetcher=fetcher))
-    stylesheets.append(CSS(string=page_css(running_title=running_title, date=date)))
+    stylesheets.append(CSS(string=css))
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets)
+    data = document.write_pdf(stylesheets=stylesheets)
+    if key:
+        from django.core.cache import cache
+
+        cache.set(key, data, cache_seconds)
+    return data
 
 
 def render_pdf(
@@ -113,13 +151,14 @@ def render_pdf(
     request=None,
     running_title: str = "",
     date: datetime.date | None = None,
+    cache_seconds: int = 0,
 ) -> bytes:
     """Render ``template_name`` with ``context`` and return the PDF bytes.
 
     Charts go into the template as inline SVG strings (``allocation.charts``).
     """
     html = render_to_string(template_name, context, request=request)
-    return html_to_pdf(html, running_title=running_title, date=date)
+    return html_to_pdf(html, running_title=running_title, date=date, cache_seconds=cache_seconds)
 
 
 def one_page_pdf() -> bytes:

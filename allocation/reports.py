@@ -24,6 +24,10 @@ from allocation.audit import audit_record
 from sozialraeume.selectors import jugendamt_id_for_user
 from srb_project import permissions
 
+# The committee PDF is cached under a hash of its HTML (see allocation.pdf.html_to_pdf):
+# a change of any figure changes the HTML and so gives a fresh PDF at once.
+COMMITTEE_PDF_CACHE_SECONDS = 6 * 60 * 60
+
 
 def _jugendamt_id(request):
     jugendamt_id = jugendamt_id_for_user(request.user)
@@ -116,6 +120,7 @@ def committee(request, year: int):
             request=request,
             running_title=_("Sozialraumbudget %(year)s – Bericht für den Jugendhilfeausschuss")
             % {"year": context["budget_year"]},
+            cache_seconds=COMMITTEE_PDF_CACHE_SECONDS,
         )
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="ausschussbericht-{year}.pdf"'

@@ -84,3 +84,26 @@ def test_documents_cannot_fetch_network_urls():
         pdf.check_url("http://127.0.0.1:9/x.png")
     with pytest.raises(ValueError):
         pdf.check_url("file:///etc/passwd")
+
+
+def test_cached_pdf_is_reused_for_the_same_html_and_renewed_when_it_changes(monkeypatch):
+    import weasyprint
+
+    calls = []
+    original = weasyprint.HTML.write_pdf
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counting)
+    html = "<html><body><p>Sozialraum Nord: 12,5 %</p></body></html>"
+    first = pdf.html_to_pdf(html, cache_seconds=60)
+    again = pdf.html_to_pdf(html, cache_seconds=60)
+    assert again == first
+    assert len(calls) == 1
+    changed = pdf.html_to_pdf(html.replace("12,5", "13,0"), cache_seconds=60)
+    assert changed != first
+    assert len(calls) == 2
+    pdf.html_to_pdf(html)  # without cache_seconds: always rendered
+    assert len(calls) == 3

@@ -426,3 +426,34 @@ def test_report_pages_use_a_constant_number_of_queries(client, django_assert_num
 def test_kita_values_are_far_from_sozialraum_values():
     # The leak check above relies on this: Kita values 90..99, Sozialraum values 20..60.
     assert all(90 <= kita_value(i) < 100 for i in range(600))
+
+
+def test_committee_pdf_follows_a_change_of_the_data_at_once(client, city):
+    from allocation.models import Reallocation
+
+    client.force_login(city.users["jugendamt"])
+    before = client.get(COMMITTEE, {"format": "pdf"}).content
+    assert client.get(COMMITTEE, {"format": "pdf"}).content == before  # cached
+    Reallocation.objects.create(
+        budget_year=city.budget_year,
+        from_sozialraum=city.sozialraeume[2],
+        to_sozialraum=city.sozialraeume[3],
+        amount=Decimal("1234.00"),
+        reason="Nachsteuerung",
+        created_by=city.users["jugendamt"],
+    )
+    after = client.get(COMMITTEE, {"format": "pdf"}).content
+    assert after != before
+
+
+def test_committee_report_on_the_demo_data_names_no_kita(client, demo, role_users):
+    from sozialraeume.models import Kita, Sozialraum
+
+    client.force_login(role_users["ausschuss"])
+    response = client.get("/berichte/", follow=True)
+    assert response.status_code == 200
+    text = _text(response)
+    for sr in Sozialraum.objects.filter(jugendamt=demo):
+        assert sr.name in text
+    for kita in Kita.objects.filter(sozialraum__jugendamt=demo):
+        assert kita.name not in text
