@@ -212,8 +212,19 @@ def _json_lines(df: pd.DataFrame) -> list[str]:
     return df.to_json(orient="records", lines=True, double_precision=15).splitlines()
 
 
-def _kita_copy_rows(run, result) -> list[tuple]:
-    """Kita values as plain tuples for PostgreSQL COPY (no model instances)."""
+def _copy_field(value) -> str:
+    """One field in PostgreSQL's COPY text format."""
+    if value is None or value != value:  # None or NaN
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    return repr(value)
+
+
+def _kita_copy_rows(run, result) -> list[str]:
+    """Kita values as lines of COPY text (no model instances, no per-value adaptation)."""
     kitas = result.kitas
     kita_ids = [int(k) for k in kitas.index]
     numeric = kitas[CATEGORIES].to_numpy(dtype=float).tolist()
@@ -223,23 +234,28 @@ def _kita_copy_rows(run, result) -> list[tuple]:
     variables = _json_lines(result.variables.reindex(kitas.index))
     points = _json_lines(result.points.reindex(kitas.index))
     complete = kitas["complete"].astype(bool).tolist()
+    f = _copy_field
     return [
-        (run.pk, kita_id, *[None if v != v else v for v in nums], cls, done, var, pts)
+        "\t".join(
+            (str(run.pk), str(kita_id), *[f(v) for v in nums], f(cls), f(done), f(var), f(pts))
+        )
+        + "\n"
         for kita_id, nums, cls, done, var, pts in zip(
             kita_ids, numeric, _json_lines(classes), complete, variables, points, strict=True
         )
     ]
 
 
-def _copy_kita_values(rows: list[tuple]) -> None:
-    """Bulk insert through COPY: on PostgreSQL about ten times faster than
-    bulk_create's INSERT for rows with three JSON documents each."""
+def _copy_kita_values(lines: list[str]) -> None:
+    """Bulk insert through COPY: on PostgreSQL several times faster than bulk_create's
+    INSERT for rows with three JSON documents each."""
     columns = ", ".join(KITA_COPY_COLUMNS)
     table = KitaIndex._meta.db_table
     sql = f"COPY {table} ({columns}) FROM STDIN"
+    chunk = 5000
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+        for start in range(0, len(lines), chunk):
+            copy.write("".join(lines[start : start + chunk]))
 
 
 def _kita_rows(run, result) -> list[KitaIndex]:
