@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -92,7 +93,10 @@ def _budget(request, jugendamt_id, survey_round):
     if wanted_year:
         chosen = next((y for y in years if str(y.year) == wanted_year), None)
     if chosen is None and survey_round is not None:
-        chosen = next((y for y in years if y.round_id == survey_round.pk), None)
+        # the round's budget year of the current calendar year, else its newest
+        linked = [y for y in years if y.round_id == survey_round.pk]
+        this_year = timezone.localdate().year
+        chosen = next((y for y in linked if y.year == this_year), linked[0] if linked else None)
     if chosen is not None:
         return years, chosen, Decimal(chosen.state_budget), False
     return years, None, Decimal(selectors.DEFAULT_BUDGET_CENTS) / 100, True
