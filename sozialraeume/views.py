@@ -43,9 +43,9 @@ def start(request):
     user = request.user
     target = None
     if permissions.is_jugendamt_staff(user):
-        target = _first_url("indices:dashboard", "surveys:round_list")
+        target = _first_url("reports:dashboard", "surveys:round_list")
     elif permissions.has_role(user, roles.KITA_LEITUNG):
-        target = _first_url("surveys:kita_overview")
+        target = _first_url("reports:kita", "surveys:kita_overview")
     elif permissions.has_role(user, roles.TRAEGER):
         target = _first_url("allocation:traeger_dashboard", "allocation:plan_list")
     elif permissions.has_role(user, roles.AUSSCHUSS):

@@ -8,6 +8,7 @@ from srb_project import permissions
 
 # (url name, label, test) — a link shows when its url exists and the test passes.
 _NAV = [
+    ("reports:dashboard", _("Übersicht"), permissions.can_view_staff_dashboard),
     ("surveys:kita_overview", _("Erhebung"), lambda u: permissions.has_role(u, roles.KITA_LEITUNG)),
     ("surveys:round_list", _("Erhebungsrunden"), permissions.can_manage_rounds),
     ("indices:overview", _("Auswertung"), permissions.can_view_evaluation),

@@ -150,7 +150,6 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         pytest.skip(reason)
     from srb_project.celery import app
 
-    app.conf.task_always_eager = False
     app.control.purge()
     worker = WorkerProcess()
     worker.start()
@@ -167,6 +166,7 @@ def worker(celery_worker_process, settings):
     app.conf.task_always_eager = False
     celery_worker_process.start()
     yield celery_worker_process
+    app.conf.task_always_eager = True
     celery_worker_process.start()
 
 

@@ -7,8 +7,8 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
-# Tests that need a real worker flip this back through the `services` fixtures.
-CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL", default="")
+# Tasks run eagerly in tests; the `worker` fixture switches to the real broker and worker.
+CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
