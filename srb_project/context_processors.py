@@ -13,6 +13,11 @@ _NAV = [
     ("surveys:round_list", _("Erhebungsrunden"), permissions.can_manage_rounds),
     ("indices:overview", _("Auswertung"), permissions.can_view_evaluation),
     (
+        "indices:my_kita",
+        _("Meine Ergebnisse"),
+        lambda u: permissions.has_role(u, roles.KITA_LEITUNG),
+    ),
+    (
         "allocation:plan_list",
         _("Verteilung"),
         lambda u: permissions.is_jugendamt_staff(u) or permissions.has_role(u, roles.TRAEGER),

@@ -147,6 +147,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work (the `beat` service): pick up rounds whose recomputation could not be
+# queued (broker down) or whose run died with its worker; apply the retention rules.
+CELERY_BEAT_SCHEDULE = {
+    "indices-recompute-pending": {
+        "task": "indices.tasks.recompute_pending",
+        "schedule": 60.0,
+    },
+    "sozialraeume-apply-retention": {
+        "task": "sozialraeume.tasks.apply_retention",
+        "schedule": 24 * 60 * 60.0,
+    },
+}
+SRB_INDEX_RUN_STALE_MINUTES = env.float("SRB_INDEX_RUN_STALE_MINUTES", default=30)
 
 # Content Security Policy (django-csp 4): no inline scripts anywhere.
 CONTENT_SECURITY_POLICY = {

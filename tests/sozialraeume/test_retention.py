@@ -81,3 +81,14 @@ def test_old_login_attempts_are_deleted_and_the_command_prints_german_counts(cap
     out = capsys.readouterr().out
     assert "Anmeldeprotokolle gelöscht: 1" in out
     assert AccessAttempt.objects.count() == 1
+
+
+def test_the_daily_task_applies_the_rules_and_is_scheduled(settings):
+    from sozialraeume.tasks import apply_retention
+
+    response = _old_round_with_contact(KitaFactory())
+    apply_retention.delay()
+    response.refresh_from_db()
+    assert "F7" not in response.answers
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"sozialraeume.tasks.apply_retention", "indices.tasks.recompute_pending"} <= scheduled
