@@ -13,6 +13,14 @@ the committee PDF within 5x the one-page PDF.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# This file is named like the standard library's ``http`` package: drop its folder
+# from the import path before importing ``http.client``.
+_HERE = str(Path(__file__).resolve().parent)
+sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
+
 import http.client
 import json
 import os
@@ -21,11 +29,9 @@ import secrets
 import signal
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
