@@ -35,7 +35,7 @@ import urllib.parse
 
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
+PORT = int(os.environ.get("BENCH_PORT", "8791"))
 HOST = "127.0.0.1"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
