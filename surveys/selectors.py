@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 from django.db.models import Count, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
 
 from sozialraeume.selectors import jugendamt_id_for_user, kita_list_for_user
 from surveys.instrument import VARIABLE_INPUT_CODES
 from surveys.models import Response, SurveyRound
 
 FRAME_META_COLUMNS = ["kita_id", "kita", "sozialraum_id", "sozialraum"]
-
-
-def _to_float(value) -> float:
-    """A stored answer as float; NaN for missing, empty or non-numeric values."""
-    if value is None or value == "" or isinstance(value, bool):
-        return math.nan
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return math.nan
-    return number
 
 
 def answers_frame(*, round_id: int, submitted_only: bool = True) -> pd.DataFrame:
@@ -32,29 +20,25 @@ def answers_frame(*, round_id: int, submitted_only: bool = True) -> pd.DataFrame
     ``kita_id``, ``kita``, ``sozialraum_id``, ``sozialraum`` and one float column per
     code in ``VARIABLE_INPUT_CODES`` (NaN where unanswered). With ``submitted_only``
     drafts are left out.
+
+    The database extracts each item from the JSON (``answers ->> 'A1'``), so no
+    answer document is decoded in Python; pandas converts the text columns at once.
     """
     qs = Response.objects.filter(round_id=round_id)
     if submitted_only:
         qs = qs.filter(status=Response.Status.SUBMITTED)
-    rows = qs.order_by("kita_id").values_list(
-        "kita_id", "kita__name", "kita__sozialraum_id", "kita__sozialraum__name", "answers"
+    items = {f"item_{code}": KeyTextTransform(code, "answers") for code in VARIABLE_INPUT_CODES}
+    rows = (
+        qs.order_by("kita_id")
+        .annotate(**items)
+        .values_list(
+            "kita_id", "kita__name", "kita__sozialraum_id", "kita__sozialraum__name", *items
+        )
     )
-    records = []
-    for kita_id, kita, sozialraum_id, sozialraum, answers in rows:
-        answers = answers or {}
-        record = {
-            "kita_id": kita_id,
-            "kita": kita,
-            "sozialraum_id": sozialraum_id,
-            "sozialraum": sozialraum,
-        }
-        for code in VARIABLE_INPUT_CODES:
-            record[code] = _to_float(answers.get(code))
-        records.append(record)
     columns = FRAME_META_COLUMNS + list(VARIABLE_INPUT_CODES)
-    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame = pd.DataFrame.from_records(list(rows), columns=columns)
     for code in VARIABLE_INPUT_CODES:
-        frame[code] = frame[code].astype(float)
+        frame[code] = pd.to_numeric(frame[code], errors="coerce").astype(float)
     return frame.reset_index(drop=True)
 
 
