@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -43,6 +43,8 @@ def _open_round(kita, code) -> SurveyRound:
 @login_required
 def kita_overview(request):
     """The Kita leader's Kitas, the open round(s) and the status of each questionnaire."""
+    if not permissions.can_view_kita_dashboard(request.user):
+        raise PermissionDenied
     kitas = list(selectors.led_kitas(request.user))
     rounds = list(selectors.open_rounds_for_kitas([k.pk for k in kitas]))
     responses = {
