@@ -16,7 +16,21 @@ class JugendamtAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
 
+    # Only superusers administer Jugendämter: staff must not see or rename another
+    # Jugendamt (or their own) through a plain model permission.
     def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
 
