@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -145,39 +145,43 @@ class QuestionnaireForm(forms.Form):
         sections = []
         for letter, title in SECTIONS:
             parts = []
-            seen_questions = set()
+            groups: dict[str, Fieldset] = {}
             for item in self.items:
                 if item.section != letter:
                     continue
-                if item.question in QUESTION_TEXTS and item.question not in seen_questions:
-                    seen_questions.add(item.question)
-                    parts.append(
-                        HTML(
-                            f'<p class="fw-semibold mt-3 mb-2" id="q-{item.question}">'
-                            f"{escape(item.question)}. {escape(QUESTION_TEXTS[item.question])}"
-                            "</p>"
+                # Sub-items of one question (B3a, B3b ...) share a group whose legend is
+                # the question, so a screen reader announces it with each answer.
+                target = parts
+                if item.question in QUESTION_TEXTS:
+                    if item.question not in groups:
+                        groups[item.question] = Fieldset(
+                            f"{escape(item.question)}. {escape(QUESTION_TEXTS[item.question])}",
+                            css_class="question",
+                            css_id=f"q-{item.question}",
                         )
-                    )
+                        parts.append(groups[item.question])
+                    target = groups[item.question].fields
                 if item.kind == "likert":
-                    parts.append(InlineRadios(item.code))
+                    target.append(InlineRadios(item.code))
                 elif item.kind == "matrix":
-                    parts.append(
-                        HTML(
-                            f'<p class="fw-semibold mt-3 mb-2" id="q-{item.code}">'
-                            f"{escape(item.code)}. {escape(item.label)}</p>"
-                        )
-                    )
-                    parts.append(
-                        Div(
-                            *[
-                                Div(Field(matrix_field_name(item, key)), css_class="col-md-4")
-                                for key, _label in self.partners
-                            ],
-                            css_class="row",
+                    # One select per partner, labelled by the partner: the legend names
+                    # the question.
+                    target.append(
+                        Fieldset(
+                            f"{escape(item.code)}. {escape(item.label)}",
+                            Div(
+                                *[
+                                    Div(Field(matrix_field_name(item, key)), css_class="col-md-4")
+                                    for key, _label in self.partners
+                                ],
+                                css_class="row",
+                            ),
+                            css_class="question",
+                            css_id=f"q-{item.code}",
                         )
                     )
                 else:
-                    parts.append(Field(item.code))
+                    target.append(Field(item.code))
             sections.append(
                 Fieldset(
                     f"{letter}. {title}", *parts, css_class="section", css_id=f"section-{letter}"
