@@ -3,6 +3,9 @@
   "use strict";
   var form = document.getElementById("questionnaire-form");
   if (!form) { return; }
+  // After a failed submit: move the focus to the error summary (it links to each field).
+  var summary = document.getElementById("form-errors");
+  if (summary) { summary.focus(); }
   var dirty = false;
   form.addEventListener("input", function () { dirty = true; });
   form.addEventListener("change", function () { dirty = true; });
