@@ -77,7 +77,8 @@ def plan_list(request):
 
 
 def _budget_year_or_404(request, pk):
-    by = get_object_or_404(BudgetYear, pk=pk)
+    # Scoped to the user's Jugendamt: a superuser of one Jugendamt must not reach another's.
+    by = get_object_or_404(BudgetYear, pk=pk, jugendamt_id=jugendamt_id_for_user(request.user))
     if not permissions.can_manage_budget(request.user, by.jugendamt_id):
         raise Http404
     return by
