@@ -51,7 +51,13 @@ class SozialraumAdmin(JugendamtScopedAdmin):
 class KitaAdmin(JugendamtScopedAdmin):
     jugendamt_path = "sozialraum__jugendamt"
     list_display = ("name", "sozialraum", "traeger", "places", "active", "city")
-    list_filter = ("sozialraum", "traeger", "active")
+    # RelatedOnly: the filter lists only what the scoped queryset holds, not the
+    # Sozialräume and Träger of every Jugendamt.
+    list_filter = (
+        ("sozialraum", admin.RelatedOnlyFieldListFilter),
+        ("traeger", admin.RelatedOnlyFieldListFilter),
+        "active",
+    )
     search_fields = ("name", "street", "city", "traeger__name")
     list_select_related = ("sozialraum", "traeger")
 
