@@ -32,6 +32,8 @@ from allocation.models import (
 from srb_project import permissions
 
 ZERO = Decimal("0.00")
+MAX_MONEY = Decimal("1E10")  # max_digits=12, decimal_places=2
+MAX_FTE = Decimal("1000")  # max_digits=5, decimal_places=2
 
 
 class ConflictError(ValidationError):
@@ -45,6 +47,11 @@ def _money(value, label) -> Decimal:
         raise ValidationError(_("%(label)s ist keine gültige Zahl.") % {"label": label}) from exc
     if amount < 0:
         raise ValidationError(_("%(label)s darf nicht negativ sein.") % {"label": label})
+    if amount >= MAX_MONEY:
+        # The columns hold at most 12 digits; PostgreSQL would fail with a DataError.
+        raise ValidationError(
+            _("%(label)s ist unrealistisch hoch (höchstens 9.999.999.999,99 €).") % {"label": label}
+        )
     return amount
 
 
@@ -53,11 +60,28 @@ def _fte(value) -> Decimal:
         fte = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError) as exc:
         raise ValidationError(_("Der Stellenanteil ist keine gültige Zahl.")) from exc
+    if not fte.is_finite() or fte >= MAX_FTE:
+        raise ValidationError(_("Der Stellenanteil ist keine gültige Zahl."))
     if fte <= 0 or fte != fte.quantize(d.CENT):
         raise ValidationError(
             _("Der Stellenanteil muss größer als 0 sein und höchstens zwei Nachkommastellen haben.")
         )
     return fte.quantize(d.CENT)
+
+
+def _fte_step(value) -> Decimal:
+    try:
+        step = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        step = None
+    if step is None or not step.is_finite() or not 0 < step <= 1 or step != step.quantize(d.CENT):
+        raise ValidationError(
+            _(
+                "Der Stellenschritt muss zwischen 0,01 und 1 liegen und darf höchstens zwei "
+                "Nachkommastellen haben."
+            )
+        )
+    return step.quantize(d.CENT)
 
 
 # --- budget years and step 1 ------------------------------------------------------------
@@ -94,6 +118,10 @@ def budget_year_save(
         raise PermissionDenied
     if round is not None and round.jugendamt_id != jugendamt_id:
         raise ValidationError(_("Die Erhebungsrunde gehört zu einem anderen Jugendamt."))
+    if not isinstance(year, int) or not 1900 <= year <= 2999:
+        raise ValidationError(_("Das Haushaltsjahr „%(year)s“ ist ungültig.") % {"year": year})
+    if fte_step is not None:
+        fte_step = _fte_step(fte_step)
     by = BudgetYear.objects.select_for_update().filter(jugendamt_id=jugendamt_id, year=year).first()
     old = _budget_snapshot(by) if by else None
     if by is None:
@@ -119,7 +147,7 @@ def budget_year_save(
     if fte_costs is not None:
         by.fte_costs = {k: str(_money(v, k)) for k, v in fte_costs.items()}
     if fte_step is not None:
-        by.fte_step = Decimal(str(fte_step))
+        by.fte_step = fte_step
     by.save()
     audit_record(
         actor=acting_user,
