@@ -9,14 +9,31 @@ from allocation.models import AllocationLine, Strand
 from sozialraeume.models import Kita, Sozialraum
 
 
+class DecimalCommaField(forms.DecimalField):
+    """A decimal that also accepts the German comma ("0,5") when no point is given."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "," in value and "." not in value:
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
 class LineForm(forms.Form):
     kita = forms.ModelChoiceField(label=_("Kita"), queryset=Kita.objects.none())
     strand = forms.ChoiceField(label=_("Förderstrang"), choices=Strand.choices)
-    fte = forms.DecimalField(
-        label=_("Stellenanteil (VZÄ)"), max_digits=5, decimal_places=2, min_value=Decimal("0.01")
+    fte = DecimalCommaField(
+        label=_("Stellenanteil (VZÄ)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={"min_value": _("Der Stellenanteil muss größer als 0 sein.")},
     )
-    annual_cost = forms.DecimalField(
-        label=_("Personalkosten pro Jahr (€)"), max_digits=12, decimal_places=2, min_value=0
+    annual_cost = DecimalCommaField(
+        label=_("Personalkosten pro Jahr (€)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        error_messages={"min_value": _("Die Personalkosten dürfen nicht negativ sein.")},
     )
     justification = forms.CharField(
         label=_("Begründung der Förderung"),
@@ -55,6 +72,16 @@ class LineForm(forms.Form):
         if line is not None:
             self.fields["kita"].disabled = True
 
+    def full_clean(self):
+        super().full_clean()
+        # The hidden version is not shown next to any field: say it above the form.
+        if self.is_bound and "version" in self._errors:
+            del self._errors["version"]
+            self.add_error(
+                None,
+                _("Die Seite ist veraltet oder unvollständig. Bitte laden Sie die Zeile neu."),
+            )
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
@@ -76,8 +103,12 @@ class ReallocationForm(forms.Form):
     to_kita = forms.ModelChoiceField(
         label=_("für Kita (optional)"), queryset=Kita.objects.none(), required=False
     )
-    amount = forms.DecimalField(
-        label=_("Landesmittel (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    amount = DecimalCommaField(
+        label=_("Landesmittel (€)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={"min_value": _("Der Betrag muss größer als 0 sein.")},
     )
     reason = forms.CharField(label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 2}))
 
