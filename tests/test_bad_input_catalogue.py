@@ -1,0 +1,1071 @@
+"""The bad input catalogue (issue 7): every form field and every import/command.
+
+Each table row names the input, the entry point (a form through the Django test
+client, a service, a management command) and the German message fragment the user
+must see. Every refused input must leave the data unchanged: a snapshot of all
+relevant rows (answers, plans, lines, budget years, comments, users, audit events)
+is compared before and after. The positive rows at the end show what must work
+(Excel encodings, HTML in text fields stored as text and shown escaped).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from allocation import services as alloc
+from allocation.models import (
+    AllocationLine,
+    AllocationPlan,
+    AuditEvent,
+    BudgetYear,
+    PlanComment,
+    Reallocation,
+)
+from sozialraeume import roles
+from sozialraeume.models import Jugendamt, User
+from surveys import exchange
+from surveys import services as survey_services
+from surveys.models import Response, SurveyRound
+from tests.allocation.factories import make_world
+from tests.factories import KitaFactory, SozialraumFactory, make_user
+from tests.surveys.factories import ResponseFactory, valid_answers
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+UMLAUT_KITA = "Kita Sonnenblümchen"
+UMLAUT_SR = "Süd"
+
+
+# --- the world every case runs in -------------------------------------------------------
+
+
+@dataclass
+class Catalogue:
+    world: object
+    leader: object
+    kita: object  # led by ``leader``, has a draft
+    submitted_kita: object
+    umlaut_kita: object
+    draft: Response
+    plan: AllocationPlan
+    line: AllocationLine
+
+    @property
+    def round(self) -> SurveyRound:
+        return self.world.survey_round
+
+
+@pytest.fixture
+def cat():
+    world = make_world()
+    kita = world.kitas["A"]
+    leader = make_user(roles.KITA_LEITUNG, kitas=[kita], username="leitung-a", password=None)
+    umlaut_kita = KitaFactory(sozialraum=world.south, traeger=world.traeger, name=UMLAUT_KITA)
+    draft = ResponseFactory(
+        round=world.survey_round,
+        kita=kita,
+        status=Response.Status.DRAFT,
+        answers={"A1": 80, "A2": 70, "F1": "Bibliothek"},
+    )
+    ResponseFactory(round=world.survey_round, kita=world.kitas["B"])
+    plan = alloc.plan_create(
+        budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
+    )
+    line = alloc.line_add(
+        plan=plan,
+        kita=kita,
+        strand="FS1",
+        fte=Decimal("0.50"),
+        annual_cost=Decimal("35000"),
+        justification="Gesamtindex hoch",
+        acting_user=world.staff,
+    )
+    return Catalogue(world, leader, kita, world.kitas["B"], umlaut_kita, draft, plan, line)
+
+
+def snapshot() -> dict:
+    """Everything a bad input could change."""
+    return {
+        "responses": list(
+            Response.objects.order_by("pk").values_list(
+                "pk", "kita_id", "status", "answers", "version", "review_state", "review_comment"
+            )
+        ),
+        "rounds": list(SurveyRound.objects.order_by("pk").values_list("pk", "code", "state")),
+        "plans": list(AllocationPlan.objects.order_by("pk").values_list("pk", "state", "version")),
+        "lines": list(
+            AllocationLine.objects.order_by("pk").values_list(
+                "pk", "kita_id", "strand", "fte", "annual_cost", "justification", "version"
+            )
+        ),
+        "budget_years": list(
+            BudgetYear.objects.order_by("pk").values_list(
+                "pk", "year", "state_budget", "fte_costs", "fte_step"
+            )
+        ),
+        "comments": PlanComment.objects.count(),
+        "reallocations": Reallocation.objects.count(),
+        "users": list(
+            User.objects.order_by("pk").values_list("pk", "username", "first_name", "last_name")
+        ),
+        "audit": AuditEvent.objects.count(),
+    }
+
+
+def html_of(response) -> str:
+    return response.content.decode()
+
+
+def field_is_marked(html: str, name: str) -> bool:
+    """The error sits next to the field: the input with this name is marked invalid."""
+    import re
+
+    for tag in re.findall(r"<(?:input|textarea|select)[^>]*>", html):
+        if f'name="{name}"' in tag and "is-invalid" in tag:
+            return True
+    return False
+
+
+# --- 1. the questionnaire (Kita leader, web form) ---------------------------------------
+
+LONG_2001 = "x" * 2001
+# (id, posted fields, action, field the error must sit at, German fragment, status)
+QUESTIONNAIRE_CASES = [
+    ("A1-text", {"A1": "achtzig"}, "save", "A1", "ganze Zahl", 400),
+    ("A1-negative", {"A1": "-5"}, "save", "A1", "nicht kleiner als 1", 400),
+    ("A1-fractional-count", {"A1": "12,5"}, "save", "A1", "ganze Zahl", 400),
+    ("A1-exponent", {"A1": "1e3"}, "save", "A1", "ganze Zahl", 400),
+    ("A1-absurd", {"A1": "99999999"}, "save", "A1", "nicht größer als", 400),
+    (
+        "B1-above-denominator-A2",
+        {"A1": "80", "A2": "10", "B1": "15"},
+        "save",
+        "B1",
+        "darf nicht größer sein als die Angabe bei A2",
+        400,
+    ),
+    ("C1a-likert-0", {"C1a": "0"}, "save", "C1a", "Auswahl", 400),
+    ("C1a-likert-5", {"C1a": "5"}, "save", "C1a", "Auswahl", 400),
+    ("A4-point-and-comma", {"A4": "1.234,5"}, "save", "A4", "Bitte eine Zahl eingeben", 400),
+    ("A4-text", {"A4": "zwölf"}, "save", "A4", "Bitte eine Zahl eingeben", 400),
+    ("A4-infinity", {"A4": "Infinity"}, "save", "A4", "Bitte eine Zahl eingeben", 400),
+    ("A4-too-many-places", {"A4": "12,555"}, "save", "A4", "Nachkommastellen", 400),
+    ("A4-negative", {"A4": "-1"}, "save", "A4", "nicht kleiner als", 400),
+    ("F1-2001-chars", {"F1": LONG_2001}, "save", "F1", "höchstens 2000 Zeichen", 400),
+    ("F6-2001-chars", {"F6": LONG_2001}, "save", "F6", "höchstens 2000 Zeichen", 400),
+    ("F7-201-chars", {"F7": "y" * 201}, "save", "F7", "höchstens 200 Zeichen", 400),
+    ("F3-unknown-choice", {"F3": ["FS9"]}, "save", "F3", "Auswahl", 400),
+    (
+        "F4-unknown-level",
+        {"F4_grundschule": "immer"},
+        "save",
+        "F4_grundschule",
+        "Auswahl",
+        400,
+    ),
+    ("submit-incomplete", {"A1": "80"}, "submit", "A2", "Bitte beantworten Sie diese Frage", 400),
+    ("submit-without-F8", {"A1": "80"}, "submit", "F8", "Bitte bestätigen Sie Ihre Angaben", 400),
+]
+
+
+@pytest.mark.parametrize(
+    ("fields", "action", "field", "fragment", "status"),
+    [pytest.param(*case[1:], id=case[0]) for case in QUESTIONNAIRE_CASES],
+)
+def test_questionnaire_form_refuses_bad_answer_next_to_the_field(
+    client, cat, fields, action, field, fragment, status
+):
+    client.force_login(cat.leader)
+    url = reverse("surveys:form", kwargs={"code": cat.round.code, "kita_id": cat.kita.pk})
+    before = snapshot()
+    response = client.post(url, {"version": str(cat.draft.version), "action": action, **fields})
+    html = html_of(response)
+    assert response.status_code == status
+    assert fragment in html
+    assert field_is_marked(html, field), f"error not at {field}"
+    assert "nicht gespeichert" in html or "nicht eingereicht" in html
+    assert snapshot() == before
+
+
+# (id, posted version, German fragment, status)
+VERSION_CASES = [
+    ("version-stale", "7", "inzwischen an anderer Stelle gespeichert", 409),
+    ("version-not-a-number", "abc", "ganze Zahl", 400),
+    ("version-negative", "-1", "größer oder gleich 0", 400),
+    ("version-missing", None, "Dieses Feld ist zwingend erforderlich", 400),
+]
+
+
+@pytest.mark.parametrize(
+    ("version", "fragment", "status"),
+    [pytest.param(*case[1:], id=case[0]) for case in VERSION_CASES],
+)
+def test_questionnaire_tampered_or_stale_version_is_refused(client, cat, version, fragment, status):
+    client.force_login(cat.leader)
+    url = reverse("surveys:form", kwargs={"code": cat.round.code, "kita_id": cat.kita.pk})
+    data = {"action": "save", "A1": "81"}
+    if version is not None:
+        data["version"] = version
+    before = snapshot()
+    response = client.post(url, data)
+    assert response.status_code == status
+    assert fragment in html_of(response)
+    assert snapshot() == before
+
+
+def test_questionnaire_post_to_a_submitted_one_is_refused(client, cat):
+    leader = make_user(roles.KITA_LEITUNG, kitas=[cat.submitted_kita], password=None)
+    client.force_login(leader)
+    url = reverse("surveys:form", kwargs={"code": cat.round.code, "kita_id": cat.submitted_kita.pk})
+    before = snapshot()
+    response = client.post(url, {"version": "1", "action": "save", "A1": "1"}, follow=True)
+    assert "bereits eingereicht" in html_of(response)
+    assert snapshot() == before
+
+
+# --- 2. the import of answers (CSV/XLSX): web upload and command -----------------------
+
+GOOD_ROW = "Kita A,Nord,draft,80,70"
+HEADER = "kita,sozialraum,status,A1,A2"
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _good_xlsx() -> bytes:
+    return _xlsx([["Kita", "Sozialraum", "Status", "A1"], ["Kita A", "Nord", "Entwurf", 80]])
+
+
+# (id, content, filename, German fragment)
+IMPORT_CASES = [
+    ("empty-file", b"", "leer.csv", "Datei ist leer"),
+    ("only-blank-lines", b"\n\n \n", "leer.csv", "Die Datei ist leer"),
+    ("header-only", HEADER.encode(), "kopf.csv", "keine Datenzeilen"),
+    (
+        "binary-garbage",
+        bytes(range(256)) * 4,
+        "muell.csv",
+        "weder UTF-8 noch Windows-1252",
+    ),
+    ("binary-with-nul", b"kita,sozialraum\x00\x00\n\x00\x01\x02,\x03\n", "nul.csv", "Spalte"),
+    ("truncated-xlsx", _good_xlsx()[:300], "abgeschnitten.xlsx", "XLSX-Datei kann nicht"),
+    ("csv-named-xlsx", b"kita,sozialraum\nKita A,Nord\n", "falsch.xlsx", "XLSX-Datei kann nicht"),
+    (
+        "too-many-fields",
+        f"{HEADER}\nKita A,Nord,draft,80,70,99\n".encode(),
+        "felder.csv",
+        "mehr Werte als Spalten",
+    ),
+    ("missing-kita-column", b"sozialraum,A1\nNord,80\n", "x.csv", "Pflichtspalte „kita“ fehlt"),
+    (
+        "missing-sozialraum-column",
+        b"kita,A1\nKita A,80\n",
+        "x.csv",
+        "Pflichtspalte „sozialraum“ fehlt",
+    ),
+    ("unknown-column", b"kita,sozialraum,Z9\nKita A,Nord,1\n", "x.csv", "Unbekannte Spalte „Z9“"),
+    ("duplicate-column", b"kita,sozialraum,A1,A1\nKita A,Nord,1,2\n", "x.csv", "doppelt vor"),
+    ("empty-header-cell", b"kita,sozialraum,,A1\nKita A,Nord,,1\n", "x.csv", "keine Überschrift"),
+    (
+        "duplicate-row",
+        f"{HEADER}\n{GOOD_ROW}\n{GOOD_ROW}\n".encode(),
+        "x.csv",
+        "steht doppelt in der Datei",
+    ),
+    ("unknown-kita", f"{HEADER}\nKita Z,Nord,draft,1,1\n".encode(), "x.csv", "ist unbekannt"),
+    ("kita-name-missing", f"{HEADER}\n,Nord,draft,1,1\n".encode(), "x.csv", "Name fehlt"),
+    ("unknown-status", f"{HEADER}\nKita A,Nord,fertig,1,1\n".encode(), "x.csv", "kein Status"),
+    ("negative-count", f"{HEADER}\nKita A,Nord,draft,-3,\n".encode(), "x.csv", "nicht kleiner"),
+    ("fractional-count", f"{HEADER}\nKita A,Nord,draft,2.5,\n".encode(), "x.csv", "ganze Zahl"),
+    (
+        "count-above-denominator",
+        f"{HEADER}\nKita A,Nord,draft,10,20\n".encode(),
+        "x.csv",
+        "darf nicht größer sein als die Angabe bei A1",
+    ),
+    ("likert-0", b"kita,sozialraum,C1a\nKita A,Nord,0\n", "x.csv", "Skala von 1 bis 4"),
+    ("likert-5", b"kita,sozialraum,C1a\nKita A,Nord,5\n", "x.csv", "Skala von 1 bis 4"),
+    ("text-in-number", b"kita,sozialraum,A1\nKita A,Nord,viele\n", "x.csv", "ganze Zahl"),
+    (
+        "F6-too-long",
+        f"kita,sozialraum,F6\nKita A,Nord,{LONG_2001}\n".encode(),
+        "x.csv",
+        "höchstens 2000 Zeichen",
+    ),
+    ("F7-too-long", f"kita,sozialraum,F7\nKita A,Nord,{'y' * 201}\n".encode(), "x.csv", "200"),
+    (
+        "half-good-file",
+        f"{HEADER}\n{GOOD_ROW}\nKita B,Nord,draft,1,5\n".encode(),
+        "x.csv",
+        "Zeile 3",
+    ),
+    (
+        "xlsx-likert-0",
+        _xlsx([["Kita", "Sozialraum", "C1a"], ["Kita A", "Nord", 0]]),
+        "x.xlsx",
+        "Skala von 1 bis 4",
+    ),
+    (
+        "xlsx-text-in-number",
+        _xlsx([["Kita", "Sozialraum", "A1"], ["Kita A", "Nord", "achtzig"]]),
+        "x.xlsx",
+        "ganze Zahl",
+    ),
+    (
+        "xlsx-missing-column",
+        _xlsx([["Kita", "A1"], ["Kita A", 80]]),
+        "x.xlsx",
+        "Pflichtspalte „sozialraum“ fehlt",
+    ),
+    ("xlsx-empty-sheet", _xlsx([]), "x.xlsx", "Die Datei ist leer"),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in IMPORT_CASES],
+)
+def test_import_upload_refuses_bad_file_and_writes_nothing(
+    client, cat, content, filename, fragment
+):
+    client.force_login(cat.world.staff)
+    url = reverse("surveys:round_import", kwargs={"code": cat.round.code})
+    before = snapshot()
+    upload = io.BytesIO(content)
+    upload.name = filename
+    response = client.post(url, {"file": upload})
+    html = html_of(response)
+    assert fragment in html
+    if content:
+        assert response.status_code == 400
+        assert "es wurde nichts gespeichert" in html
+    else:  # an empty upload is refused by the form field itself
+        assert field_is_marked(html, "file")
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in IMPORT_CASES],
+)
+def test_import_command_refuses_bad_file_and_writes_nothing(
+    cat, tmp_path, content, filename, fragment
+):
+    path = tmp_path / filename
+    path.write_bytes(content)
+    option = "--xlsx" if filename.endswith(".xlsx") else "--csv"
+    before = snapshot()
+    with pytest.raises(CommandError) as excinfo:
+        call_command(
+            "import_responses", "--round", cat.round.code, option, str(path), stdout=io.StringIO()
+        )
+    assert "nichts gespeichert" in str(excinfo.value)
+    assert fragment in str(excinfo.value)
+    assert snapshot() == before
+
+
+def test_import_command_missing_file_is_a_german_message(cat, tmp_path):
+    before = snapshot()
+    with pytest.raises(CommandError, match="kann nicht gelesen werden"):
+        call_command("import_responses", "--round", cat.round.code, "--csv", str(tmp_path / "x"))
+    assert snapshot() == before
+
+
+def test_import_command_unknown_round_is_a_german_message(cat, tmp_path):
+    with pytest.raises(CommandError, match="Die Runde „1999“ gibt es nicht"):
+        call_command("import_responses", "--round", "1999", "--csv", str(tmp_path / "x"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="surveys/views.round_import binds the form only when POST or FILES is non-empty: "
+    "a POST without any field re-shows the page without a message (views.py is not ours)",
+)
+def test_import_without_a_file_is_refused_at_the_field(client, cat):
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(reverse("surveys:round_import", kwargs={"code": cat.round.code}), {})
+    assert "Dieses Feld ist zwingend erforderlich" in html_of(response)
+    assert field_is_marked(html_of(response), "file")
+    assert snapshot() == before
+
+
+# Positive: files from Excel (UTF-8 with BOM, Windows-1252, semicolons) import correctly.
+EXCEL_CASES = [
+    ("utf8-bom", lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), "bom.csv"),
+    ("windows-1252", lambda t: t.encode("cp1252"), "excel.csv"),
+    ("windows-1252-semicolons", lambda t: t.replace(",", ";").encode("cp1252"), "excel.csv"),
+    ("utf8-crlf", lambda t: t.replace("\n", "\r\n").encode("utf-8"), "crlf.csv"),
+]
+
+
+@pytest.mark.parametrize(
+    ("encode", "filename"), [pytest.param(*case[1:], id=case[0]) for case in EXCEL_CASES]
+)
+def test_import_reads_excel_encodings_with_umlauts(cat, encode, filename):
+    text = f"kita,sozialraum,status,A1,A2\n{UMLAUT_KITA},{UMLAUT_SR},Entwurf,50,40\n"
+    count = exchange.import_file(
+        survey_round=cat.round, content=encode(text), filename=filename, acting_user=cat.world.staff
+    )
+    assert count == 1
+    stored = Response.objects.get(round=cat.round, kita=cat.umlaut_kita)
+    assert stored.answers == {"A1": 50, "A2": 40}
+    assert stored.kita.name == "Kita Sonnenblümchen"
+
+
+def test_import_reads_xlsx_with_umlauts_and_german_headers(cat):
+    content = _xlsx(
+        [["Kita", "Sozialraum", "Status", "A1 – Kinder"], [UMLAUT_KITA, UMLAUT_SR, "Entwurf", 50]]
+    )
+    exchange.import_file(
+        survey_round=cat.round, content=content, filename="x.xlsx", acting_user=cat.world.staff
+    )
+    assert Response.objects.get(kita=cat.umlaut_kita).answers == {"A1": 50}
+
+
+# --- 3. compute_indices --csv and sozialraum_shares (no database) -----------------------
+
+IDX_HEADER = "kita,sozialraum,A1,A2,B1,C1a,A4"
+# (id, content, extra arguments, German fragment)
+COMPUTE_CASES = [
+    ("empty-file", b"", [], "Die Datei ist leer"),
+    ("header-only", IDX_HEADER.encode() + b"\n", [], "nur die Kopfzeile"),
+    ("missing-kita-column", b"sozialraum,A1\nNord,1\n", [], "Spalte „kita“ fehlt"),
+    ("unknown-column", b"kita,sozialraum,Z9\nK,S,1\n", [], "unbekannte Spalte"),
+    ("duplicate-column", b"kita,sozialraum,A1,A1\nK,S,1,1\n", [], "Spalte kommt doppelt vor"),
+    ("too-many-fields", f"{IDX_HEADER}\nK,S,1,1,1,1,1,1,1\n".encode(), [], "Felder"),
+    ("decimal-comma", f'{IDX_HEADER}\nK,S,80,70,10,2,"12,5"\n'.encode(), [], "Dezimalpunkt"),
+    ("text-in-number", f"{IDX_HEADER}\nK,S,viele,70,10,2,1\n".encode(), [], "keine Zahl"),
+    ("negative-count", f"{IDX_HEADER}\nK,S,-80,70,10,2,1\n".encode(), [], "negativ"),
+    ("fractional-count", f"{IDX_HEADER}\nK,S,80.5,70,10,2,1\n".encode(), [], "keine ganze Zahl"),
+    ("likert-0", f"{IDX_HEADER}\nK,S,80,70,10,0,1\n".encode(), [], "Skala 1 bis 4"),
+    ("likert-5", f"{IDX_HEADER}\nK,S,80,70,10,5,1\n".encode(), [], "Skala 1 bis 4"),
+    ("above-denominator", f"{IDX_HEADER}\nK,S,80,70,75,2,1\n".encode(), [], "größer als A2"),
+    (
+        "duplicate-kita",
+        f"{IDX_HEADER}\nK,S,80,70,10,2,1\nK,S,80,70,10,2,1\n".encode(),
+        [],
+        "kommt doppelt vor",
+    ),
+    ("kita-name-missing", f"{IDX_HEADER}\n,S,80,70,10,2,1\n".encode(), [], "Name der Kita fehlt"),
+    ("binary-garbage", bytes(range(128, 256)) * 3, [], "Zeichenkodierung unbekannt"),
+    (
+        "budget-negative",
+        f"{IDX_HEADER}\nK,S,80,70,10,2,1\n".encode(),
+        ["--budget", "-5"],
+        "kein Euro-Betrag",
+    ),
+    (
+        "budget-german-thousands",
+        f"{IDX_HEADER}\nK,S,80,70,10,2,1\n".encode(),
+        ["--budget", "1.000,50"],
+        "kein Euro-Betrag",
+    ),
+    (
+        "budget-text",
+        f"{IDX_HEADER}\nK,S,80,70,10,2,1\n".encode(),
+        ["--budget", "viel"],
+        "kein Euro-Betrag",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in COMPUTE_CASES],
+)
+def test_compute_indices_command_refuses_bad_csv(cat, tmp_path, content, extra, fragment):
+    path = tmp_path / "antworten.csv"
+    path.write_bytes(content)
+    before = snapshot()
+    with pytest.raises(CommandError) as excinfo:
+        call_command("compute_indices", "--csv", str(path), *extra, stdout=io.StringIO())
+    assert fragment in str(excinfo.value)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), id="utf8-bom"),
+        pytest.param(lambda t: t.encode("cp1252"), id="windows-1252"),
+        pytest.param(lambda t: t.replace(",", ";").encode("cp1252"), id="cp1252-semicolons"),
+    ],
+)
+def test_compute_indices_reads_excel_encodings_with_umlauts(tmp_path, encode):
+    codes = ["A1", "A2", "B1", "C1a", "A4"]
+    answers = valid_answers()
+    rows = [",".join(["kita", "sozialraum", *codes])]
+    for name in (UMLAUT_KITA, "Kita Möwe", "Kita Straße"):
+        rows.append(",".join([name, UMLAUT_SR, *[str(answers[c]) for c in codes]]))
+    path = tmp_path / "excel.csv"
+    path.write_bytes(encode("\n".join(rows) + "\n"))
+    out = io.StringIO()
+    call_command("compute_indices", "--csv", str(path), stdout=out)
+    result = json.dumps(json.loads(out.getvalue()), ensure_ascii=False)
+    for name in (UMLAUT_KITA, "Kita Möwe", "Kita Straße", UMLAUT_SR):
+        assert name in result
+
+
+# (id, JSON text, budget, German fragment)
+SHARES_CASES = [
+    ("empty", "", "1000", "Die Datei ist leer"),
+    ("not-json", "{Nord: 1", "1000", "kein gültiges JSON"),
+    ("list-not-object", "[1, 2]", "1000", "JSON-Objekt"),
+    ("points-text", '{"Nord": "viel"}', "1000", "keine Zahl"),
+    ("points-negative", '{"Nord": -1, "Süd": 2}', "1000", "negativ"),
+    ("points-sum-zero", '{"Nord": 0, "Süd": 0}', "1000", "Summe der Punkte ist 0"),
+    ("duplicate-name", '{"Nord": 1, "Nord": 2}', "1000", "kommt doppelt vor"),
+    ("budget-negative", '{"Nord": 1}', "-1", "kein Euro-Betrag"),
+    ("budget-three-places", '{"Nord": 1}', "10.005", "kein Euro-Betrag"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "budget", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in SHARES_CASES],
+)
+def test_sozialraum_shares_command_refuses_bad_points(tmp_path, text, budget, fragment):
+    path = tmp_path / "punkte.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as excinfo:
+        call_command(
+            "sozialraum_shares", "--points", str(path), "--budget", budget, stdout=io.StringIO()
+        )
+    assert fragment in str(excinfo.value)
+
+
+# --- 4. allocation pages (Jugendamt staff) -------------------------------------------
+
+
+def _line_post(cat, **overrides):
+    data = {
+        "kita": cat.kita.pk,
+        "strand": "FS1",
+        "fte": "0.50",
+        "annual_cost": "35000.00",
+        "justification": "",
+        "qualification": "",
+        "reason": "",
+    }
+    data.update(overrides)
+    return data
+
+
+# (id, field overrides, field the error sits at or None for the form, German fragment)
+LINE_ADD_CASES = [
+    ("fte-negative", {"fte": "-1"}, "fte", "Der Stellenanteil muss größer als 0 sein"),
+    ("fte-zero", {"fte": "0,00"}, "fte", "Der Stellenanteil muss größer als 0 sein"),
+    ("fte-text", {"fte": "halbe"}, "fte", "Bitte eine Zahl eingeben"),
+    ("fte-three-places", {"fte": "0.333"}, "fte", "2 Dezimalstellen"),
+    ("fte-absurd", {"fte": "123456"}, "fte", "Ziffern"),
+    ("fte-nan", {"fte": "NaN"}, "fte", "Bitte eine Zahl eingeben"),
+    ("cost-negative", {"annual_cost": "-100"}, "annual_cost", "dürfen nicht negativ sein"),
+    ("cost-absurd", {"annual_cost": "1e15"}, "annual_cost", "Ziffern"),
+    ("cost-text", {"annual_cost": "teuer"}, "annual_cost", "Bitte eine Zahl eingeben"),
+    ("strand-unknown", {"strand": "FS9"}, "strand", "gültige Auswahl"),
+    ("kita-other-sozialraum", {"kita": "KITA_D"}, "kita", "gültige Auswahl"),
+    ("kita-not-a-number", {"kita": "abc"}, "kita", "gültige Auswahl"),
+    ("kita-missing", {"kita": ""}, "kita", "zwingend erforderlich"),
+    ("qualification-201", {"qualification": "q" * 201}, "qualification", "200 Zeichen"),
+    ("ineligible-strand", {"kita": "KITA_C"}, None, "nicht förderfähig"),
+    ("fs4-without-justification", {"strand": "FS4"}, None, "nicht förderfähig"),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in LINE_ADD_CASES],
+)
+def test_line_add_form_refuses_bad_values(client, cat, overrides, field, fragment):
+    kitas = {"KITA_C": cat.world.kitas["C"].pk, "KITA_D": cat.world.kitas["D"].pk}
+    overrides = {k: kitas.get(v, v) for k, v in overrides.items()}
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(
+        reverse("allocation:line_add", args=[cat.plan.pk]), _line_post(cat, **overrides)
+    )
+    html = html_of(response)
+    assert response.status_code == 200
+    assert fragment in html
+    if field:
+        assert field_is_marked(html, field), f"error not at {field}"
+    assert snapshot() == before
+
+
+LINE_EDIT_CASES = [
+    ("fte-negative", {"fte": "-0.5"}, "Der Stellenanteil muss größer als 0 sein"),
+    ("cost-negative", {"annual_cost": "-1"}, "dürfen nicht negativ sein"),
+    ("stale-version", {"version": "99"}, "inzwischen von"),
+    ("version-text", {"version": "abc"}, "Die Seite ist veraltet"),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"), [pytest.param(*case[1:], id=case[0]) for case in LINE_EDIT_CASES]
+)
+def test_line_edit_form_refuses_bad_values(client, cat, overrides, fragment):
+    client.force_login(cat.world.staff)
+    data = _line_post(cat, version=str(cat.line.version), fte="0.60", **{})
+    data.update(overrides)
+    before = snapshot()
+    response = client.post(reverse("allocation:line_edit", args=[cat.line.pk]), data)
+    assert fragment in html_of(response)
+    assert snapshot() == before
+
+
+# (id, posted data builder, German fragment)
+def _realloc(cat, **overrides):
+    data = {
+        "from_sozialraum": cat.world.north.pk,
+        "to_sozialraum": cat.world.south.pk,
+        "amount": "100.00",
+        "reason": "Restmittel",
+    }
+    data.update(overrides)
+    return data
+
+
+REALLOCATION_CASES = [
+    ("amount-negative", {"amount": "-5"}, "Der Betrag muss größer als 0 sein"),
+    ("amount-text", {"amount": "viel"}, "Bitte eine Zahl eingeben"),
+    ("amount-absurd", {"amount": "99999999999"}, "Ziffern"),
+    ("amount-above-unspent", {"amount": "9999999.00"}, "nicht verplante Landesmittel"),
+    ("same-sozialraum", {"to_sozialraum": "NORTH"}, "verschiedene Sozialräume"),
+    ("reason-missing", {"reason": ""}, "zwingend erforderlich"),
+    ("reason-blank", {"reason": "   "}, "zwingend erforderlich"),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in REALLOCATION_CASES],
+)
+def test_reallocation_form_refuses_bad_values(client, cat, overrides, fragment):
+    overrides = {k: cat.world.north.pk if v == "NORTH" else v for k, v in overrides.items()}
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(
+        reverse("allocation:reallocation_create", args=[cat.world.budget_year.pk]),
+        _realloc(cat, **overrides),
+        follow=True,
+    )
+    assert fragment in html_of(response)
+    assert snapshot() == before
+
+
+def test_line_add_accepts_the_german_decimal_comma(client, cat):
+    client.force_login(cat.world.staff)
+    response = client.post(
+        reverse("allocation:line_add", args=[cat.plan.pk]),
+        _line_post(cat, kita=cat.world.kitas["B"].pk, fte="0,75", annual_cost="52500,50"),
+    )
+    assert response.status_code == 302
+    line = AllocationLine.objects.get(kita=cat.world.kitas["B"])
+    assert (line.fte, line.annual_cost) == (Decimal("0.75"), Decimal("52500.50"))
+
+
+def test_empty_comment_is_refused(client, cat):
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(
+        reverse("allocation:plan_comment", args=[cat.plan.pk]), {"text": "  "}, follow=True
+    )
+    assert "Bitte geben Sie einen Kommentar ein" in html_of(response)
+    assert snapshot() == before
+
+
+def test_rework_without_reason_is_refused(client, cat):
+    alloc.plan_start_consultation(plan=cat.plan, acting_user=cat.world.staff)
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(
+        reverse("allocation:plan_transition", args=[cat.plan.pk, "rework"]),
+        {"reason": ""},
+        follow=True,
+    )
+    assert "Für die Überarbeitung ist eine Begründung nötig" in html_of(response)
+    assert snapshot() == before
+
+
+# --- 5. allocation services (the same rules for admin, commands and pages) ------------
+
+SERVICE_CASES = [
+    (
+        "budget-year-negative-amount",
+        lambda c: alloc.budget_year_save(
+            jugendamt_id=c.world.jugendamt.pk,
+            year=2027,
+            state_budget=Decimal("-1"),
+            acting_user=c.world.staff,
+        ),
+        "darf nicht negativ sein",
+    ),
+    (
+        "budget-year-amount-text",
+        lambda c: alloc.budget_year_save(
+            jugendamt_id=c.world.jugendamt.pk,
+            year=2027,
+            state_budget="viel",
+            acting_user=c.world.staff,
+        ),
+        "keine gültige Zahl",
+    ),
+    (
+        "budget-year-negative-fte-cost",
+        lambda c: alloc.budget_year_save(
+            jugendamt_id=c.world.jugendamt.pk,
+            year=2026,
+            fte_costs={"FS1": "-70000"},
+            acting_user=c.world.staff,
+        ),
+        "darf nicht negativ sein",
+    ),
+    (
+        "budget-year-fte-step-text",
+        lambda c: alloc.budget_year_save(
+            jugendamt_id=c.world.jugendamt.pk,
+            year=2026,
+            fte_step="ein Viertel",
+            acting_user=c.world.staff,
+        ),
+        "Stellenschritt",
+    ),
+    (
+        "budget-year-fte-step-negative",
+        lambda c: alloc.budget_year_save(
+            jugendamt_id=c.world.jugendamt.pk,
+            year=2026,
+            fte_step="-0.25",
+            acting_user=c.world.staff,
+        ),
+        "Stellenschritt",
+    ),
+    (
+        "budget-year-negative-year",
+        lambda c: alloc.budget_year_save(
+            jugendamt_id=c.world.jugendamt.pk,
+            year=-5,
+            state_budget=Decimal("1000"),
+            acting_user=c.world.staff,
+        ),
+        "Haushaltsjahr",
+    ),
+    (
+        "line-update-fte-negative",
+        lambda c: alloc.line_update(
+            line_id=c.line.pk,
+            expected_version=c.line.version,
+            fte="-0.5",
+            acting_user=c.world.staff,
+        ),
+        "größer als 0",
+    ),
+    (
+        "line-update-fte-nan",
+        lambda c: alloc.line_update(
+            line_id=c.line.pk,
+            expected_version=c.line.version,
+            fte="NaN",
+            acting_user=c.world.staff,
+        ),
+        "keine gültige Zahl",
+    ),
+    (
+        "line-update-fte-absurd",
+        lambda c: alloc.line_update(
+            line_id=c.line.pk,
+            expected_version=c.line.version,
+            fte="100000",
+            acting_user=c.world.staff,
+        ),
+        "keine gültige Zahl",
+    ),
+    (
+        "line-update-fte-text",
+        lambda c: alloc.line_update(
+            line_id=c.line.pk, expected_version=c.line.version, fte="x", acting_user=c.world.staff
+        ),
+        "keine gültige Zahl",
+    ),
+    (
+        "line-update-cost-absurd",
+        lambda c: alloc.line_update(
+            line_id=c.line.pk,
+            expected_version=c.line.version,
+            annual_cost="1e20",
+            acting_user=c.world.staff,
+        ),
+        "Personalkosten",
+    ),
+    (
+        "line-update-unknown-strand",
+        lambda c: alloc.line_update(
+            line_id=c.line.pk,
+            expected_version=c.line.version,
+            strand="FS9",
+            acting_user=c.world.staff,
+        ),
+        "Unbekannter Förderstrang",
+    ),
+    (
+        "line-add-ineligible",
+        lambda c: alloc.line_add(
+            plan=c.plan,
+            kita=c.world.kitas["C"],
+            strand="FS1",
+            fte="0.5",
+            annual_cost="1000",
+            acting_user=c.world.staff,
+        ),
+        "nicht förderfähig",
+    ),
+    (
+        "comment-empty",
+        lambda c: alloc.plan_comment_add(plan=c.plan, text=" \n ", acting_user=c.world.staff),
+        "Der Kommentar ist leer",
+    ),
+    (
+        "response-review-unknown-state",
+        lambda c: survey_services.response_review(
+            response=Response.objects.get(kita=c.submitted_kita),
+            review_state="egal",
+            comment="",
+            acting_user=c.world.staff,
+        ),
+        "Unbekannter Prüfstatus",
+    ),
+    (
+        "response-draft-bad-value",
+        lambda c: survey_services.response_save_draft(
+            survey_round=c.round,
+            kita=c.kita,
+            answers={"A1": "-1"},
+            version=c.draft.version,
+            acting_user=c.leader,
+        ),
+        "nicht kleiner als 1",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "fragment"), [pytest.param(*case[1:], id=case[0]) for case in SERVICE_CASES]
+)
+def test_service_refuses_bad_value_with_german_message(cat, call, fragment):
+    before = snapshot()
+    with pytest.raises(ValidationError) as excinfo:
+        call(cat)
+    assert fragment in " ".join(excinfo.value.messages)
+    assert snapshot() == before
+
+
+# --- 6. the Jugendamt's survey forms ------------------------------------------------------
+
+ROUND_CREATE_CASES = [
+    ("code-with-slash", {"code": "../2028"}, "code", "gültigen Wert"),
+    ("code-too-long", {"code": "x" * 21}, "code", "gültigen Wert"),
+    ("code-reserved", {"code": "runden"}, "code", "nicht erlaubt"),
+    ("code-duplicate", {"code": "ROUND"}, "code", "gibt es schon"),
+    ("stichtag-impossible", {"stichtag": "2027-02-31"}, "stichtag", "gültiges Datum"),
+    ("stichtag-text", {"stichtag": "morgen"}, "stichtag", "gültiges Datum"),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in ROUND_CREATE_CASES],
+)
+def test_round_create_form_refuses_bad_values(client, cat, overrides, field, fragment):
+    data = {"code": "2028", "stichtag": "2028-10-01", "closes_on": ""}
+    data.update({k: cat.round.code if v == "ROUND" else v for k, v in overrides.items()})
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(reverse("surveys:round_list"), data)
+    html = html_of(response)
+    assert fragment in html
+    assert field_is_marked(html, field)
+    assert snapshot() == before
+
+
+REVIEW_CASES = [
+    ("state-unknown", {"review_state": "egal"}, "review_state", "gültige Auswahl"),
+    ("comment-2001", {"review_comment": LONG_2001}, "review_comment", "2000 Zeichen"),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in REVIEW_CASES],
+)
+def test_review_form_refuses_bad_values(client, cat, overrides, field, fragment):
+    data = {"review_state": "geprueft", "review_comment": ""}
+    data.update(overrides)
+    client.force_login(cat.world.staff)
+    url = reverse(
+        "surveys:response_detail", kwargs={"code": cat.round.code, "kita_id": cat.submitted_kita.pk}
+    )
+    before = snapshot()
+    html = html_of(client.post(url, data))
+    assert fragment in html
+    assert field_is_marked(html, field)
+    assert snapshot() == before
+
+
+def test_reopen_without_reason_is_refused(client, cat):
+    client.force_login(cat.world.staff)
+    url = reverse(
+        "surveys:response_reopen", kwargs={"code": cat.round.code, "kita_id": cat.submitted_kita.pk}
+    )
+    before = snapshot()
+    response = client.post(url, {"reason": "   "}, follow=True)
+    assert "Bitte geben Sie einen Grund" in html_of(response)
+    assert snapshot() == before
+
+
+# --- 7. invitations -----------------------------------------------------------------------
+
+
+def _invite(cat, **overrides):
+    data = {
+        "email": "neu@example.org",
+        "first_name": "Erika",
+        "last_name": "Muster",
+        "role": roles.KITA_LEITUNG,
+        "kitas": [cat.kita.pk],
+        "traeger": "",
+    }
+    data.update(overrides)
+    return data
+
+
+INVITE_CASES = [
+    ("email-invalid", {"email": "kein-at-zeichen"}, "email", "gültige E-Mail-Adresse"),
+    ("email-missing", {"email": ""}, "email", "zwingend erforderlich"),
+    ("email-script", {"email": f"{SCRIPT}@x.de"}, "email", "gültige E-Mail-Adresse"),
+    ("first-name-151", {"first_name": "E" * 151}, "first_name", "150 Zeichen"),
+    ("last-name-151", {"last_name": "M" * 151}, "last_name", "150 Zeichen"),
+    ("role-admin", {"role": "Administration"}, "role", "gültige Auswahl"),
+    ("kita-leader-without-kita", {"kitas": []}, None, "mindestens eine Kita"),
+    ("traeger-role-without-traeger", {"role": roles.TRAEGER, "kitas": []}, None, "Träger aus"),
+    ("kita-not-a-number", {"kitas": ["abc"]}, "kitas", "kein gültiger Wert"),
+    ("kita-of-other-jugendamt", {"kitas": ["FOREIGN"]}, "kitas", "gültige Auswahl"),
+    ("email-exists", {"email": "EXISTING"}, None, "bereits ein Konto"),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in INVITE_CASES],
+)
+def test_invite_form_refuses_bad_values(client, cat, overrides, field, fragment):
+    foreign = KitaFactory(sozialraum=SozialraumFactory())
+    existing = make_user(roles.JUGENDAMT, jugendamt=cat.world.jugendamt, username="da@example.org")
+    swap = {"FOREIGN": foreign.pk, "EXISTING": existing.username}
+    overrides = {
+        k: [swap.get(x, x) for x in v] if isinstance(v, list) else swap.get(v, v)
+        for k, v in overrides.items()
+    }
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(reverse("invite_user"), _invite(cat, **overrides))
+    html = html_of(response)
+    assert response.status_code == 200
+    assert fragment in html
+    if field:
+        assert field_is_marked(html, field), f"error not at {field}"
+    assert snapshot() == before
+    assert Jugendamt.objects.count() >= 1
+
+
+# --- 8. HTML/script in text fields: stored as text, shown escaped ---------------------
+
+
+def _assert_escaped(html: str) -> None:
+    assert SCRIPT not in html
+    assert ESCAPED in html
+
+
+def test_script_in_F6_is_stored_as_text_and_shown_escaped(client, cat):
+    client.force_login(cat.leader)
+    url = reverse("surveys:form", kwargs={"code": cat.round.code, "kita_id": cat.kita.pk})
+    response = client.post(url, {"version": str(cat.draft.version), "action": "save", "F6": SCRIPT})
+    assert response.status_code == 302
+    cat.draft.refresh_from_db()
+    assert cat.draft.answers["F6"] == SCRIPT
+    _assert_escaped(html_of(client.get(url)))
+    client.force_login(cat.world.staff)
+    Response.objects.filter(pk=cat.draft.pk).update(status=Response.Status.SUBMITTED)
+    detail = reverse(
+        "surveys:response_detail", kwargs={"code": cat.round.code, "kita_id": cat.kita.pk}
+    )
+    _assert_escaped(html_of(client.get(detail)))
+
+
+def test_script_in_review_comment_is_shown_escaped(client, cat):
+    client.force_login(cat.world.staff)
+    url = reverse(
+        "surveys:response_detail", kwargs={"code": cat.round.code, "kita_id": cat.submitted_kita.pk}
+    )
+    client.post(url, {"review_state": "rueckfrage", "review_comment": SCRIPT})
+    assert Response.objects.get(kita=cat.submitted_kita).review_comment == SCRIPT
+    _assert_escaped(html_of(client.get(url)))
+
+
+def test_script_in_plan_justification_and_comment_is_shown_escaped(client, cat):
+    client.force_login(cat.world.staff)
+    response = client.post(
+        reverse("allocation:line_add", args=[cat.plan.pk]),
+        _line_post(cat, kita=cat.world.kitas["B"].pk, justification=SCRIPT, qualification=SCRIPT),
+    )
+    assert response.status_code == 302
+    client.post(reverse("allocation:plan_comment", args=[cat.plan.pk]), {"text": SCRIPT})
+    assert PlanComment.objects.get().text == SCRIPT
+    assert AllocationLine.objects.get(kita=cat.world.kitas["B"]).justification == SCRIPT
+    _assert_escaped(html_of(client.get(reverse("allocation:plan_detail", args=[cat.plan.pk]))))
+    _assert_escaped(html_of(client.get(reverse("allocation:plan_history", args=[cat.plan.pk]))))
+
+
+def test_script_in_invited_name_is_shown_escaped(client, cat):
+    client.force_login(cat.world.staff)
+    response = client.post(
+        reverse("invite_user"), _invite(cat, first_name=SCRIPT, last_name="Muster")
+    )
+    assert response.status_code == 302
+    invited = User.objects.get(username="neu@example.org")
+    assert invited.first_name == SCRIPT
+    client.force_login(invited)
+    _assert_escaped(html_of(client.get(reverse("surveys:kita_overview"))))
+
+
+def test_script_in_imported_text_is_shown_escaped(client, cat):
+    content = f"kita,sozialraum,status,F6\n{UMLAUT_KITA},{UMLAUT_SR},submitted,{SCRIPT}\n"
+    exchange.import_file(
+        survey_round=cat.round,
+        content=content.encode(),
+        filename="x.csv",
+        acting_user=cat.world.staff,
+    )
+    client.force_login(cat.world.staff)
+    url = reverse(
+        "surveys:response_detail", kwargs={"code": cat.round.code, "kita_id": cat.umlaut_kita.pk}
+    )
+    _assert_escaped(html_of(client.get(url)))
