@@ -76,8 +76,40 @@ class UserAdmin(BaseUserAdmin, JugendamtScopedAdmin):
         (_("Zuordnung"), {"fields": ("jugendamt", "kitas", "traeger")}),
     )
     list_display = ("username", "email", "first_name", "last_name", "jugendamt", "is_active")
-    list_filter = ("groups", "is_active", "jugendamt")
+    list_filter = ("groups", "is_active", ("jugendamt", admin.RelatedOnlyFieldListFilter))
     filter_horizontal = ("groups", "user_permissions", "kitas")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser makes superusers or hands out single permissions; staff who
+        # manage users would otherwise be able to make themselves superusers.
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "is_superuser", "user_permissions")
+
+    def _own_jugendamt_filter(self, request, db_field):
+        user = request.user
+        if user.is_superuser and user.jugendamt_id is None:
+            return None
+        if db_field.name == "jugendamt":
+            return {"pk": user.jugendamt_id}
+        if db_field.name == "kitas":
+            return {"sozialraum__jugendamt_id": user.jugendamt_id}
+        if db_field.name == "traeger":
+            return {"jugendamt_id": user.jugendamt_id}
+        return None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope = self._own_jugendamt_filter(request, db_field)
+        if scope is not None:
+            kwargs["queryset"] = db_field.related_model.objects.filter(**scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        scope = self._own_jugendamt_filter(request, db_field)
+        if scope is not None:
+            kwargs["queryset"] = db_field.related_model.objects.filter(**scope)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
         return permissions.can_manage_users(request.user) and request.user.is_staff
