@@ -55,5 +55,5 @@ class SurveyRoundAdmin(JugendamtScopedAdmin):
 class ResponseAdmin(ReadOnlyAdmin):
     jugendamt_path = "round__jugendamt"
     list_display = ["kita", "round", "status", "review_state", "submitted_at"]
-    list_filter = ["round", "status", "review_state"]
+    list_filter = [("round", admin.RelatedOnlyFieldListFilter), "status", "review_state"]
     search_fields = ["kita__name"]
