@@ -34,7 +34,8 @@ def has_role(user, *names: str) -> bool:
 
 
 def _same_jugendamt(user, jugendamt_id) -> bool:
-    if user.is_superuser:
+    # A superuser without a Jugendamt sees all; with one, only theirs (as the selectors).
+    if user.is_superuser and user.jugendamt_id is None:
         return True
     return user.jugendamt_id is not None and user.jugendamt_id == jugendamt_id
 
