@@ -1,0 +1,882 @@
+"""Permission matrix: every URL of the application × every role against an explicit table.
+
+The table below (``CASES``) is written from the policy (``srb_project/permissions.py``,
+README "Rollen und Sicherheit", issue 7), not from what the views happen to answer:
+
+- Kita-Leitung: only their own Kita; another Kita's pages give 404.
+- Träger-Vertretung: the Kitas of their Träger and the plans with those Kitas.
+- Jugendamt staff: everything of their Jugendamt; a second Jugendamt's staff get 404
+  for every object of the first one.
+- Jugendhilfeausschuss: the committee report and the trends, nothing per Kita, no
+  export, no admin.
+- The admin is for staff only.
+
+A URL pattern without an entry in the table fails ``test_every_url_pattern_has_an_entry``:
+nobody adds a page without deciding who may see it.
+
+The demo data is seeded once per module inside an outer transaction that is rolled back
+at the end (as Django's ``setUpTestData``); each test runs in a savepoint of its own.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sozialraeume import roles
+
+# --- roles ------------------------------------------------------------------------------
+
+# role key -> username (None: anonymous)
+ROLES = {
+    "anon": None,
+    "kita": "kita-leitung",
+    "kita2": "kita-leitung-2",  # leads ANOTHER demo Kita (other Sozialraum, other Träger)
+    "traeger": "traeger",
+    "ja": "jugendamt",
+    "jal": "jugendamt-leitung",
+    "ausschuss": "ausschuss",
+    "admin": "admin",
+    "fremd": "fremd-jugendamt",  # Jugendamt staff of a SECOND Jugendamt
+}
+ROLE_KEYS = list(ROLES)
+STAFF = ("ja", "jal", "admin")  # staff of the demo Jugendamt
+LOGIN = 302  # login_required: redirect to the login page
+OUR_APPS = ("sozialraeume", "surveys", "indices", "allocation")
+
+
+def row(default, *, anon=LOGIN, **overrides) -> dict[str, int]:
+    """Expected status per role: ``default`` for everyone not named."""
+    unknown = set(overrides) - set(ROLES)
+    assert not unknown, unknown
+    expected = dict.fromkeys(ROLES, default)
+    expected["anon"] = anon
+    expected.update(overrides)
+    return expected
+
+
+def staff_object(denied=404, **overrides):
+    """An object of the demo Jugendamt that only its staff see; foreign staff get 404."""
+    return row(denied, **{**{r: 200 for r in STAFF}, "fremd": 404, **overrides})
+
+
+# POST-only endpoints: anonymous is sent to the login page, everyone else gets 405 on GET.
+POST_ONLY = row(405)
+
+
+# --- the demo world ---------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict
+    ids: dict = field(default_factory=dict)
+    own_kita_names: dict = field(default_factory=dict)  # role -> names of Kitas they lead
+    demo_kita_names: list = field(default_factory=list)
+    admin_objects: dict = field(default_factory=dict)  # "app.model" -> pk
+
+
+def _build_world() -> World:
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from allocation.models import (
+        AllocationPlan,
+        AuditEvent,
+        BudgetYear,
+        PlanComment,
+        Reallocation,
+        SozialraumShare,
+    )
+    from indices.models import IndexRun, RecomputeRequest
+    from indices.selectors import current_run
+    from sozialraeume.management.commands.seed_demo import DEMO_MODULES
+    from sozialraeume.models import Jugendamt, Kita, User
+    from surveys.models import Instrument, Response, SurveyRound
+    from tests.factories import JugendamtFactory, KitaFactory, SozialraumFactory, make_user
+
+    for name in DEMO_MODULES:
+        if find_spec(name):
+            import_module(name).seed()
+    ja = Jugendamt.objects.get(slug="bad-kreuznach")
+    kita_leader = User.objects.get(username="kita-leitung")
+    kita_a = kita_leader.kitas.get()
+    kita_b = (
+        Kita.objects.filter(sozialraum__jugendamt=ja)
+        .exclude(sozialraum=kita_a.sozialraum)
+        .exclude(traeger=kita_a.traeger)
+        .order_by("pk")
+        .first()
+    )
+    make_user(roles.KITA_LEITUNG, kitas=[kita_b], username="kita-leitung-2")
+
+    ja2 = JugendamtFactory(name="Jugendamt Fremdstadt", slug="fremdstadt")
+    sr2 = SozialraumFactory(jugendamt=ja2, name="Fremd-Sozialraum")
+    kita_f = KitaFactory(sozialraum=sr2, name="Fremd-Kita Ahorn")
+    make_user(roles.JUGENDAMT, jugendamt=ja2, username="fremd-jugendamt")
+    year_f = BudgetYear.objects.create(jugendamt=ja2, year=2026, state_budget=Decimal("1000.00"))
+
+    users = {key: User.objects.get(username=name) for key, name in ROLES.items() if name}
+    round_2020 = SurveyRound.objects.get(jugendamt=ja, code="2020")
+    assert SurveyRound.objects.get(jugendamt=ja, code="2027").state == SurveyRound.State.OFFEN
+    year_2026 = BudgetYear.objects.get(jugendamt=ja, year=2026)
+    plan = AllocationPlan.objects.get(budget_year=year_2026, sozialraum=kita_a.sozialraum)
+    line = plan.lines.order_by("pk").first()
+    assert line is not None, "demo plan without lines"
+    response = Response.objects.get(round=round_2020, kita=kita_a)
+    run = current_run(round_id=round_2020.pk)
+    # records the demo does not make, so every admin model has a change page to open
+    comment = PlanComment.objects.create(plan=plan, author=users["ja"], text="Matrix-Kommentar")
+    shares = {s.sozialraum_id: s for s in SozialraumShare.objects.filter(budget_year=year_2026)}
+    other_sr = next(sr for sr in ja.sozialraeume.all() if sr.pk != kita_a.sozialraum_id)
+    reallocation = Reallocation.objects.create(
+        budget_year=year_2026,
+        from_sozialraum=kita_a.sozialraum,
+        to_sozialraum=other_sr,
+        amount=Decimal("1.00"),
+        reason="Matrix-Umverteilung",
+        created_by=users["ja"],
+    )
+    assert shares, "demo year 2026 without shares"
+    recompute, _created = RecomputeRequest.objects.get_or_create(
+        round=round_2020, defaults={"requested_by": users["ja"]}
+    )
+
+    world = World(users=users)
+    world.ids = {
+        "kita_a": kita_a.pk,
+        "kita_b": kita_b.pk,
+        "kita_f": kita_f.pk,
+        "year_f": year_f.pk,
+        "round_2020": round_2020.pk,
+        "plan": plan.pk,
+        "line": line.pk,
+        "line_version": line.version,
+        "year_2026": year_2026.pk,
+        "response": response.pk,
+        "run": run.pk,
+    }
+    world.demo_kita_names = list(
+        Kita.objects.filter(sozialraum__jugendamt=ja).values_list("name", flat=True)
+    )
+    world.own_kita_names = {"kita": [kita_a.name], "kita2": [kita_b.name]}
+    world.admin_objects = {
+        "sozialraeume.jugendamt": ja.pk,
+        "sozialraeume.traeger": kita_a.traeger_id,
+        "sozialraeume.sozialraum": kita_a.sozialraum_id,
+        "sozialraeume.kita": kita_a.pk,
+        "sozialraeume.user": kita_leader.pk,
+        "surveys.instrument": Instrument.objects.get(code="SRB-2021").pk,
+        "surveys.surveyround": round_2020.pk,
+        "surveys.response": response.pk,
+        "indices.indexrun": run.pk,
+        "indices.recomputerequest": recompute.pk,
+        "allocation.auditevent": AuditEvent.objects.filter(jugendamt=ja).order_by("pk")[0].pk,
+        "allocation.budgetyear": year_2026.pk,
+        "allocation.allocationplan": plan.pk,
+        "allocation.reallocation": reallocation.pk,
+        "allocation.plancomment": comment.pk,
+    }
+    assert IndexRun.objects.filter(pk=run.pk).exists()
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo, a second Kita leader and a second Jugendamt, seeded once for the module."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def clients(world, db):
+    """One logged-in test client per role (force_login: no password hashing, no axes)."""
+    result = {}
+    for key, username in ROLES.items():
+        c = Client()
+        if username:
+            c.force_login(world.users[key])
+        result[key] = c
+    return result
+
+
+# --- the expected table -----------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    name: str  # URL name ("namespace:name")
+    kwargs: object = None  # callable(world) -> dict
+    expected: dict = field(default_factory=dict)
+    query: str = ""
+    label: str = ""  # distinguishes several cases of one URL name
+    post: object = None  # callable(world) -> dict: POST it as every role it forbids
+    post_expected: dict = field(default_factory=dict)  # role -> status for a forbidden POST
+
+    @property
+    def id(self):
+        return self.label or self.name
+
+    def url(self, world):
+        kwargs = self.kwargs(world) if self.kwargs else {}
+        url = reverse(self.name, kwargs=kwargs)
+        return f"{url}?{self.query}" if self.query else url
+
+
+def _ids(*names, **fixed):
+    def build(world):
+        return {**{k: world.ids[v] for k, v in dict(names).items()}, **fixed}
+
+    return build
+
+
+def forbidden(status, *, allowed=(), **overrides):
+    """POST expectation for every role except ``allowed`` (anonymous: login)."""
+    expected = {r: status for r in ROLES if r not in allowed}
+    expected["anon"] = LOGIN
+    expected.update(overrides)
+    return expected
+
+
+ROUND_2027 = {"code": "2027"}
+ROUND_2020 = {"code": "2020"}
+KITA_A = (("kita_id", "kita_a"),)
+PLAN = (("pk", "plan"),)
+LINE = (("pk", "line"),)
+YEAR = (("pk", "year_2026"),)
+RUN_ROUND = (("round_id", "round_2020"),)
+REPORT_ROLES = {r: 200 for r in (*STAFF, "ausschuss")}
+LINE_FORM = {
+    "strand": "FS1",
+    "fte": "0.50",
+    "annual_cost": "35000.00",
+    "justification": "Matrix",
+    "qualification": "",
+    "reason": "Matrix",
+}
+
+CASES: list[Case] = [
+    # --- project-wide ---------------------------------------------------------------
+    Case("start", expected=row(302)),  # every signed-in role is sent to its start page
+    Case("healthz", expected=row(200, anon=200)),
+    Case(
+        "invite_user",
+        expected=row(403, ja=200, jal=200, admin=200, fremd=200),
+        post=lambda w: {
+            "email": "neu@example.invalid",
+            "first_name": "Neu",
+            "last_name": "Person",
+            "role": roles.KITA_LEITUNG,
+            "kitas": [w.ids["kita_a"]],
+        },
+        post_expected=forbidden(403, allowed=(*STAFF, "fremd")),
+    ),
+    # Django's auth views: public, or for any signed-in user
+    Case("login", expected=row(200, anon=200)),
+    Case("logout", expected=row(405, anon=405)),  # POST only (Django 5)
+    Case("password_change", expected=row(200)),
+    Case("password_change_done", expected=row(200)),
+    Case("password_reset", expected=row(200, anon=200)),
+    Case("password_reset_done", expected=row(200, anon=200)),
+    Case(
+        "password_reset_confirm",
+        kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"},
+        expected=row(200, anon=200),  # "link invalid" page
+    ),
+    Case("password_reset_complete", expected=row(200, anon=200)),
+    Case("set_language", expected=row(302, anon=302)),
+    # --- surveys (/erhebung/) -----------------------------------------------------------
+    Case("surveys:kita_overview", expected=row(403, kita=200, kita2=200)),
+    Case(
+        "surveys:form",
+        kwargs=_ids(*KITA_A, **ROUND_2027),
+        expected=row(404, kita=200),
+        post=lambda w: {"action": "save", "version": 0, "A1": "60"},
+        post_expected=forbidden(404, allowed=("kita",)),
+    ),
+    Case(
+        "surveys:round_list",
+        expected=row(404, **{r: 200 for r in STAFF}, fremd=200),
+        post=lambda w: {"code": "2099", "stichtag": "2099-10-01", "closes_on": "2099-11-15"},
+        post_expected=forbidden(404, allowed=(*STAFF, "fremd")),
+    ),
+    Case("surveys:round_detail", kwargs=lambda w: ROUND_2027, expected=staff_object()),
+    Case(
+        "surveys:round_transition",
+        kwargs=lambda w: {**ROUND_2027, "action": "schliessen"},
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "surveys:round_remind",
+        kwargs=lambda w: ROUND_2027,
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "surveys:round_export",
+        kwargs=lambda w: {**ROUND_2020, "fmt": "csv"},
+        expected=staff_object(),
+    ),
+    Case(
+        "surveys:round_export",
+        label="surveys:round_export xlsx",
+        kwargs=lambda w: {**ROUND_2020, "fmt": "xlsx"},
+        expected=staff_object(),
+    ),
+    Case(
+        "surveys:round_import",
+        kwargs=lambda w: ROUND_2020,
+        expected=staff_object(),
+        post=lambda w: {},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "surveys:response_detail",
+        kwargs=_ids(*KITA_A, **ROUND_2020),
+        expected=staff_object(),
+        post=lambda w: {"review_state": "rueckfrage", "review_comment": "Matrix"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "surveys:response_reopen",
+        kwargs=_ids(*KITA_A, **ROUND_2020),
+        expected=POST_ONLY,
+        post=lambda w: {"reason": "Matrix"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    # --- indices (/auswertung/) ---------------------------------------------------------
+    Case("indices:overview", expected=row(403, **{r: 200 for r in STAFF}, fremd=200)),
+    Case("indices:kita_detail", kwargs=_ids(*KITA_A), expected=staff_object(403)),
+    # own Kita(s): one Kita -> straight to it; several (staff, Träger) -> a list
+    Case(
+        "indices:my_kita",
+        expected=row(200, kita=302, kita2=302, fremd=302, ausschuss=403),
+    ),
+    Case(
+        "indices:my_kita_detail",
+        kwargs=_ids(*KITA_A),
+        expected=staff_object(404, kita=200, traeger=200),
+    ),
+    Case(
+        "indices:run_start",
+        kwargs=_ids(*RUN_ROUND),
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(403, allowed=STAFF, fremd=404),
+    ),
+    Case("indices:run_status", kwargs=_ids(*RUN_ROUND), expected=staff_object(403)),
+    # --- allocation (/verteilung/) ------------------------------------------------------
+    Case(
+        "allocation:plan_list",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200, traeger=302),
+    ),
+    Case(
+        "allocation:traeger_dashboard",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200, traeger=200),
+    ),
+    *[
+        Case(
+            f"allocation:{name}",
+            kwargs=_ids(*YEAR),
+            expected=POST_ONLY,
+            post=post,
+            post_expected=forbidden(404, allowed=STAFF),
+        )
+        for name, post in [
+            ("budget_year_shares", lambda w: {"carry_forward": "1", "reason": "Matrix"}),
+            ("budget_year_plans", lambda w: {}),
+            (
+                "reallocation_create",
+                lambda w: {"amount": "1.00", "reason": "Matrix"},
+            ),
+        ]
+    ],
+    # plan of 2026 (approved) in the Sozialraum of the demo Kita; the Träger has a Kita in it
+    Case("allocation:plan_detail", kwargs=_ids(*PLAN), expected=staff_object(traeger=200)),
+    # The Träger sees the plan: the refusal is a message on the plan page (302), not a 404.
+    Case(
+        "allocation:plan_propose",
+        kwargs=_ids(*PLAN),
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(404, allowed=STAFF, traeger=302),
+    ),
+    Case(
+        "allocation:plan_transition",
+        kwargs=lambda w: {"pk": w.ids["plan"], "action": "rework"},
+        expected=POST_ONLY,
+        post=lambda w: {"reason": "Matrix"},
+        post_expected=forbidden(404, allowed=STAFF, traeger=302),
+    ),
+    Case(
+        "allocation:plan_comment",
+        kwargs=_ids(*PLAN),
+        expected=POST_ONLY,
+        post=lambda w: {"text": "Matrix"},
+        post_expected=forbidden(404, allowed=(*STAFF, "traeger")),
+    ),
+    Case(
+        "allocation:line_add",
+        kwargs=_ids(*PLAN),
+        expected=staff_object(),
+        post=lambda w: {**LINE_FORM, "kita": w.ids["kita_a"]},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case("allocation:plan_history", kwargs=_ids(*PLAN), expected=staff_object()),
+    Case(
+        "allocation:line_edit",
+        kwargs=_ids(*LINE),
+        expected=staff_object(),
+        post=lambda w: {**LINE_FORM, "version": w.ids["line_version"]},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "allocation:line_delete",
+        kwargs=_ids(*LINE),
+        expected=POST_ONLY,
+        post=lambda w: {"version": w.ids["line_version"], "reason": "Matrix"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "allocation:kita_history",
+        kwargs=lambda w: {"pk": w.ids["kita_a"]},
+        expected=staff_object(kita=200, traeger=200),
+    ),
+    # --- reports (/berichte/) -----------------------------------------------------------
+    # Years are looked up in the user's own Jugendamt: the second Jugendamt's staff get
+    # their own 2026 (see test_foreign_staff_see_nothing_of_the_demo_jugendamt) and 404
+    # for a year only the demo has (2021).
+    Case(
+        "reports:committee_latest",
+        expected=row(403, **{r: 302 for r in (*STAFF, "ausschuss", "fremd")}),
+    ),
+    Case(
+        "reports:committee",
+        kwargs=lambda w: {"year": 2026},
+        expected=row(403, **REPORT_ROLES, fremd=200),
+    ),
+    Case(
+        "reports:committee",
+        label="reports:committee 2021",
+        kwargs=lambda w: {"year": 2021},
+        expected=row(403, **REPORT_ROLES, fremd=404),
+    ),
+    Case(
+        "reports:committee",
+        label="reports:committee pdf",
+        kwargs=lambda w: {"year": 2026},
+        query="format=pdf",
+        expected=row(403, **REPORT_ROLES, fremd=200),
+    ),
+    Case("reports:trends", expected=row(403, **REPORT_ROLES, fremd=200)),
+    Case("reports:dashboard", expected=row(403, **{r: 200 for r in STAFF}, fremd=200)),
+    Case("reports:traeger", expected=row(403, traeger=302)),
+    Case("reports:kita", expected=row(403, kita=200, kita2=200)),
+    Case("reports:exports", expected=row(403, **{r: 200 for r in STAFF}, fremd=200)),
+    Case(
+        "reports:export_kita_indices",
+        kwargs=_ids(*RUN_ROUND),
+        expected=staff_object(403),
+    ),
+    Case(
+        "reports:export_sozialraum_indices",
+        kwargs=_ids(*RUN_ROUND),
+        expected=staff_object(403),
+    ),
+    Case(
+        "reports:export_lines",
+        kwargs=lambda w: {"year": 2026},
+        expected=staff_object(403, fremd=200),
+    ),
+    Case(
+        "reports:export_lines",
+        label="reports:export_lines 2021",
+        kwargs=lambda w: {"year": 2021},
+        expected=staff_object(403),
+    ),
+    *[
+        Case(
+            "reports:export_proof_of_use",
+            label=f"reports:export_proof_of_use {fmt}",
+            kwargs=lambda w, fmt=fmt: {"year": 2026, "fmt": fmt},
+            expected=staff_object(403, fremd=200),
+        )
+        for fmt in ("xlsx", "pdf")
+    ],
+    Case(
+        "reports:export_proof_of_use",
+        label="reports:export_proof_of_use 2021",
+        kwargs=lambda w: {"year": 2021, "fmt": "pdf"},
+        expected=staff_object(403),
+    ),
+    # --- objects of the SECOND Jugendamt: 404 for everyone of the demo Jugendamt ---------
+    Case(
+        "indices:kita_detail",
+        label="indices:kita_detail foreign Kita",
+        kwargs=_ids(("kita_id", "kita_f")),
+        expected=row(403, **{r: 404 for r in STAFF}, fremd=200),
+    ),
+    Case(
+        "indices:my_kita_detail",
+        label="indices:my_kita_detail foreign Kita",
+        kwargs=_ids(("kita_id", "kita_f")),
+        expected=row(404, fremd=200),
+    ),
+    Case(
+        "allocation:kita_history",
+        label="allocation:kita_history foreign Kita",
+        kwargs=_ids(("pk", "kita_f")),
+        expected=row(404, fremd=200),
+    ),
+    Case(
+        "surveys:form",
+        label="surveys:form foreign Kita",
+        kwargs=_ids(("kita_id", "kita_f"), **ROUND_2027),
+        expected=row(404),
+    ),
+    Case(
+        "allocation:budget_year_plans",
+        label="allocation:budget_year_plans foreign year",
+        kwargs=_ids(("pk", "year_f")),
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(404, allowed=("fremd",)),
+    ),
+]
+
+
+# The admin: the index and, per registered model of our apps, one changelist and one
+# change page. Non-staff (and anonymous) are sent to the admin login.
+ADMIN_DENIED = {r: 302 for r in ("anon", "kita", "kita2", "traeger", "ausschuss")}
+# Models only a superuser administers (the Jugendamt itself).
+SUPERUSER_ONLY = {"sozialraeume.jugendamt"}
+# Models with rows shared by all Jugendämter.
+GLOBAL_MODELS = {"surveys.instrument"}
+
+
+def _admin_cases() -> list[Case]:
+    cases = [
+        Case(
+            "admin:index",
+            expected={**ADMIN_DENIED, "ja": 200, "jal": 200, "admin": 200, "fremd": 200},
+        )
+    ]
+    for model in sorted(admin.site._registry, key=lambda m: m._meta.label_lower):
+        label = model._meta.label_lower
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        base = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        if label in SUPERUSER_ONLY:
+            listing = {**ADMIN_DENIED, "ja": 403, "jal": 403, "admin": 200, "fremd": 403}
+            change = listing
+        else:
+            listing = {**ADMIN_DENIED, "ja": 200, "jal": 200, "admin": 200, "fremd": 200}
+            # a foreign object is "not found": the admin sends the user to its index
+            # with the same message as for an id that does not exist
+            change = {**listing, "fremd": 200 if label in GLOBAL_MODELS else 302}
+        cases.append(Case(f"{base}_changelist", expected=listing))
+        cases.append(
+            Case(
+                f"{base}_change",
+                kwargs=lambda w, label=label: {"object_id": w.admin_objects[label]},
+                expected=change,
+            )
+        )
+    return cases
+
+
+ADMIN_CASES = _admin_cases()
+ALL_CASES = CASES + ADMIN_CASES
+
+
+# --- the URL conf -----------------------------------------------------------------------
+
+
+def _walk(patterns, namespace=None, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(p.url_patterns, full_ns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield prefix + str(p.pattern), name
+
+
+def application_url_names() -> dict[str, str]:
+    """URL name -> route of every pattern, except the admin's internals."""
+    names = {}
+    for route, name in _walk(get_resolver().url_patterns):
+        if route.startswith("admin/"):
+            continue  # represented by ADMIN_CASES
+        names[name or f"<unnamed {route}>"] = route
+    return names
+
+
+def test_every_url_pattern_has_an_entry():
+    covered = {c.name for c in CASES}
+    missing = sorted(set(application_url_names()) - covered)
+    assert not missing, (
+        "URL patterns without an entry in the permission matrix (decide who may see them "
+        f"and add them to CASES in {__name__}): {missing}"
+    )
+    stale = sorted(covered - set(application_url_names()))
+    assert not stale, f"entries for URL names that no longer exist: {stale}"
+
+
+def test_every_admin_model_of_our_apps_is_in_the_matrix(world):
+    names = {c.name for c in ADMIN_CASES}
+    for model in admin.site._registry:
+        if model._meta.app_label in OUR_APPS:
+            base = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+            assert {f"{base}_changelist", f"{base}_change"} <= names
+            assert model._meta.label_lower in world.admin_objects
+
+
+def test_every_case_names_every_role():
+    for case in ALL_CASES:
+        assert set(case.expected) == set(ROLES), case.id
+
+
+# Public pages that redirect anonymous users somewhere other than the login page.
+PUBLIC_REDIRECTS = {"set_language"}
+
+
+# --- the matrix -------------------------------------------------------------------------
+
+
+def _describe(response) -> str:
+    location = response.get("Location")
+    return f"{response.status_code}" + (f" -> {location}" if location else "")
+
+
+@pytest.mark.parametrize("role", ROLE_KEYS)
+def test_role_gets_the_expected_status_everywhere(role, world, clients):
+    client = clients[role]
+    mismatches = []
+    for case in ALL_CASES:
+        url = case.url(world)
+        response = client.get(url)
+        want = case.expected[role]
+        if response.status_code != want:
+            mismatches.append(
+                f"  {case.id:45} GET {url}: expected {want}, got {_describe(response)}"
+            )
+        elif want == LOGIN and role == "anon" and case.name not in PUBLIC_REDIRECTS:
+            assert "login" in response["Location"], (case.id, response["Location"])
+    assert not mismatches, f"role {role!r} ({ROLES[role]}):\n" + "\n".join(mismatches)
+
+
+# --- forbidden POSTs change nothing -----------------------------------------------------
+
+
+def _snapshot() -> dict:
+    """What a forbidden POST could change: rows of every writable table and the outbox."""
+    from django.core import mail
+
+    from allocation.models import (
+        AllocationLine,
+        AllocationPlan,
+        AuditEvent,
+        BudgetYear,
+        PlanComment,
+        Reallocation,
+        SozialraumShare,
+    )
+    from indices.models import IndexRun, RecomputeRequest
+    from sozialraeume.models import User
+    from surveys.models import Response, SurveyRound
+
+    def rows(model, *fields):
+        return sorted(model.objects.values_list("pk", *fields))
+
+    return {
+        "audit": AuditEvent.objects.count(),
+        "lines": rows(AllocationLine, "fte", "annual_cost", "version", "kita_id"),
+        "plans": rows(AllocationPlan, "state", "proposed_at"),
+        "comments": rows(PlanComment, "text"),
+        "reallocations": rows(Reallocation, "amount"),
+        "shares": rows(SozialraumShare, "percent", "state_amount"),
+        "budget_years": rows(BudgetYear, "state_budget"),
+        "rounds": rows(SurveyRound, "state", "code"),
+        "responses": rows(Response, "status", "review_state", "review_comment", "answers"),
+        "runs": IndexRun.objects.count(),
+        "recompute": RecomputeRequest.objects.count(),
+        "users": rows(User, "is_active"),
+        "mails": len(getattr(mail, "outbox", [])),
+    }
+
+
+@pytest.mark.parametrize("role", ROLE_KEYS)
+def test_forbidden_post_is_refused_and_changes_nothing(role, world, clients):
+    client = clients[role]
+    mismatches = []
+    for case in ALL_CASES:
+        if case.post is None or role not in case.post_expected:
+            continue
+        url = case.url(world)
+        before = _snapshot()
+        response = client.post(url, case.post(world))
+        want = case.post_expected[role]
+        if response.status_code != want:
+            mismatches.append(
+                f"  {case.id:45} POST {url}: expected {want}, got {_describe(response)}"
+            )
+        after = _snapshot()
+        changed = [key for key in before if before[key] != after[key]]
+        if changed:
+            mismatches.append(f"  {case.id:45} POST {url}: changed {changed}")
+    assert not mismatches, f"role {role!r} ({ROLES[role]}):\n" + "\n".join(mismatches)
+
+
+def test_every_post_only_endpoint_is_in_the_post_sweep():
+    for case in ALL_CASES:
+        if case.expected is POST_ONLY or case.expected == POST_ONLY:
+            assert case.post is not None, f"{case.id}: POST-only without a forbidden-POST check"
+
+
+# --- what the committee and Kita leaders see -------------------------------------------
+
+
+def _text_of(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response["Content-Type"].startswith("application/pdf"):
+        pdftotext = shutil.which("pdftotext")
+        if pdftotext is None:
+            pytest.skip("pdftotext fehlt (apt install poppler-utils)")
+        result = subprocess.run(  # noqa: S603 - fixed binary, our own PDF on stdin
+            [pdftotext, "-layout", "-", "-"], input=content, capture_output=True, check=True
+        )
+        return result.stdout.decode()
+    return content.decode("utf-8", errors="replace")
+
+
+def _pages_with_200(role, world, client):
+    for case in ALL_CASES:
+        if case.expected[role] == 200:
+            response = client.get(case.url(world))
+            assert response.status_code == 200, case.id
+            yield case, _text_of(response)
+
+
+def test_committee_sees_no_kita_name_anywhere(world, clients):
+    client = clients["ausschuss"]
+    seen = []
+    leaks = []
+    for case, text in _pages_with_200("ausschuss", world, client):
+        seen.append(case.id)
+        found = [name for name in world.demo_kita_names if name in text]
+        if found:
+            leaks.append(f"  {case.id}: {found[:5]}")
+    assert not leaks, "Kita names on pages of the committee:\n" + "\n".join(leaks)
+    # the report and its PDF were among them, and they had content
+    assert {"reports:committee", "reports:committee pdf", "reports:trends"} <= set(seen)
+
+
+def test_committee_reaches_no_export_and_no_admin(world, clients):
+    client = clients["ausschuss"]
+    closed = [c for c in ALL_CASES if c.name.startswith("admin:") or "export" in c.name]
+    assert len(closed) > 20
+    for case in closed:
+        assert case.expected["ausschuss"] in (302, 403, 404), case.id
+        response = client.get(case.url(world))
+        assert response.status_code in (302, 403, 404), case.id
+        if response.status_code == 302:
+            assert "/login/" in response["Location"], (case.id, response["Location"])
+
+
+@pytest.mark.parametrize("role", ["kita", "kita2"])
+def test_kita_leader_sees_no_other_kita_name(role, world, clients):
+    own = set(world.own_kita_names[role])
+    others = [n for n in world.demo_kita_names if n not in own]
+    leaks = []
+    for case, text in _pages_with_200(role, world, clients[role]):
+        found = [name for name in others if name in text]
+        if found:
+            leaks.append(f"  {case.id}: {found[:5]}")
+    assert not leaks, "other Kitas' names on a Kita leader's pages:\n" + "\n".join(leaks)
+
+
+def _xlsx_text(content: bytes) -> str:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(content), read_only=True)
+    return "\n".join(
+        str(cell) for sheet in book for r in sheet.iter_rows(values_only=True) for cell in r
+    )
+
+
+def test_foreign_staff_see_nothing_of_the_demo_jugendamt(world, clients):
+    """Every page, export and PDF the second Jugendamt's staff can open shows none of the
+    demo Jugendamt's Kitas or Sozialräume."""
+    from sozialraeume.models import Jugendamt, Sozialraum, Traeger
+
+    demo = Jugendamt.objects.get(slug="bad-kreuznach")
+    names = [
+        demo.name,
+        *world.demo_kita_names,
+        *Sozialraum.objects.filter(jugendamt=demo).values_list("name", flat=True),
+        *Traeger.objects.filter(jugendamt=demo).values_list("name", flat=True),
+    ]
+    leaks = []
+    opened = 0
+    for case, text in _pages_with_200("fremd", world, clients["fremd"]):
+        if text.startswith("PK"):  # xlsx: read the cells
+            text = _xlsx_text(clients["fremd"].get(case.url(world)).content)
+        opened += 1
+        found = [n for n in names if n in text]
+        if found:
+            leaks.append(f"  {case.id}: {found[:5]}")
+    assert opened > 30
+    assert not leaks, "demo data on pages of another Jugendamt:\n" + "\n".join(leaks)
+    # their own user's change form offers only their own Jugendamt's Kitas and Träger
+    own = reverse("admin:sozialraeume_user_change", args=[world.users["fremd"].pk])
+    response = clients["fremd"].get(own)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Fremd-Kita Ahorn" in html
+    assert not [n for n in names if n in html]
+
+
+def test_staff_cannot_make_themselves_superuser_in_the_admin(world, clients):
+    url = reverse("admin:sozialraeume_user_change", args=[world.users["ja"].pk])
+    staff_form = clients["ja"].get(url).content.decode()
+    assert 'name="groups"' in staff_form  # staff manage roles ...
+    assert 'name="is_superuser"' not in staff_form  # ... but grant no superuser
+    assert 'name="user_permissions"' not in staff_form
+    superuser_form = clients["admin"].get(url).content.decode()
+    assert 'name="is_superuser"' in superuser_form
+
+
+def test_superuser_of_a_jugendamt_is_held_to_it_by_the_policy(world):
+    """The demo admin is a superuser of the demo Jugendamt: the policy, like the selectors,
+    keeps them out of the second Jugendamt."""
+    from sozialraeume.models import Kita
+    from srb_project import permissions
+
+    admin_user = world.users["admin"]
+    foreign = Kita.objects.select_related("sozialraum").get(pk=world.ids["kita_f"])
+    own = Kita.objects.select_related("sozialraum").get(pk=world.ids["kita_a"])
+    assert permissions.can_view_kita(admin_user, own)
+    assert not permissions.can_view_kita(admin_user, foreign)
+    assert not permissions.can_manage_budget(admin_user, foreign.sozialraum.jugendamt_id)
+    assert not permissions.can_view_evaluation(admin_user, foreign.sozialraum.jugendamt_id)
