@@ -627,6 +627,24 @@ def _transition(plan, acting_user, method: str, action: str, reason: str = "", *
     return plan
 
 
+def _require_version(plan, expected_version) -> None:
+    """The person acted on the plan as it was at ``expected_version`` (the page they saw).
+
+    Without this, a "send back" clicked on a page showing the proposal would silently
+    undo an approval another person made a moment earlier (and vice versa).
+    """
+    if expected_version is not None and plan.version != int(expected_version):
+        raise ConflictError(
+            _(
+                "Der Plan wurde inzwischen von einer anderen Person geändert (Status jetzt "
+                "„%(state)s“). Ihr Schritt wurde nicht ausgeführt; bitte laden Sie die Seite "
+                "neu und prüfen Sie den Plan."
+            )
+            % {"state": plan.get_state_display()},
+            code="conflict",
+        )
+
+
 def _require_state(plan, *states):
     if plan.state not in states:
         raise ValidationError(
@@ -636,29 +654,38 @@ def _require_state(plan, *states):
 
 
 @transaction.atomic
-def plan_start_consultation(*, plan, acting_user, reason: str = "") -> AllocationPlan:
+def plan_start_consultation(
+    *, plan, acting_user, reason: str = "", expected_version: int | None = None
+) -> AllocationPlan:
     plan = _lock_plan(plan)
     if not permissions.can_edit_plan(acting_user, plan):
         raise PermissionDenied
+    _require_version(plan, expected_version)
     _require_state(plan, PlanState.DRAFT)
     return _transition(plan, acting_user, "start_consultation", "plan.consultation", reason)
 
 
 @transaction.atomic
-def plan_submit(*, plan, acting_user, reason: str = "") -> AllocationPlan:
+def plan_submit(
+    *, plan, acting_user, reason: str = "", expected_version: int | None = None
+) -> AllocationPlan:
     plan = _lock_plan(plan)
     if not permissions.can_edit_plan(acting_user, plan):
         raise PermissionDenied
+    _require_version(plan, expected_version)
     _require_state(plan, PlanState.CONSULTATION)
     return _transition(plan, acting_user, "submit", "plan.submit", reason)
 
 
 @transaction.atomic
-def plan_approve(*, plan, acting_user, reason: str = "") -> AllocationPlan:
+def plan_approve(
+    *, plan, acting_user, reason: str = "", expected_version: int | None = None
+) -> AllocationPlan:
     """Beschluss: only Jugendamt-Leitung, not the last editor, within the state amount."""
     plan = _lock_plan(plan)
     if not permissions.can_approve_plan(acting_user, plan):
         raise PermissionDenied(_("Nur die Jugendamt-Leitung kann Verteilungspläne beschließen."))
+    _require_version(plan, expected_version)
     _require_state(plan, PlanState.PROPOSAL)
     if plan.last_editor_id == acting_user.pk:
         raise ValidationError(
@@ -701,11 +728,14 @@ def plan_approve(*, plan, acting_user, reason: str = "") -> AllocationPlan:
 
 
 @transaction.atomic
-def plan_rework(*, plan, acting_user, reason: str) -> AllocationPlan:
+def plan_rework(
+    *, plan, acting_user, reason: str, expected_version: int | None = None
+) -> AllocationPlan:
     """Überarbeitung: back to Entwurf; needs a reason."""
     plan = _lock_plan(plan)
     if not permissions.can_edit_plan(acting_user, plan):
         raise PermissionDenied
+    _require_version(plan, expected_version)
     if not (reason or "").strip():
         raise ValidationError(_("Für die Überarbeitung ist eine Begründung nötig."))
     _require_state(plan, PlanState.CONSULTATION, PlanState.PROPOSAL, PlanState.APPROVED)
