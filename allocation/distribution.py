@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
+from indices import apportion
+
 CENT = Decimal("0.01")
 EURO = Decimal("1")
 STATE_RATE = Decimal("0.6")
@@ -88,29 +90,10 @@ def budgets_by_year(figures: Mapping[int, Decimal], until: int) -> dict[int, Dec
 
 
 def largest_remainder(values: Sequence, total_units: int, names: Sequence[str]) -> list[int]:
-    """Apportion ``total_units`` integer units in proportion to ``values``.
-
-    Each gets floor(quota); the units left go one each by larger remainder, then
-    larger exact value, then name ascending. Values must be >= 0 with a positive sum.
-    """
-    exact = [_exact(v) for v in values]
-    if len(exact) != len(names):
-        raise ValueError("values and names differ in length")
-    if any(v < 0 for v in exact):
-        raise ValueError("values must not be negative")
-    total = sum(exact, Fraction(0))
-    if total <= 0:
-        raise ValueError("the values must have a positive sum")
-    quotas = [v * total_units / total for v in exact]
-    units = [q.numerator // q.denominator for q in quotas]
-    left = total_units - sum(units)
-    order = sorted(
-        range(len(quotas)),
-        key=lambda i: (-(quotas[i] - units[i]), -exact[i], names[i]),
-    )
-    for i in order[:left]:
-        units[i] += 1
-    return units
+    """Apportion ``total_units`` integer units in proportion to ``values`` by the shared
+    largest-remainder rule (``indices.apportion``). Floats count with their shortest
+    decimal representation (53.0, 43.2 as published), not their binary value."""
+    return apportion.largest_remainder([_exact(v) for v in values], total_units, names)
 
 
 def sozialraum_percents(points: Mapping[str, object]) -> dict[str, Decimal]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from allocation import distribution
 from indices.models import FIELD_BY_CATEGORY, IndexRun, KitaIndex, RecomputeRequest, stale_after
 
 CATEGORY_ORDER = ["AB", "SL", "FM", "IN"]
@@ -227,26 +228,24 @@ def _norm(norms: dict, level: str, category: str) -> dict | None:
     return entry
 
 
+_LABELS = {
+    distribution.ELIGIBLE: "ja",
+    distribution.WITH_JUSTIFICATION: "begruendung",
+    distribution.NOT_ELIGIBLE: "nein",
+    distribution.UNKNOWN: "unbekannt",
+}
+
+
 def eligibility(*, gesamt, fm, norms: dict) -> Eligibility:
-    """FS1: Kita Gesamtindex ≥ lower norm bound of the Kita Gesamtindex.
-    FS3: Kita FM index > Kita-level FM mean; exception: FM > lower norm bound, only
-    with a written justification. Without a norm range (fewer than two Kitas) or
-    without the Kita's value the answer is "unbekannt"."""
-    g_norm = _norm(norms, "kita", "GESAMT")
-    fm_norm = _norm(norms, "kita", "FM")
-    if gesamt is None or g_norm is None:
-        fs1 = "unbekannt"
-    else:
-        fs1 = "ja" if gesamt >= g_norm["lower"] else "nein"
-    if fm is None or fm_norm is None:
-        fs3 = "unbekannt"
-    elif fm > fm_norm["mean"]:
-        fs3 = "ja"
-    elif fm > fm_norm["lower"]:
-        fs3 = "begruendung"
-    else:
-        fs3 = "nein"
-    return Eligibility(fs1=fs1, fs3=fs3)
+    """FS1 and FS3 by the allocation's rules (``allocation.distribution``): FS1 needs the
+    Kita Gesamtindex >= the lower norm bound; FS3 an FM index above the mean, or above
+    the lower bound with a written justification ("begruendung"). Without a norm range
+    or without the Kita's value the answer is "unbekannt"."""
+    g_norm = _norm(norms, "kita", "GESAMT") or {}
+    fm_norm = _norm(norms, "kita", "FM") or {}
+    fs1 = distribution.fs1_eligibility(gesamt, g_norm.get("lower"))
+    fs3 = distribution.fs3_eligibility(fm, fm_norm.get("mean"), fm_norm.get("lower"))
+    return Eligibility(fs1=_LABELS[fs1.status], fs3=_LABELS[fs3.status])
 
 
 def annotate_eligibility(rows, norms: dict):

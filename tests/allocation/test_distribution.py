@@ -32,16 +32,22 @@ PAPER_PERCENTS = {
 }
 
 
-def test_distribution_module_imports_no_django():
-    source = Path(d.__file__).read_text()
+def _imported_modules(path):
     modules = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(ast.parse(Path(path).read_text())):
         if isinstance(node, ast.Import):
-            modules |= {a.name.split(".")[0] for a in node.names}
+            modules |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
-            modules.add(node.module.split(".")[0])
-    assert "django" not in modules
-    assert modules <= {"__future__", "collections", "dataclasses", "decimal", "fractions"}
+            modules.add(node.module)
+    return {m.split(".")[0] if m != "indices" else m for m in modules}
+
+
+def test_distribution_module_imports_no_django():
+    from indices import apportion
+
+    stdlib = {"__future__", "collections", "dataclasses", "decimal", "fractions", "math"}
+    assert _imported_modules(d.__file__) <= stdlib | {"indices"}
+    assert _imported_modules(apportion.__file__) <= stdlib
 
 
 def test_paper_points_give_published_percents_within_a_hundredth_and_total_100():
