@@ -6,6 +6,7 @@ import pytest
 
 from surveys.instrument import ITEMS_BY_CODE
 from tests.conftest import login
+from tests.e2e.a11y import assert_accessible
 from tests.surveys.factories import valid_answers
 
 
@@ -48,8 +49,10 @@ def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_and_submits(
     page.goto(f"{live_server.url}/erhebung/")
     expect(page.get_by_role("heading", name="Erhebung 2027")).to_be_visible()
     expect(page.get_by_text("nicht begonnen")).to_be_visible()
+    assert_accessible(page, context="Erhebung (Kita-Übersicht)")
     page.get_by_role("link", name=re.compile("Fragebogen ausfüllen")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fragebogen 2027")
+    assert_accessible(page, context="Fragebogen (leer)")
 
     # Keyboard friendly: every answer is reachable through its label.
     page.get_by_label(re.compile(r"A1\. Wie viele Kinder")).fill("80")
@@ -60,6 +63,7 @@ def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_and_submits(
     ).check()
     page.get_by_role("button", name="Entwurf speichern").click()
     expect(page.get_by_role("alert")).to_contain_text("Der Entwurf ist gespeichert")
+    assert_accessible(page, context="Fragebogen (Entwurf gespeichert)")
 
     # Leave and come back.
     page.goto(f"{live_server.url}/erhebung/")
@@ -76,6 +80,7 @@ def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_and_submits(
     expect(page.locator("#div_id_B1")).to_contain_text(
         "darf nicht größer sein als die Angabe bei A2"
     )
+    assert_accessible(page, context="Fragebogen mit Fehlermeldung")
     expect(page.locator("[name=B1]")).to_have_value("75")
     expect(page.locator("[name=F7]")).to_have_value("Frau Beispiel, 0671 000")
     expect(page.locator("input[name=D5][value='3']")).to_be_checked()
@@ -89,5 +94,6 @@ def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_and_submits(
     expect(page.get_by_role("alert")).to_contain_text("Der Fragebogen ist eingereicht")
     expect(page.locator("#answer-B1")).to_have_text("15")
     expect(page.locator("input[name=A1]")).to_have_count(0)
+    assert_accessible(page, context="Zusammenfassung")
     page.goto(f"{live_server.url}/erhebung/")
     expect(page.get_by_text("eingereicht", exact=True)).to_be_visible()
