@@ -34,7 +34,9 @@ def _number(text: str) -> Decimal:
 
 
 @pytest.mark.browser
-def test_questionnaire_to_committee_pdf(page, browser, live_server, transactional_db):
+# The instrument comes from a data migration: restore it for every transactional test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_questionnaire_to_committee_pdf(page, browser, live_server):
     from playwright.sync_api import expect
 
     from allocation import services as allocation_services

@@ -100,9 +100,9 @@ def _is_submit(f):
 
 
 @pytest.mark.browser
-def test_questionnaire_can_be_completed_with_the_keyboard_alone(
-    page, live_server, transactional_db
-):
+# The instrument comes from a data migration: restore it for every transactional test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_questionnaire_can_be_completed_with_the_keyboard_alone(page, live_server):
     from playwright.sync_api import expect
 
     from sozialraeume.models import User

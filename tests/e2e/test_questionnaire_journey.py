@@ -39,9 +39,9 @@ def fill(page, answers):
 
 
 @pytest.mark.browser
-def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_and_submits(
-    page, live_server, transactional_db
-):
+# The instrument comes from a data migration: restore it for every transactional test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_and_submits(page, live_server):
     from playwright.sync_api import expect
 
     seed_demo()
