@@ -191,7 +191,11 @@ def _build_world() -> World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """The demo, a second Kita leader and a second Jugendamt, seeded once for the module."""
+    """The demo, a second Kita leader and a second Jugendamt, seeded once for the module.
+
+    Every test that uses it must also use ``db``: pytest-django runs ``db`` tests before
+    transactional ones (which flush the database), and all users of this fixture have to
+    run in one group so it is built once, on the migrated data."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -641,7 +645,7 @@ def test_every_url_pattern_has_an_entry():
     assert not stale, f"entries for URL names that no longer exist: {stale}"
 
 
-def test_every_admin_model_of_our_apps_is_in_the_matrix(world):
+def test_every_admin_model_of_our_apps_is_in_the_matrix(world, db):
     names = {c.name for c in ADMIN_CASES}
     for model in admin.site._registry:
         if model._meta.app_label in OUR_APPS:
@@ -867,7 +871,7 @@ def test_staff_cannot_make_themselves_superuser_in_the_admin(world, clients):
     assert 'name="is_superuser"' in superuser_form
 
 
-def test_superuser_of_a_jugendamt_is_held_to_it_by_the_policy(world):
+def test_superuser_of_a_jugendamt_is_held_to_it_by_the_policy(world, db):
     """The demo admin is a superuser of the demo Jugendamt: the policy, like the selectors,
     keeps them out of the second Jugendamt."""
     from sozialraeume.models import Kita
@@ -880,3 +884,12 @@ def test_superuser_of_a_jugendamt_is_held_to_it_by_the_policy(world):
     assert not permissions.can_view_kita(admin_user, foreign)
     assert not permissions.can_manage_budget(admin_user, foreign.sozialraum.jugendamt_id)
     assert not permissions.can_view_evaluation(admin_user, foreign.sozialraum.jugendamt_id)
+
+
+def test_foreign_admin_object_looks_like_a_missing_one(world, clients):
+    """The admin answers a foreign object as it answers an id that does not exist."""
+    client = clients["fremd"]
+    foreign = client.get(reverse("admin:sozialraeume_kita_change", args=[world.ids["kita_a"]]))
+    missing = client.get(reverse("admin:sozialraeume_kita_change", args=[10**9]))
+    assert foreign.status_code == missing.status_code == 302
+    assert foreign["Location"] == missing["Location"] == reverse("admin:index")
