@@ -7,18 +7,8 @@ import pytest
 from surveys.instrument import ITEMS_BY_CODE
 from tests.conftest import login
 from tests.e2e.a11y import assert_accessible
+from tests.e2e.helpers import seed_demo
 from tests.surveys.factories import valid_answers
-
-
-def seed_demo():
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from sozialraeume.management.commands.seed_demo import DEMO_MODULES
-
-    for name in DEMO_MODULES:
-        if find_spec(name):
-            import_module(name).seed()
 
 
 def fill(page, answers):
