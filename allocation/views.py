@@ -195,8 +195,15 @@ def plan_transition(request, pk, action):
         raise Http404
     form = ReasonForm(request.POST)
     form.is_valid()
+    version = request.POST.get("version", "")
     try:
-        service(plan=plan, acting_user=request.user, reason=form.cleaned_data.get("reason", ""))
+        service(
+            plan=plan,
+            acting_user=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            # The plan as the person saw it: a stale page cannot undo someone else's step.
+            expected_version=int(version) if version.isdigit() else None,
+        )
     except (ValidationError, PermissionDenied) as exc:
         _refusal(request, exc)
     else:

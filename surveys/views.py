@@ -300,7 +300,7 @@ def round_import(request, code):
     survey_round = _staff_round(request, code)
     if not permissions.can_import_responses(request.user, survey_round.jugendamt_id):
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

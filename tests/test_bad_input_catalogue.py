@@ -394,11 +394,6 @@ def test_import_command_unknown_round_is_a_german_message(cat, tmp_path):
         call_command("import_responses", "--round", "1999", "--csv", str(tmp_path / "x"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="surveys/views.round_import binds the form only when POST or FILES is non-empty: "
-    "a POST without any field re-shows the page without a message (views.py is not ours)",
-)
 def test_import_without_a_file_is_refused_at_the_field(client, cat):
     client.force_login(cat.world.staff)
     before = snapshot()

@@ -226,3 +226,22 @@ def test_demo_pages_for_each_role(client, role_users):
         client.force_login(role_users[username])
         assert client.get(reverse("allocation:plan_list")).status_code == 403
         assert client.get(reverse("allocation:plan_detail", args=[plan.pk])).status_code == 404
+
+
+def test_a_stale_page_cannot_send_back_a_plan_someone_approved_meanwhile(client, world, plan):
+    services.plan_start_consultation(plan=plan, acting_user=world.staff)
+    services.plan_submit(plan=plan, acting_user=world.staff)
+    plan.refresh_from_db()
+    seen_version = plan.version  # the page both people have open
+    services.plan_approve(plan=plan, acting_user=world.leitung)
+
+    c = _client(client, world.leitung2)
+    response = c.post(
+        reverse("allocation:plan_transition", args=[plan.pk, "rework"]),
+        {"reason": "Bitte noch einmal prüfen", "version": seen_version},
+        follow=True,
+    )
+    plan.refresh_from_db()
+    assert plan.state == PlanState.APPROVED
+    assert "inzwischen von einer anderen Person geändert" in _text(response)
+    assert not AuditEvent.objects.filter(action__contains="rework").exists()
