@@ -16,6 +16,7 @@ Goals: questionnaire GET <= 40 ms, /auswertung/ (2,500 Kitas, paginated) <= 40 m
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import re
 import statistics
@@ -82,6 +83,10 @@ def setup(db_path: Path, kitas: int) -> dict:
         kita=large_kitas[2],
         status=Response.Status.DRAFT,
         answers=synthetic_answers(random.Random(7), 0.5, large_kitas[2].places),  # noqa: S311
+    )
+    # a fixed "last saved" time keeps the HTML of every run comparable (--dump)
+    Response.objects.filter(round=open_round, kita=large_kitas[2]).update(
+        updated_at=datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)
     )
     return {
         "leader": user("bench-leitung", roles.KITA_LEITUNG, large, large_kitas[:3]),

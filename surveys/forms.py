@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
@@ -15,6 +14,8 @@ from surveys.models import Response
 from surveys.validation import validate_answers
 
 NO_ANSWER = ("", _lazy("keine Angabe"))
+LIKERT_TEMPLATE = "surveys/fields/likert.html"
+INPUT_TEMPLATE = "surveys/fields/input.html"
 
 
 def matrix_field_name(item: Item, partner_key: str) -> str:
@@ -162,7 +163,9 @@ class QuestionnaireForm(forms.Form):
                         parts.append(groups[item.question])
                     target = groups[item.question].fields
                 if item.kind == "likert":
-                    target.append(InlineRadios(item.code))
+                    # The whole radio group in one template (same HTML as InlineRadios,
+                    # without a sub-template per option): surveys/templatetags.
+                    target.append(Field(item.code, template=LIKERT_TEMPLATE))
                 elif item.kind == "matrix":
                     # One select per partner, labelled by the partner: the legend names
                     # the question.
@@ -180,6 +183,9 @@ class QuestionnaireForm(forms.Form):
                             css_id=f"q-{item.code}",
                         )
                     )
+                elif item.kind in ("int", "decimal", "text"):
+                    # Text and number inputs likewise in one template each.
+                    target.append(Field(item.code, template=INPUT_TEMPLATE))
                 else:
                     target.append(Field(item.code))
             sections.append(
