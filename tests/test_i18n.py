@@ -202,3 +202,23 @@ def test_german_stays_the_source_text():
             % {"n": 2}
             == "2 Kitas with answers."
         )
+
+
+# --- In the browser ----------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_person_switches_to_english_with_the_keyboard(page, live_server):
+    from playwright.sync_api import expect  # noqa: PLC0415 - only where the browser runs
+
+    page.goto(f"{live_server.url}{reverse('login')}")
+    assert page.get_by_role("heading", name="Anmelden").is_visible()
+
+    page.get_by_label("Sprache").select_option("en")
+    page.get_by_role("button", name="Sprache wechseln").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert page.url == f"{live_server.url}{reverse('login')}"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Language")).to_have_value("en")
