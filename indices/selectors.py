@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db.models import F, QuerySet
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.translation import gettext as _
 
 from allocation import distribution
@@ -134,6 +136,85 @@ def budget_years(*, jugendamt_id) -> list:
     return list(BudgetYear.objects.filter(jugendamt_id=jugendamt_id).order_by("-year"))
 
 
+# --- display ---------------------------------------------------------------------
+# The tables are long (50 Sozialräume, 100 Kitas a page): their numbers are formatted
+# here once per value instead of by a chain of template filters per cell.
+
+_CENT = Decimal("0.01")
+
+
+class NumberFormat:
+    """``value|floatformat:2`` (``floatformat:"2g"`` with ``grouping=True``) as the
+    pages showed it, for many values: rounded half up, the active language's separators
+    (looked up once, not for every value), "" for None. Same text as the filter."""
+
+    def __init__(self):
+        # Python's "," format groups by threes: use it when the language does too,
+        # else Django's number_format (any grouping) for each value.
+        self.simple = get_format("NUMBER_GROUPING") == 3
+        self.always_group = bool(settings.USE_THOUSAND_SEPARATOR)
+        self.table = {
+            ord("."): str(get_format("DECIMAL_SEPARATOR")),
+            ord(","): str(get_format("THOUSAND_SEPARATOR")),
+        }
+
+    def __call__(self, value, *, grouping: bool = False) -> str:
+        if value is None:
+            return ""
+        try:
+            number = Decimal(str(value))  # as floatformat: the value's shortest text
+            _sign, digits, exponent = number.as_tuple()
+            if len(digits) + abs(exponent) > 200:  # floatformat writes these as they are
+                raise InvalidOperation
+            rounded = number.quantize(_CENT, rounding=ROUND_HALF_UP)
+        except (InvalidOperation, ValueError, TypeError):
+            # NaN, infinity, huge or tiny, not a number: the filter itself
+            return floatformat(value, "2g" if grouping else 2)
+        if not rounded:
+            rounded = abs(rounded)  # floatformat writes no "-0,00"
+        if not self.simple:
+            return number_format(rounded, 2, force_grouping=grouping)
+        text = f"{rounded:,.2f}" if grouping or self.always_group else f"{rounded:.2f}"
+        return text.translate(self.table)
+
+
+def format_2(value, *, grouping: bool = False) -> str:
+    """One value as ``floatformat:2`` (see ``NumberFormat``, cheaper for many)."""
+    return NumberFormat()(value, grouping=grouping)
+
+
+def _as_text(value) -> str:
+    """``{{ value }}`` for a class name: "" when missing."""
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One index of a table row as shown: ``value`` for sorting (``data-value``),
+    ``text`` German with two places ("–" when missing), ``css`` and ``title`` its class."""
+
+    value: str
+    text: str
+    css: str = ""
+    title: str = ""
+
+
+def _cell(fmt: NumberFormat, value, css="", title="") -> Cell:
+    return Cell(
+        value="" if value is None else str(value),
+        text=fmt(value) or "–",
+        css=css,
+        title=title,
+    )
+
+
+def _class_css(classes: dict, category: str) -> str:
+    """``{{ classes.X }}`` as a template writes it into a class name."""
+    if category not in classes:
+        return ""
+    return _as_text(classes[category]) if classes[category] is not None else "None"
+
+
 # --- tables ----------------------------------------------------------------------
 
 
@@ -146,6 +227,30 @@ class SozialraumRow:
     percent: Decimal | None
     amount: Decimal | None  # euros, two places
     kita_count: int
+    # as the page shows them (see ``_display``)
+    cells: list[Cell] = field(default_factory=list)  # AB, SL, FM, IN
+    gesamt: Cell | None = None
+    class_css: str = ""
+    class_text: str = "–"
+    percent_cell: Cell | None = None
+    amount_cell: Cell | None = None
+
+    def _display(self, fmt: NumberFormat) -> SozialraumRow:
+        """Format every number once (instead of template filters per cell)."""
+        self.cells = [_cell(fmt, self.values.get(c)) for c in CATEGORY_ORDER]
+        self.gesamt = _cell(fmt, self.values.get("GESAMT"))
+        self.class_css = _class_css(self.classes, "GESAMT")
+        klass = self.classes.get("GESAMT")
+        self.class_text = str(klass) if klass else "–"
+        self.percent_cell = Cell(
+            value="" if self.percent is None else str(self.percent),
+            text="–" if self.percent is None else f"{fmt(self.percent)} %",
+        )
+        self.amount_cell = Cell(
+            value="" if self.amount is None else str(self.amount),
+            text="–" if self.amount is None else f"{fmt(self.amount, grouping=True)} €",
+        )
+        return self
 
 
 def sozialraum_rows(*, run: IndexRun, budget_cents: int | None) -> list[SozialraumRow]:
@@ -173,6 +278,7 @@ def sozialraum_rows(*, run: IndexRun, budget_cents: int | None) -> list[Sozialra
             v.sozialraum_id: (Decimal(int(c)) / 100).quantize(Decimal("0.01"))
             for v, c in zip(with_index, cents, strict=True)
         }
+    fmt = NumberFormat()
     return [
         SozialraumRow(
             name=v.sozialraum.name,
@@ -182,7 +288,7 @@ def sozialraum_rows(*, run: IndexRun, budget_cents: int | None) -> list[Sozialra
             percent=v.percent,
             amount=amounts.get(v.sozialraum_id),
             kita_count=v.kita_count,
-        )
+        )._display(fmt)
         for v in values
     ]
 
@@ -248,10 +354,33 @@ def eligibility(*, gesamt, fm, norms: dict) -> Eligibility:
     return Eligibility(fs1=_LABELS[fs1.status], fs3=_LABELS[fs3.status])
 
 
+def eligibility_text(value: str) -> str:
+    """The word the tables show for an eligibility label."""
+    texts = {
+        "ja": _("ja"),
+        "nein": _("nein"),
+        "begruendung": _("mit Begründung"),
+    }
+    return texts.get(value) or _("unbekannt")
+
+
 def annotate_eligibility(rows, norms: dict):
-    """Attach ``.eligibility`` to each KitaIndex of a page (no queries)."""
+    """Attach ``.eligibility`` to each KitaIndex of a page (no queries), and what the
+    Kita table shows: ``.cells`` (AB, SL, FM, IN; ``css`` the class, ``title`` its
+    name), ``.gesamt_cell``, ``.class_text``, ``.fs1_text``, ``.fs3_text``."""
+    texts = {key: eligibility_text(key) for key in ("ja", "nein", "begruendung", "unbekannt")}
+    fmt = NumberFormat()
     for row in rows:
         row.eligibility = eligibility(gesamt=row.gesamt, fm=row.fm, norms=norms)
+        classes = row.classes or {}
+        row.cells = [
+            _cell(fmt, row.index(c), _class_css(classes, c), str(classes.get(c) or ""))
+            for c in CATEGORY_ORDER
+        ]
+        row.gesamt_cell = _cell(fmt, row.gesamt, _class_css(classes, "GESAMT"))
+        row.class_text = str(classes["GESAMT"]) if classes.get("GESAMT") else "–"
+        row.fs1_text = texts.get(row.eligibility.fs1) or eligibility_text(row.eligibility.fs1)
+        row.fs3_text = texts.get(row.eligibility.fs3) or eligibility_text(row.eligibility.fs3)
     return rows
 
 
