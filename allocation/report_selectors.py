@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from allocation import distribution as d
 from allocation.models import (
@@ -120,6 +121,8 @@ class CommitteeRow:
     strands: dict  # strand -> StrandCell (empty when merged)
     planned: StrandCell
     merged: bool  # small-cell rule: fewer than 3 Kitas, strands not shown
+    # the figures as the report shows them (German text, "–" when missing): _add_texts
+    texts: dict = field(default_factory=dict)
 
     @property
     def unspent_state(self):
@@ -160,6 +163,7 @@ class CommitteeReport:
     next_survey_year: int
     small_cell_min: int = SMALL_CELL_MIN_KITAS
     chart_groups: list[str] = field(default_factory=list)
+    texts: dict = field(default_factory=dict)  # the totals as shown: _add_texts
 
     @property
     def strand_total_list(self) -> list[StrandCell]:
@@ -178,6 +182,53 @@ class CommitteeReport:
         state = sum((r.funding.state for r in self.rows if r.funding), ZERO)
         municipal = sum((r.funding.municipal for r in self.rows if r.funding), ZERO)
         return d.Funding(state, municipal, state + municipal)
+
+    def _add_texts(self) -> CommitteeReport:
+        """Format every figure of the tables once (German: ``floatformat`` text with the
+        active language's separators) instead of filter chains per cell; the HTML page
+        and the PDF share the template."""
+        from indices.selectors import NumberFormat
+
+        fmt = NumberFormat()
+
+        def euros(value) -> str:
+            return f"{fmt(value, grouping=True)} €"
+
+        def strand(cell: StrandCell) -> dict:
+            return {"fte": fmt(cell.fte), "total": euros(cell.total), "state": euros(cell.state)}
+
+        points_total = fmt(self.points_total, places=1)
+        for row in self.rows:
+            row.texts = {
+                "points": (
+                    _("%(p)s von %(t)s") % {"p": fmt(row.points, places=1), "t": points_total}
+                    if row.points is not None
+                    else "–"
+                ),
+                "percent": f"{fmt(row.percent)} %" if row.percent is not None else "–",
+                "base_state": euros(row.base_state) if row.base_state is not None else "–",
+                "reallocated": euros(row.reallocated) if row.reallocated else "–",
+                "municipal": euros(row.funding.municipal) if row.funding else "–",
+                "total": euros(row.funding.total) if row.funding else "–",
+                "indices": [fmt(v, places=1) or "–" for v in row.index_list],
+                "strands": [strand(c) for c in row.strand_list],
+                "planned": strand(row.planned),
+            }
+        total_funding = self.total_funding
+        self.texts = {
+            "state": euros(self.funding.state),
+            "municipal": euros(self.funding.municipal),
+            "total": euros(self.funding.total),
+            "points_total": points_total or "–",
+            "total_percent": f"{fmt(self.total_percent)} %",
+            "total_base_state": euros(self.total_base_state),
+            "total_municipal": euros(total_funding.municipal),
+            "total_total": euros(total_funding.total),
+            "strand_totals": [strand(c) for c in self.strand_total_list],
+            "detail_total": strand(self.detail_total),
+            "planned_total": strand(self.planned_total),
+        }
+        return self
 
 
 def _redact(text: str, names: list[str]) -> str:
@@ -343,7 +394,7 @@ def committee_report(budget_year: BudgetYear) -> CommitteeReport:
         plans_by_state=plans_by_state,
         next_survey_year=next_survey_year(),
         chart_groups=[r.name for r in rows],
-    )
+    )._add_texts()
 
 
 # --- trends -------------------------------------------------------------------------------

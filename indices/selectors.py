@@ -144,9 +144,10 @@ _CENT = Decimal("0.01")
 
 
 class NumberFormat:
-    """``value|floatformat:2`` (``floatformat:"2g"`` with ``grouping=True``) as the
-    pages showed it, for many values: rounded half up, the active language's separators
-    (looked up once, not for every value), "" for None. Same text as the filter."""
+    """``value|floatformat:2`` (``floatformat:"2g"`` with ``grouping=True``, other
+    ``places`` > 0 likewise) as the pages showed it, for many values: rounded half up,
+    the active language's separators (looked up once, not for every value), "" for
+    None. Same text as the filter."""
 
     def __init__(self):
         # Python's "," format groups by threes: use it when the language does too,
@@ -158,7 +159,7 @@ class NumberFormat:
             ord(","): str(get_format("THOUSAND_SEPARATOR")),
         }
 
-    def __call__(self, value, *, grouping: bool = False) -> str:
+    def __call__(self, value, *, grouping: bool = False, places: int = 2) -> str:
         if value is None:
             return ""
         try:
@@ -166,16 +167,17 @@ class NumberFormat:
             _sign, digits, exponent = number.as_tuple()
             if len(digits) + abs(exponent) > 200:  # floatformat writes these as they are
                 raise InvalidOperation
-            rounded = number.quantize(_CENT, rounding=ROUND_HALF_UP)
+            step = _CENT if places == 2 else Decimal(1).scaleb(-places)
+            rounded = number.quantize(step, rounding=ROUND_HALF_UP)
         except (InvalidOperation, ValueError, TypeError):
             # NaN, infinity, huge or tiny, not a number: the filter itself
-            return floatformat(value, "2g" if grouping else 2)
+            return floatformat(value, f"{places}g" if grouping else places)
         if not rounded:
             rounded = abs(rounded)  # floatformat writes no "-0,00"
         if not self.simple:
-            return number_format(rounded, 2, force_grouping=grouping)
-        text = f"{rounded:,.2f}" if grouping or self.always_group else f"{rounded:.2f}"
-        return text.translate(self.table)
+            return number_format(rounded, places, force_grouping=grouping)
+        group = "," if grouping or self.always_group else ""
+        return f"{rounded:{group}.{places}f}".translate(self.table)
 
 
 def format_2(value, *, grouping: bool = False) -> str:

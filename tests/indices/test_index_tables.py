@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.template import engines
 from django.template.defaultfilters import floatformat
+from django.test import override_settings
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,30 +24,33 @@ NUMBERS = st.one_of(
 )
 
 
+@pytest.mark.parametrize("thousands", [True, False])
 @pytest.mark.parametrize("language", ["de", "en"])
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(value=NUMBERS)
-def test_number_format_writes_what_floatformat_wrote(language, value):
-    with translation.override(language):
+def test_number_format_writes_what_floatformat_wrote(language, thousands, value):
+    with translation.override(language), override_settings(USE_THOUSAND_SEPARATOR=thousands):
         fmt = NumberFormat()
         assert fmt(value) == floatformat(value, 2)
         assert fmt(value, grouping=True) == floatformat(value, "2g")
+        assert fmt(value, places=1) == floatformat(value, 1)
+        assert fmt(value, places=3, grouping=True) == floatformat(value, "3g")
 
 
 @pytest.mark.parametrize(
-    ("value", "text"),
+    ("value", "grouping", "text"),
     [
-        (None, ""),
-        (73.730770918, "73,73"),
-        (0.005, "0,01"),  # half up, as floatformat
-        (-0.001, "0,00"),  # no "-0,00"
-        (1234.5, "1.234,50"),
-        (Decimal("1002240.00"), "1.002.240,00"),
+        (None, False, ""),
+        (73.730770918, False, "73,73"),
+        (0.005, False, "0,01"),  # half up, as floatformat
+        (-0.001, False, "0,00"),  # no "-0,00"
+        (1234.5, True, "1.234,50"),
+        (Decimal("1002240.00"), True, "1.002.240,00"),
     ],
 )
-def test_german_examples(value, text):
+def test_german_examples(value, grouping, text):
     with translation.override("de"):
-        assert format_2(value) == text
+        assert format_2(value, grouping=grouping) == text
 
 
 def _render(template: str, **context) -> str:
