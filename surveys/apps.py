@@ -2,6 +2,25 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def ensure_instruments(sender=None, **kwargs):
+    """Every instrument version defined in code exists as a row (idempotent).
+
+    The data migration creates it once; this keeps it after a database flush (which
+    emits post_migrate, like the role groups in ``sozialraeume.roles``).
+    """
+    from surveys import instrument
+    from surveys.models import Instrument
+
+    for code, name in instrument.INSTRUMENT_NAMES.items():
+        if not Instrument.objects.filter(code=code).exists():
+            Instrument.objects.create(code=code, name=name, definition=instrument.definition(code))
+
+
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Erhebung")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(ensure_instruments, sender=self, dispatch_uid="surveys.instruments")

@@ -26,7 +26,7 @@ from tests.surveys.factories import valid_answers
 
 pytestmark = [
     pytest.mark.services,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 REPEAT = 5

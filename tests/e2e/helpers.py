@@ -13,13 +13,7 @@ def seed_demo():
     from importlib import import_module
     from importlib.util import find_spec
 
-    from django.apps import apps
-
     from sozialraeume.management.commands.seed_demo import DEMO_MODULES
-
-    # A transactional test elsewhere may have flushed the rows the data migration wrote.
-    migration = import_module("surveys.migrations.0002_instrument_srb_2021")
-    migration.create_instrument(apps, None)
 
     for name in DEMO_MODULES:
         if find_spec(name):

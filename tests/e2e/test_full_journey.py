@@ -35,7 +35,7 @@ def _number(text: str) -> Decimal:
 
 @pytest.mark.browser
 # The instrument comes from a data migration: restore it for every transactional test.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_questionnaire_to_committee_pdf(page, browser, live_server):
     from playwright.sync_api import expect
 

@@ -101,7 +101,7 @@ def _is_submit(f):
 
 @pytest.mark.browser
 # The instrument comes from a data migration: restore it for every transactional test.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_questionnaire_can_be_completed_with_the_keyboard_alone(page, live_server):
     from playwright.sync_api import expect
 

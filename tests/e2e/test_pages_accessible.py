@@ -89,7 +89,7 @@ def _pages():
 
 @pytest.mark.browser
 # The instrument comes from a data migration: restore it for every transactional test.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_every_main_page_of_every_role_passes_axe(browser, live_server):
     seed_demo()
     visited = 0

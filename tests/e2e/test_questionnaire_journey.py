@@ -30,7 +30,7 @@ def fill(page, answers):
 
 @pytest.mark.browser
 # The instrument comes from a data migration: restore it for every transactional test.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_and_submits(page, live_server):
     from playwright.sync_api import expect
 
