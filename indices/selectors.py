@@ -366,13 +366,27 @@ def eligibility_text(value: str) -> str:
     return texts.get(value) or _("unbekannt")
 
 
+def _kita_detail_path():
+    """kita_id -> the path of the Kita detail page: ``reverse`` once, not per row."""
+    from django.urls import reverse
+
+    sample = reverse("indices:kita_detail", args=[987654321])
+    head, marker, tail = sample.partition("987654321")
+    if not marker or "987654321" in tail:
+        return lambda kita_id: reverse("indices:kita_detail", args=[kita_id])
+    return lambda kita_id: f"{head}{int(kita_id)}{tail}"
+
+
 def annotate_eligibility(rows, norms: dict):
     """Attach ``.eligibility`` to each KitaIndex of a page (no queries), and what the
     Kita table shows: ``.cells`` (AB, SL, FM, IN; ``css`` the class, ``title`` its
-    name), ``.gesamt_cell``, ``.class_text``, ``.fs1_text``, ``.fs3_text``."""
+    name), ``.gesamt_cell``, ``.class_text``, ``.fs1_text``, ``.fs3_text`` and
+    ``.detail_path`` (the Kita's detail page)."""
     texts = {key: eligibility_text(key) for key in ("ja", "nein", "begruendung", "unbekannt")}
     fmt = NumberFormat()
+    detail_path = _kita_detail_path()
     for row in rows:
+        row.detail_path = detail_path(row.kita_id)
         row.eligibility = eligibility(gesamt=row.gesamt, fm=row.fm, norms=norms)
         classes = row.classes or {}
         row.cells = [

@@ -7,6 +7,7 @@ import pytest
 from django.template import engines
 from django.template.defaultfilters import floatformat
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -152,9 +153,12 @@ NORMS = {
     ],
 )
 def test_kita_row_renders_as_with_the_old_filters(language, classes, gesamt, fm, fs1, fs3):
-    row = KitaIndex(ab=12.345, sl=None, fm=fm, infra=0.0, gesamt=gesamt, classes=classes)
+    row = KitaIndex(
+        kita_id=4711, ab=12.345, sl=None, fm=fm, infra=0.0, gesamt=gesamt, classes=classes
+    )
     with translation.override(language):
         annotate_eligibility([row], NORMS)
+        assert row.detail_path == reverse("indices:kita_detail", args=[4711])
         assert (row.eligibility.fs1, row.eligibility.fs3) == (fs1, fs3)
         assert _render(NEW_KITA_ROW, row=row) == _render(OLD_KITA_ROW, row=row)
 
