@@ -64,3 +64,24 @@ def test_demo_kita_leader_is_reminded(demo, role_users):
     send_round_reminders(SurveyRound.objects.get(code="2027").pk)
     assert [m.to for m in mail.outbox] == [[role_users["kita-leitung"].email]]
     assert Kita.objects.filter(leitungen__username="kita-leitung").count() == 1
+
+
+def test_reminder_links_carry_plain_ids_even_above_999(db, mailoutbox, settings):
+    """Ids are never grouped like numbers ("/erhebung/2027/3.587/" would be a dead link)."""
+    from django.template.loader import render_to_string
+
+    from sozialraeume import roles
+    from surveys.models import SurveyRound
+    from tests.factories import KitaFactory, make_user
+
+    kita = KitaFactory()
+    kita.pk = 3587  # an unsaved copy is enough for rendering
+    body = render_to_string(
+        "surveys/reminder_email.txt",
+        {
+            "kita": kita,
+            "round": SurveyRound(code="2027", jugendamt=kita.sozialraum.jugendamt),
+            "user": make_user(roles.KITA_LEITUNG, kitas=[KitaFactory()]),
+        },
+    )
+    assert "/erhebung/2027/3587/" in body
