@@ -22,6 +22,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 PRINT_CSS = "reports/print.css"
 
@@ -36,7 +37,7 @@ def page_css(*, running_title: str = "", date: datetime.date | None = None) -> s
     """The ``@page`` rules with the footer: date left, "Seite X von Y" right."""
     date = date or timezone.localdate()
     stand = _("Stand: %(date)s") % {"date": date.strftime("%d.%m.%Y")}
-    seite, von = _("Seite"), _("von")
+    seite, von = _("Seite"), pgettext("Seite X von Y", "von")
     header = ""
     if running_title:
         header = f"@top-left {{ content: {_css_string(running_title)}; }}"

@@ -1,15 +1,17 @@
-"""Display helpers: euros and FTE in German notation."""
+"""Display helpers: euros and FTE in the active language's notation (German: 1.234,50 €)."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
 
 def _german(value: Decimal, places: int) -> str:
-    s = f"{Decimal(value):,.{places}f}"
-    return s.replace(",", "X").replace(".", ",").replace("X", ".")
+    """Grouped, with ``places`` decimals, rounded half up (as the amounts are computed)."""
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(rounded, places, force_grouping=True)
 
 
 @register.filter
