@@ -4,28 +4,11 @@ import re
 
 import pytest
 
-from surveys.instrument import ITEMS_BY_CODE
 from tests.conftest import login
 from tests.e2e.a11y import assert_accessible
+from tests.e2e.helpers import fill_questionnaire as fill
 from tests.e2e.helpers import seed_demo
 from tests.surveys.factories import valid_answers
-
-
-def fill(page, answers):
-    for code, value in answers.items():
-        kind = ITEMS_BY_CODE[code].kind
-        if kind in ("int", "decimal", "text"):
-            page.fill(f"[name={code}]", str(value).replace(".", ","))
-        elif kind == "likert":
-            page.check(f"input[name={code}][value='{value}']")
-        elif kind == "choice":
-            for key in value:
-                page.check(f"input[name={code}][value={key}]")
-        elif kind == "matrix":
-            for partner, level in value.items():
-                page.select_option(f"select[name={code}_{partner}]", level)
-        elif kind == "confirm" and value:
-            page.get_by_label(re.compile(r"F8\. Ich bestätige")).check()
 
 
 @pytest.mark.browser
