@@ -7,14 +7,8 @@ from django.urls import reverse
 
 from allocation import services
 from allocation.models import AllocationLine, AuditEvent, BudgetYear, PlanState
-from tests.allocation.factories import make_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture

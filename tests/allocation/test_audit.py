@@ -6,14 +6,8 @@ from django.urls import reverse
 
 from allocation import services
 from allocation.models import AppendOnlyError, AuditEvent
-from tests.allocation.factories import make_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture

@@ -16,18 +16,6 @@ from tests.surveys.factories import SurveyRoundFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return make_world()
-
-
-@pytest.fixture
-def plan(world):
-    return services.plan_create(
-        budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
-    )
-
-
 def _messages(exc):
     return " ".join(exc.value.messages)
 

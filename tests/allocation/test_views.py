@@ -7,21 +7,8 @@ from django.urls import reverse
 
 from allocation import services
 from allocation.models import AllocationLine, AuditEvent, PlanState
-from tests.allocation.factories import make_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return make_world()
-
-
-@pytest.fixture
-def plan(world):
-    return services.plan_create(
-        budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
-    )
 
 
 def _client(client, user):

@@ -1,0 +1,18 @@
+"""Fixtures shared by the allocation tests: a small city and an empty plan for Nord."""
+
+import pytest
+
+from allocation import services
+from tests.allocation.factories import make_world
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+@pytest.fixture
+def plan(world):
+    return services.plan_create(
+        budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
+    )
