@@ -296,3 +296,19 @@ class RoundCreateForm(forms.Form):
         if code.lower() == "runden":
             raise forms.ValidationError(_("Diese Kennung ist nicht erlaubt."))
         return code
+
+
+class PartnersForm(forms.Form):
+    """The F4 network partners of a round, one label per line."""
+
+    labels = forms.CharField(
+        label=_lazy("Netzwerkpartner (F4)"),
+        help_text=_lazy(
+            "Ein Partner je Zeile. Die Reihenfolge ist die im Fragebogen. Vorhandene "
+            "Partner behalten beim Umsortieren ihre Angaben."
+        ),
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+    def label_list(self) -> list[str]:
+        return self.cleaned_data["labels"].splitlines()

@@ -353,3 +353,119 @@ def responses_import(*, survey_round: SurveyRound, rows, acting_user, source: st
     )
     _signal_on_commit(survey_round.pk)
     return len(rows)
+
+
+# --- network partners (F4) ---------------------------------------------------------
+
+PARTNER_EDITABLE_STATES = (SurveyRound.State.VORBEREITET, SurveyRound.State.OFFEN)
+PARTNER_LABEL_MAX = 100
+
+
+def _partner_key(label: str, taken: set[str]) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(label).replace("-", "_")[:40].strip("_")
+    if not base:
+        raise ValidationError(
+            {
+                "labels": _(
+                    "Aus der Bezeichnung „%(label)s“ lässt sich kein Schlüssel bilden; "
+                    "bitte verwenden Sie Buchstaben oder Ziffern."
+                )
+                % {"label": label}
+            }
+        )
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
+def partners_from_labels(labels, old_partners) -> list[list[str]]:
+    """[key, label] pairs for ``labels``; a label that is already listed keeps its key."""
+    old_keys = {label: key for key, label in old_partners}
+    cleaned: list[str] = []
+    for raw in labels:
+        label = " ".join(str(raw).split())
+        if not label:
+            continue
+        if len(label) > PARTNER_LABEL_MAX:
+            raise ValidationError(
+                {
+                    "labels": _("Eine Bezeichnung darf höchstens %(n)s Zeichen lang sein.")
+                    % {"n": PARTNER_LABEL_MAX}
+                }
+            )
+        if label in cleaned:
+            raise ValidationError(
+                {"labels": _("„%(label)s“ steht mehrfach in der Liste.") % {"label": label}}
+            )
+        cleaned.append(label)
+    if not cleaned:
+        raise ValidationError({"labels": _("Bitte nennen Sie mindestens einen Netzwerkpartner.")})
+    kept = {old_keys[label] for label in cleaned if label in old_keys}
+    # New labels must not take the key of a removed partner (its old answers would
+    # silently change meaning) nor of one that stays.
+    taken = set(kept) | {key for key, _label in old_partners}
+    partners = []
+    for label in cleaned:
+        key = old_keys.get(label)
+        if key is None:
+            key = _partner_key(label, taken)
+            taken.add(key)
+        partners.append([key, label])
+    return partners
+
+
+@transaction.atomic
+def round_partners_set(*, survey_round: SurveyRound, labels, acting_user) -> SurveyRound:
+    """Replace the round's F4 network partners (one label each; keys stay stable).
+
+    Only while the round is vorbereitet or offen, and never removing a partner that a
+    questionnaire of the round has already answered for.
+    """
+    _require_round_manager(acting_user, survey_round)
+    locked = _round_locked(survey_round)
+    if locked.state not in PARTNER_EDITABLE_STATES:
+        raise ValidationError(
+            _(
+                "Die Netzwerkpartner können nur geändert werden, solange die Runde "
+                "vorbereitet oder offen ist."
+            )
+        )
+    old = [list(p) for p in locked.partner_list]
+    new = partners_from_labels(labels, old)
+    removed = {key: label for key, label in old}
+    for key, _label in new:
+        removed.pop(key, None)
+    if removed:
+        # Lock the answers too, so no questionnaire starts using a partner meanwhile.
+        answered = set()
+        for answers in (
+            Response.objects.select_for_update()
+            .filter(round=locked)
+            .values_list("answers", flat=True)
+        ):
+            answered.update((answers or {}).get("F4") or {})
+        in_use = [label for key, label in removed.items() if key in answered]
+        if in_use:
+            raise ValidationError(
+                _(
+                    "Diese Netzwerkpartner können nicht entfernt werden, weil Kitas in "
+                    "dieser Runde schon Angaben zu ihnen gemacht haben: %(labels)s."
+                )
+                % {"labels": ", ".join(in_use)}
+            )
+    if new == old:
+        return locked
+    locked.partners = new
+    locked.save(update_fields=["partners"])
+    audit_record(
+        actor=acting_user,
+        action="round_partners_changed",
+        obj=locked,
+        jugendamt_id=locked.jugendamt_id,
+        old={"partners": old},
+        new={"partners": new},
+    )
+    return locked

@@ -17,6 +17,7 @@ urlpatterns = [
     path("runden/<str:code>/erinnern/", views.round_remind, name="round_remind"),
     path("runden/<str:code>/export.<str:fmt>", views.round_export, name="round_export"),
     path("runden/<str:code>/import/", views.round_import, name="round_import"),
+    path("runden/<str:code>/partner/", views.round_partners, name="round_partners"),
     path(
         "runden/<str:code>/kitas/<int:kita_id>/",
         views.response_detail,

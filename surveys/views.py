@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 from sozialraeume.models import Kita
 from srb_project import permissions
 from surveys import exchange, selectors, services
-from surveys.forms import ImportForm, QuestionnaireForm, ReopenForm, ReviewForm, RoundCreateForm
+from surveys.forms import (
+    ImportForm,
+    PartnersForm,
+    QuestionnaireForm,
+    ReopenForm,
+    ReviewForm,
+    RoundCreateForm,
+)
 from surveys.instrument import SECTIONS
 from surveys.models import Response, SurveyRound
 from surveys.presentation import answer_rows
@@ -322,6 +329,41 @@ def round_import(request, code):
         "surveys/round_import.html",
         {"round": survey_round, "form": form, "problems": problems},
         status=400 if problems else 200,
+    )
+
+
+@login_required
+def round_partners(request, code):
+    """The F4 network partners of the round, kept by the Jugendamt (one per line)."""
+    survey_round = _staff_round(request, code)
+    editable = survey_round.state in services.PARTNER_EDITABLE_STATES
+    initial = {"labels": "\n".join(label for _key, label in survey_round.partner_list)}
+    form = PartnersForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.round_partners_set(
+                    survey_round=survey_round,
+                    labels=form.label_list(),
+                    acting_user=request.user,
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for errors in exc.message_dict.values():
+                        for error in errors:
+                            form.add_error("labels", error)
+                else:
+                    form.add_error(None, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Die Netzwerkpartner sind gespeichert."))
+                return redirect("surveys:round_detail", code=survey_round.code)
+        status = 400
+    return render(
+        request,
+        "surveys/round_partners.html",
+        {"round": survey_round, "form": form, "editable": editable},
+        status=status,
     )
 
 

@@ -352,6 +352,13 @@ CASES: list[Case] = [
         post_expected=forbidden(404, allowed=STAFF),
     ),
     Case(
+        "surveys:round_partners",
+        kwargs=lambda w: ROUND_2027,
+        expected=staff_object(),
+        post=lambda w: {"labels": "Grundschule\nMatrix-Partner"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
         "surveys:response_detail",
         kwargs=_ids(*KITA_A, **ROUND_2020),
         expected=staff_object(),
