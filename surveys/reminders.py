@@ -1,24 +1,53 @@
 """Reminder e-mails to Kita leaders whose questionnaire is not yet submitted."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
+from allocation.audit import audit_record
+from allocation.models import AuditEvent
 from sozialraeume.models import Kita
 from surveys.models import Response, SurveyRound
 
+REMINDER_ACTION = "survey.reminder"
+# A Kita is reminded at most once per round in this interval, however often the task runs.
+REMINDER_INTERVAL = datetime.timedelta(hours=20)
 
-def round_reminders_deliver(*, round_id: int) -> int:
+
+def _recently_reminded(survey_round, now) -> set[int]:
+    """Ids of the Kitas that got a reminder for this round within ``REMINDER_INTERVAL``."""
+    ids = AuditEvent.objects.filter(
+        action=REMINDER_ACTION,
+        object_type=Kita._meta.label_lower,
+        jugendamt_id=survey_round.jugendamt_id,
+        new__round_id=survey_round.pk,
+        at__gt=now - REMINDER_INTERVAL,
+    ).values_list("object_id", flat=True)
+    return {int(pk) for pk in ids}
+
+
+@transaction.atomic
+def round_reminders_deliver(*, round_id: int, now: datetime.datetime | None = None) -> int:
     """Send one German e-mail per Kita leader and Kita still missing; returns the count.
 
     Nothing happens for a round that is no longer open, so a late retry sends nothing.
+    Safe to run twice: each reminded Kita gets an audit event ``survey.reminder``, and a
+    Kita reminded for this round within the last 20 hours is skipped. The round row is
+    locked, so two runs at the same time do not both send.
     """
-    survey_round = SurveyRound.objects.select_related("jugendamt").get(pk=round_id)
+    now = now or timezone.now()
+    survey_round = (
+        SurveyRound.objects.select_for_update().select_related("jugendamt").get(pk=round_id)
+    )
     if survey_round.state != SurveyRound.State.OFFEN:
         return 0
+    recent = _recently_reminded(survey_round, now)
     submitted = set(
         Response.objects.filter(round=survey_round, status=Response.Status.SUBMITTED).values_list(
             "kita_id", flat=True
@@ -37,15 +66,27 @@ def round_reminders_deliver(*, round_id: int) -> int:
         .distinct()
     )
     messages = []
+    reminded: dict[int, Kita] = {}
     with translation.override("de"):
         for user in leaders:
             for kita in user.kitas.all():
-                if not kita.active or kita.pk in submitted:
+                if not kita.active or kita.pk in submitted or kita.pk in recent:
                     continue
+                reminded[kita.pk] = kita
                 context = {"user": user, "kita": kita, "round": survey_round}
                 subject = render_to_string("surveys/reminder_subject.txt", context).strip()
                 body = render_to_string("surveys/reminder_email.txt", context)
                 messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+    for kita in reminded.values():
+        audit_record(
+            actor=None,
+            action=REMINDER_ACTION,
+            obj=kita,
+            jugendamt_id=survey_round.jugendamt_id,
+            new={"round_id": survey_round.pk, "round": survey_round.code},
+        )
     if messages:
+        # Inside the transaction: if sending fails, no reminder is recorded and a retry
+        # sends again.
         send_mass_mail(messages, fail_silently=False)
     return len(messages)

@@ -85,3 +85,41 @@ def test_reminder_links_carry_plain_ids_even_above_999(db, mailoutbox, settings)
         },
     )
     assert "/erhebung/2027/3587/" in body
+
+
+def test_running_the_reminders_twice_sends_once(setting):
+    survey_round, done, draft, fresh, leaders = setting
+    assert send_round_reminders(survey_round.pk) == 2
+    assert send_round_reminders(survey_round.pk) == 0
+    assert len(mail.outbox) == 2
+    from allocation.models import AuditEvent
+
+    reminded = AuditEvent.objects.filter(action="survey.reminder").values_list(
+        "object_id", flat=True
+    )
+    assert sorted(reminded) == sorted([str(draft.pk), str(fresh.pk)])
+
+
+def test_a_run_a_day_later_reminds_again(setting):
+    import datetime
+
+    from django.utils import timezone
+
+    from surveys.reminders import round_reminders_deliver
+
+    survey_round, done, draft, fresh, leaders = setting
+    now = timezone.now()
+    assert round_reminders_deliver(round_id=survey_round.pk, now=now) == 2
+    later = now + datetime.timedelta(hours=19)
+    assert round_reminders_deliver(round_id=survey_round.pk, now=later) == 0
+    next_day = now + datetime.timedelta(days=1)
+    assert round_reminders_deliver(round_id=survey_round.pk, now=next_day) == 2
+    assert len(mail.outbox) == 4
+
+
+def test_a_reminder_in_another_round_does_not_hold_this_one_back(setting):
+    survey_round, done, draft, fresh, leaders = setting
+    assert send_round_reminders(survey_round.pk) == 2
+    other = SurveyRoundFactory(jugendamt=survey_round.jugendamt, code="2028")
+    assert send_round_reminders(other.pk) == 3  # no Kita has submitted in 2028
+    assert len(mail.outbox) == 5
