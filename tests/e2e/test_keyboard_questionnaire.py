@@ -178,7 +178,9 @@ def test_questionnaire_can_be_completed_with_the_keyboard_alone(page, live_serve
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "id_B1"
     page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
     page.keyboard.type("15")
+    expect(b1).to_have_value("15")
 
     # Shift+Tab goes back to A6, Tab returns to B1; then on to D5 and to "Einreichen".
     page.keyboard.press("Shift+Tab")
@@ -189,7 +191,10 @@ def test_questionnaire_can_be_completed_with_the_keyboard_alone(page, live_serve
     seen = []
     _tab_until(page, _is_submit, fixes, seen)
     assert "D5" in [f["name"] for f in seen]
+    expect(b1).to_have_value("15")
+    expect(page.locator("input[name=D5][value='3']")).to_be_checked()
     page.keyboard.press("Enter")
+    page.wait_for_load_state()
     expect(page.get_by_role("alert")).to_contain_text("Der Fragebogen ist eingereicht")
     page.screenshot(path=str(ARTIFACTS / "keyboard-submitted.png"), full_page=True)
 
