@@ -701,6 +701,13 @@ def test_rework_without_reason_is_refused(client, cat):
     assert snapshot() == before
 
 
+def _line_update(**changes):
+    """A service call changing the catalogue's line as its current version."""
+    return lambda c: alloc.line_update(
+        line_id=c.line.pk, expected_version=c.line.version, acting_user=c.world.staff, **changes
+    )
+
+
 # --- 5. allocation services (the same rules for admin, commands and pages) ------------
 
 SERVICE_CASES = [
@@ -766,59 +773,32 @@ SERVICE_CASES = [
     ),
     (
         "line-update-fte-negative",
-        lambda c: alloc.line_update(
-            line_id=c.line.pk,
-            expected_version=c.line.version,
-            fte="-0.5",
-            acting_user=c.world.staff,
-        ),
+        _line_update(fte="-0.5"),
         "größer als 0",
     ),
     (
         "line-update-fte-nan",
-        lambda c: alloc.line_update(
-            line_id=c.line.pk,
-            expected_version=c.line.version,
-            fte="NaN",
-            acting_user=c.world.staff,
-        ),
+        _line_update(fte="NaN"),
         "keine gültige Zahl",
     ),
     (
         "line-update-fte-absurd",
-        lambda c: alloc.line_update(
-            line_id=c.line.pk,
-            expected_version=c.line.version,
-            fte="100000",
-            acting_user=c.world.staff,
-        ),
+        _line_update(fte="100000"),
         "keine gültige Zahl",
     ),
     (
         "line-update-fte-text",
-        lambda c: alloc.line_update(
-            line_id=c.line.pk, expected_version=c.line.version, fte="x", acting_user=c.world.staff
-        ),
+        _line_update(fte="x"),
         "keine gültige Zahl",
     ),
     (
         "line-update-cost-absurd",
-        lambda c: alloc.line_update(
-            line_id=c.line.pk,
-            expected_version=c.line.version,
-            annual_cost="1e20",
-            acting_user=c.world.staff,
-        ),
+        _line_update(annual_cost="1e20"),
         "Personalkosten",
     ),
     (
         "line-update-unknown-strand",
-        lambda c: alloc.line_update(
-            line_id=c.line.pk,
-            expected_version=c.line.version,
-            strand="FS9",
-            acting_user=c.world.staff,
-        ),
+        _line_update(strand="FS9"),
         "Unbekannter Förderstrang",
     ),
     (
