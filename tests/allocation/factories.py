@@ -129,3 +129,17 @@ def make_world(*, state_budget=Decimal("120000.00")) -> World:
         traeger_user,
         outsider,
     )
+
+
+def fs1_line(world: World, plan, *, by=None):
+    """Half a Kita-Sozialarbeit position (35.000 €) for Kita A, an eligible FS1 line."""
+    from allocation import services
+
+    return services.line_add(
+        plan=plan,
+        kita=world.kitas["A"],
+        strand="FS1",
+        fte="0.5",
+        annual_cost="35000",
+        acting_user=by or world.staff,
+    )

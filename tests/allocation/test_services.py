@@ -9,7 +9,7 @@ from django.utils import timezone
 from allocation import selectors, services
 from allocation.models import AllocationLine, AuditEvent, PlanState
 from sozialraeume import roles
-from tests.allocation.factories import finished_run, make_world
+from tests.allocation.factories import finished_run, fs1_line, make_world
 from tests.factories import JugendamtFactory, SozialraumFactory, make_user
 from tests.surveys.factories import SurveyRoundFactory
 
@@ -158,14 +158,7 @@ def test_fs4_needs_a_written_justification(world, plan):
 
 
 def test_two_people_editing_the_same_line_cannot_overwrite_each_other(world, plan):
-    line = services.line_add(
-        plan=plan,
-        kita=world.kitas["A"],
-        strand="FS1",
-        fte="0.5",
-        annual_cost="35000",
-        acting_user=world.staff,
-    )
+    line = fs1_line(world, plan)
     seen_by_both = line.version
     services.line_update(
         line_id=line.pk,
@@ -255,14 +248,7 @@ def test_over_budget_plan_cannot_be_approved(world, plan):
 
 
 def test_frozen_plan_lines_cannot_change_until_rework_with_reason(world, plan):
-    line = services.line_add(
-        plan=plan,
-        kita=world.kitas["A"],
-        strand="FS1",
-        fte="0.5",
-        annual_cost="35000",
-        acting_user=world.staff,
-    )
+    line = fs1_line(world, plan)
     services.plan_start_consultation(plan=plan, acting_user=world.staff)
     services.plan_submit(plan=plan, acting_user=world.staff)
     with pytest.raises(ValidationError):
@@ -403,14 +389,7 @@ def test_concurrent_saves_of_one_line_on_postgresql_one_wins_one_conflicts():
     plan = services.plan_create(
         budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
     )
-    line = services.line_add(
-        plan=plan,
-        kita=world.kitas["A"],
-        strand="FS1",
-        fte="0.5",
-        annual_cost="35000",
-        acting_user=world.staff,
-    )
+    line = fs1_line(world, plan)
     barrier = threading.Barrier(2)
     outcomes = {}
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from allocation import services
 from allocation.models import AllocationLine, AuditEvent, PlanState
+from tests.allocation.factories import fs1_line
 
 pytestmark = pytest.mark.django_db
 
@@ -73,14 +74,7 @@ def test_ineligible_line_is_refused_with_a_message_on_the_form(client, world, pl
 def test_second_editor_with_stale_version_gets_a_conflict_not_a_silent_overwrite(
     client, world, plan
 ):
-    line = services.line_add(
-        plan=plan,
-        kita=world.kitas["A"],
-        strand="FS1",
-        fte="0.5",
-        annual_cost="35000",
-        acting_user=world.staff,
-    )
+    line = fs1_line(world, plan)
     edit = reverse("allocation:line_edit", args=[line.pk])
     both_loaded = {"strand": "FS1", "justification": "", "version": line.version}
     first = _client(client, world.staff).post(
@@ -99,14 +93,7 @@ def test_second_editor_with_stale_version_gets_a_conflict_not_a_silent_overwrite
 
 
 def test_four_eyes_refusal_is_shown_and_other_leader_approves(client, world, plan):
-    services.line_add(
-        plan=plan,
-        kita=world.kitas["A"],
-        strand="FS1",
-        fte="0.5",
-        annual_cost="35000",
-        acting_user=world.leitung,
-    )
+    fs1_line(world, plan, by=world.leitung)
     services.plan_start_consultation(plan=plan, acting_user=world.staff)
     services.plan_submit(plan=plan, acting_user=world.staff)
     approve = reverse("allocation:plan_transition", args=[plan.pk, "approve"])
