@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -166,10 +165,7 @@ def dashboard(request):
 def traeger(request):
     """The Träger page is the allocation app's (plans, lines, comments); one page, one place."""
     _require(permissions.can_view_traeger_dashboard(request.user))
-    try:
-        return redirect(reverse("allocation:traeger_dashboard"))
-    except NoReverseMatch as exc:
-        raise Http404 from exc
+    return redirect("allocation:traeger_dashboard")
 
 
 @require_GET

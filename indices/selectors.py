@@ -128,11 +128,9 @@ def rounds_for_jugendamt(*, jugendamt_id) -> QuerySet:
 
 
 def budget_years(*, jugendamt_id) -> list:
-    """Budget years of the Jugendamt once the allocation app has them, else []."""
-    try:
-        from allocation.models import BudgetYear
-    except ImportError:
-        return []
+    """Budget years of the Jugendamt, newest first."""
+    from allocation.models import BudgetYear
+
     return list(BudgetYear.objects.filter(jugendamt_id=jugendamt_id).order_by("-year"))
 
 

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -28,30 +27,18 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def _first_url(*names):
-    for name in names:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
-
-
 @login_required
 def start(request):
     """Send each role to its work; a page of links where a role has none yet."""
     user = request.user
-    target = None
     if permissions.is_jugendamt_staff(user):
-        target = _first_url("reports:dashboard", "surveys:round_list")
-    elif permissions.has_role(user, roles.KITA_LEITUNG):
-        target = _first_url("reports:kita", "surveys:kita_overview")
-    elif permissions.has_role(user, roles.TRAEGER):
-        target = _first_url("allocation:traeger_dashboard", "allocation:plan_list")
-    elif permissions.has_role(user, roles.AUSSCHUSS):
-        target = _first_url("reports:committee_latest")
-    if target and target != request.path:
-        return redirect(target)
+        return redirect("reports:dashboard")
+    if permissions.has_role(user, roles.KITA_LEITUNG):
+        return redirect("reports:kita")
+    if permissions.has_role(user, roles.TRAEGER):
+        return redirect("allocation:traeger_dashboard")
+    if permissions.has_role(user, roles.AUSSCHUSS):
+        return redirect("reports:committee_latest")
     return render(request, "sozialraeume/start.html")
 
 

@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -21,14 +19,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("erhebung/", include("surveys.urls")),
+    path("auswertung/", include("indices.urls")),
+    path("verteilung/", include("allocation.urls")),
+    path("berichte/", include("allocation.report_urls")),
 ]
-
-# Each app contributes its pages once it has a urls module.
-for prefix, module in [
-    ("erhebung/", "surveys.urls"),
-    ("auswertung/", "indices.urls"),
-    ("verteilung/", "allocation.urls"),
-    ("berichte/", "allocation.report_urls"),
-]:
-    if find_spec(module) is not None:
-        urlpatterns.append(path(prefix, include(module)))

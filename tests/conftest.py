@@ -52,15 +52,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def demo(db):
     """The full demo data set, as `make demo` loads it."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from sozialraeume.management.commands.seed_demo import DEMO_MODULES
-
-    for name in DEMO_MODULES:
-        if find_spec(name):
-            import_module(name).seed()
+    from sozialraeume.management.commands.seed_demo import seed_all
     from sozialraeume.models import Jugendamt
+
+    seed_all()
 
     return Jugendamt.objects.get(slug="bad-kreuznach")
 

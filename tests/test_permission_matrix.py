@@ -85,9 +85,6 @@ class World:
 
 
 def _build_world() -> World:
-    from importlib import import_module
-    from importlib.util import find_spec
-
     from allocation.models import (
         AllocationPlan,
         AuditEvent,
@@ -98,14 +95,12 @@ def _build_world() -> World:
     )
     from indices.models import IndexRun, RecomputeRequest
     from indices.selectors import current_run
-    from sozialraeume.management.commands.seed_demo import DEMO_MODULES
+    from sozialraeume.management.commands.seed_demo import seed_all
     from sozialraeume.models import Jugendamt, Kita, User
     from surveys.models import Instrument, Response, SurveyRound
     from tests.factories import JugendamtFactory, KitaFactory, SozialraumFactory, make_user
 
-    for name in DEMO_MODULES:
-        if find_spec(name):
-            import_module(name).seed()
+    seed_all()
     ja = Jugendamt.objects.get(slug="bad-kreuznach")
     kita_leader = User.objects.get(username="kita-leitung")
     kita_a = kita_leader.kitas.get()

@@ -10,14 +10,9 @@ from tests.e2e.a11y import assert_accessible
 
 
 def seed_demo():
-    from importlib import import_module
-    from importlib.util import find_spec
+    from sozialraeume.management.commands.seed_demo import seed_all
 
-    from sozialraeume.management.commands.seed_demo import DEMO_MODULES
-
-    for name in DEMO_MODULES:
-        if find_spec(name):
-            import_module(name).seed()
+    seed_all()
 
 
 def submit_other_kitas(round_code: str, *, except_kita):

@@ -1,14 +1,20 @@
-"""Load idempotent demo data: master data, then whatever later apps add."""
+"""Load idempotent demo data: master data, then what each later app adds."""
 
 from importlib import import_module
-from importlib.util import find_spec
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-# Each app with demo data has a ``demo`` module with ``seed(stdout=None)``, run in order.
+# Each app's ``demo`` module has ``seed(stdout=None)``; they run in this order.
 DEMO_MODULES = ["sozialraeume.demo", "surveys.demo", "indices.demo", "allocation.demo"]
+
+
+def seed_all(stdout=None):
+    """The whole demo, one app after the other, each in its own transaction."""
+    for module_name in DEMO_MODULES:
+        with transaction.atomic():
+            import_module(module_name).seed(stdout=stdout)
 
 
 class Command(BaseCommand):
@@ -25,9 +31,5 @@ class Command(BaseCommand):
                 "seed_demo legt Konten mit dem Passwort 'demo' an und läuft daher nur mit "
                 "DEBUG=True. Mit --force trotzdem ausführen."
             )
-        for module_name in DEMO_MODULES:
-            if find_spec(module_name) is None:
-                continue
-            with transaction.atomic():
-                import_module(module_name).seed(stdout=self.stdout)
+        seed_all(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demodaten sind geladen."))
