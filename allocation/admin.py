@@ -18,7 +18,6 @@ from allocation import selectors, services
 from allocation.models import (
     AllocationLine,
     AllocationPlan,
-    AuditEvent,
     BudgetYear,
     PlanComment,
     Reallocation,
@@ -26,14 +25,6 @@ from allocation.models import (
 )
 from allocation.templatetags.allocation_tags import eur
 from srb_project.admin_site import JugendamtScopedAdmin, ReadOnlyAdmin
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "action", "object_repr", "reason")
-    list_filter = ("action",)
-    search_fields = ("object_repr", "reason", "actor__username")
-    date_hierarchy = "at"
 
 
 def _report(request, exc):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from allocation import distribution as d
 from allocation import selectors
-from allocation.models import AllocationPlan, AuditEvent, BudgetYear
+from allocation.models import AllocationPlan, BudgetYear
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -52,22 +52,3 @@ def allocation_export(budget_year: BudgetYear) -> dict:
         "round": budget_year.round.code if budget_year.round_id else None,
         "sozialraeume": result,
     }
-
-
-def audit_export(jugendamt_id=None) -> list[dict]:
-    """The audit trail, oldest first: who, when, what, old, new, why."""
-    qs = AuditEvent.objects.select_related("actor").order_by("at", "pk")
-    if jugendamt_id is not None:
-        qs = qs.filter(jugendamt_id=jugendamt_id)
-    return [
-        {
-            "at": e.at.isoformat(),
-            "actor": e.actor.username if e.actor else None,
-            "action": e.action,
-            "object": e.object_repr,
-            "old": e.old,
-            "new": e.new,
-            "reason": e.reason,
-        }
-        for e in qs.iterator()
-    ]

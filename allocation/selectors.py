@@ -18,13 +18,13 @@ from allocation import eligibility as elig
 from allocation.models import (
     AllocationLine,
     AllocationPlan,
-    AuditEvent,
     BudgetYear,
     PlanState,
     Reallocation,
     SozialraumShare,
     Strand,
 )
+from audit.models import AuditEvent
 from sozialraeume import roles
 from srb_project import permissions
 

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from allocation import distribution as d
 from allocation import eligibility as elig
 from allocation import selectors
-from allocation.audit import audit_record
 from allocation.models import (
     AllocationLine,
     AllocationPlan,
@@ -29,6 +28,7 @@ from allocation.models import (
     SozialraumShare,
     Strand,
 )
+from audit import events as audit_events
 from srb_project import permissions
 
 ZERO = Decimal("0.00")
@@ -149,7 +149,7 @@ def budget_year_save(
     if fte_step is not None:
         by.fte_step = fte_step
     by.save()
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="budget_year.update" if old else "budget_year.create",
         obj=by,
@@ -233,7 +233,7 @@ def budget_year_apply_shares(
     for name, info in carried.items():
         new[name]["carried_forward"] = info
     if old != new:
-        audit_record(
+        audit_events.record(
             actor=acting_user,
             action="budget_year.shares",
             obj=budget_year,
@@ -262,7 +262,7 @@ def plan_create(*, budget_year: BudgetYear, sozialraum, acting_user) -> Allocati
         budget_year=budget_year, sozialraum=sozialraum
     )
     if created:
-        audit_record(
+        audit_events.record(
             actor=acting_user,
             action="plan.create",
             obj=plan,
@@ -411,7 +411,7 @@ def line_add(
         updated_by=acting_user,
     )
     _touch(plan, acting_user)
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="line.create",
         obj=line,
@@ -493,7 +493,7 @@ def line_update(
     line.updated_by = acting_user
     line.save()
     _touch(plan, acting_user)
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="line.update",
         obj=line,
@@ -517,7 +517,7 @@ def line_delete(*, line_id: int, expected_version: int, acting_user, reason: str
         )
     _require_reason(plan, reason)
     old = line.snapshot()
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="line.delete",
         obj=line,
@@ -552,7 +552,7 @@ def plan_propose(*, plan: AllocationPlan, acting_user, reason: str = "") -> d.Pr
     if ctx.run is None:
         raise ValidationError(_("Es gibt keine fertige Indexberechnung für diese Runde."))
     for line in plan.lines.filter(from_proposal=True).select_related("kita"):
-        audit_record(
+        audit_events.record(
             actor=acting_user,
             action="line.delete",
             obj=line,
@@ -589,7 +589,7 @@ def plan_propose(*, plan: AllocationPlan, acting_user, reason: str = "") -> d.Pr
             from_proposal=True,
         )
     _touch(plan, acting_user)
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="plan.propose",
         obj=plan,
@@ -615,7 +615,7 @@ def _transition(plan, acting_user, method: str, action: str, reason: str = "", *
     for key, value in extra.items():
         setattr(plan, key, value)
     plan.save()
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action=action,
         obj=plan,
@@ -762,7 +762,7 @@ def plan_comment_add(*, plan, text: str, acting_user) -> PlanComment:
     if not text:
         raise ValidationError(_("Der Kommentar ist leer."))
     comment = PlanComment.objects.create(plan=plan, author=acting_user, text=text)
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="plan.comment",
         obj=plan,
@@ -824,7 +824,7 @@ def reallocation_create(
         reason=reason.strip(),
         created_by=acting_user,
     )
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="reallocation.create",
         obj=r,

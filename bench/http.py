@@ -194,7 +194,7 @@ def one_page_pdf_seconds():
     """Median time of the application's own one-page PDF (same stylesheet and footer)."""
     code = (
         "import os, time, statistics, django; django.setup()\n"
-        "from allocation.pdf import one_page_pdf\n"
+        "from reports.documents.pdf import one_page_pdf\n"
         "one_page_pdf(); ts = []\n"
         "for _ in range(7):\n"
         "    t = time.perf_counter(); one_page_pdf(); ts.append(time.perf_counter() - t)\n"
@@ -342,7 +342,9 @@ def main():
             f"{r['p95'] * 1000:8.1f} {r['p95'] / floor:14.1f} {r['errors']:5d}"
         )
     pdf = results[-1]
-    print(f"\none-page PDF, allocation.pdf.one_page_pdf (median of 7): {pdf_floor * 1000:.1f} ms")
+    print(
+        f"\none-page PDF, reports.documents.pdf.one_page_pdf (median of 7): {pdf_floor * 1000:.1f} ms"
+    )
     print(
         f"committee PDF p50 / one-page PDF: {pdf['p50'] / pdf_floor:.1f}x (goal <= 5x; served from the PDF cache)"
     )

@@ -19,7 +19,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
-from allocation.audit import audit_record
+from audit import events as audit_events
 from indices.models import (
     FIELD_BY_CATEGORY,
     IndexRun,
@@ -153,7 +153,7 @@ def index_run_compute(
             )
             if changed != 1:
                 raise RuntimeError("run was marked failed while it was computing")
-            audit_record(
+            audit_events.record(
                 actor=acting_user,
                 action="index_run.finished",
                 obj=run,
@@ -324,7 +324,7 @@ def _run_fail(*, run: IndexRun, error: str, acting_user=None) -> None:
         IndexRun.objects.filter(pk=run.pk, status=IndexRun.Status.RUNNING).update(
             status=IndexRun.Status.FAILED, finished_at=timezone.now(), error=error[:4000]
         )
-        audit_record(
+        audit_events.record(
             actor=acting_user,
             action="index_run.failed",
             obj=run,
@@ -353,7 +353,7 @@ def index_runs_mark_stale() -> int:
             error="Abgebrochen: der Hintergrunddienst wurde während der Berechnung beendet.",
         )
         if changed:
-            audit_record(
+            audit_events.record(
                 actor=None,
                 action="index_run.stale",
                 obj=run,
@@ -408,7 +408,7 @@ def round_recompute_queue(*, round_id: int, force: bool = False, triggered_by_id
 def index_run_request(*, survey_round, acting_user) -> None:
     """Staff start a recomputation by hand: audited, queued after commit, always a new run."""
     recompute_request_record(round_id=survey_round.pk, acting_user=acting_user, force=True)
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="index_run.requested",
         obj=survey_round,

@@ -14,8 +14,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from allocation.audit import audit_record
-from allocation.models import AuditEvent
+from audit import events as audit_events
+from audit.models import AuditEvent
 
 # Free-text answers that may contain personal data (contact person, remarks).
 PERSONAL_ANSWER_CODES = ("F6", "F7")
@@ -111,7 +111,7 @@ def retention_apply(*, acting_user=None, dry_run: bool = False, now=None) -> Ret
     ).count()
 
     if not dry_run:
-        audit_record(
+        audit_events.record(
             actor=acting_user,
             action="retention.apply",
             object_type="retention",

@@ -26,7 +26,7 @@ ROLE_LABELS = {
     ADMINISTRATION: _("Administration"),
 }
 
-_STAFF_APPS = ("sozialraeume", "surveys", "indices", "allocation")
+_STAFF_APPS = ("audit", "sozialraeume", "surveys", "indices", "allocation")
 # (app_label, codename prefixes) per role; "view" only where a role merely reads.
 ROLE_PERMISSIONS = {
     KITA_LEITUNG: [],

@@ -13,7 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from allocation.audit import audit_record
+from audit import events as audit_events
 from sozialraeume import roles
 from sozialraeume.models import Kita, Traeger
 from srb_project import permissions
@@ -79,7 +79,7 @@ def user_invite(
     user.groups.add(Group.objects.get(name=role))
     if kitas:
         user.kitas.set(kitas)
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         jugendamt_id=jugendamt_id,
         action="user.invite",

@@ -22,5 +22,5 @@ urlpatterns = [
     path("erhebung/", include("surveys.urls")),
     path("auswertung/", include("indices.urls")),
     path("verteilung/", include("allocation.urls")),
-    path("berichte/", include("allocation.report_urls")),
+    path("berichte/", include("reports.urls")),
 ]

@@ -10,8 +10,8 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from allocation.audit import audit_record
-from allocation.models import AuditEvent
+from audit import events as audit_events
+from audit.models import AuditEvent
 from sozialraeume.models import Kita
 from surveys.models import Response, SurveyRound
 
@@ -78,7 +78,7 @@ def round_reminders_deliver(*, round_id: int, now: datetime.datetime | None = No
                 body = render_to_string("surveys/reminder_email.txt", context)
                 messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
     for kita in reminded.values():
-        audit_record(
+        audit_events.record(
             actor=None,
             action=REMINDER_ACTION,
             obj=kita,

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from allocation.audit import audit_record
+from audit import events as audit_events
 from srb_project import permissions
 from surveys.models import Instrument, Response, SurveyRound
 from surveys.signals import send_round_answers_changed
@@ -84,7 +84,7 @@ def round_create(
         closes_on=closes_on,
         instrument=instrument or Instrument.objects.get(code="SRB-2021"),
     )
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="round_created",
         obj=survey_round,
@@ -114,7 +114,7 @@ def round_open(*, survey_round: SurveyRound, acting_user) -> SurveyRound:
     if locked.opens_on is None:
         locked.opens_on = timezone.localdate()
     locked.save(update_fields=["state", "opens_on"])
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="round_opened",
         obj=locked,
@@ -135,7 +135,7 @@ def round_close(*, survey_round: SurveyRound, acting_user) -> SurveyRound:
     old = locked.state
     locked.close()
     locked.save(update_fields=["state"])
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="round_closed",
         obj=locked,
@@ -156,7 +156,7 @@ def round_send_reminders(*, survey_round: SurveyRound, acting_user) -> None:
     _require_round_manager(acting_user, survey_round)
     if survey_round.state != SurveyRound.State.OFFEN:
         raise ValidationError(_("Erinnerungen gibt es nur für eine offene Runde."))
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="round_reminders_queued",
         obj=survey_round,
@@ -211,7 +211,7 @@ def _write_response(*, survey_round, kita, answers, version, acting_user, submit
         if updated != 1:
             raise StaleVersionError
         response.refresh_from_db()
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="response_submitted" if submit else "response_saved",
         obj=response,
@@ -272,7 +272,7 @@ def response_reopen(*, response: Response, reason: str, acting_user) -> Response
     locked.version += 1
     locked.review_state = Response.Review.RUECKFRAGE
     locked.save(update_fields=["status", "version", "review_state", "updated_at"])
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="response_reopened",
         obj=locked,
@@ -299,7 +299,7 @@ def response_review(
     locked.review_state = review_state
     locked.review_comment = comment.strip()
     locked.save(update_fields=["review_state", "review_comment", "updated_at"])
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="response_reviewed",
         obj=locked,
@@ -344,7 +344,7 @@ def responses_import(*, survey_round: SurveyRound, rows, acting_user, source: st
                 setattr(response, name, value)
             response.version += 1
             response.save()
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="responses_imported",
         obj=survey_round,
@@ -460,7 +460,7 @@ def round_partners_set(*, survey_round: SurveyRound, labels, acting_user) -> Sur
         return locked
     locked.partners = new
     locked.save(update_fields=["partners"])
-    audit_record(
+    audit_events.record(
         actor=acting_user,
         action="round_partners_changed",
         obj=locked,

@@ -24,11 +24,11 @@ from allocation import services as alloc
 from allocation.models import (
     AllocationLine,
     AllocationPlan,
-    AuditEvent,
     BudgetYear,
     PlanComment,
     Reallocation,
 )
+from audit.models import AuditEvent
 from sozialraeume import roles
 from sozialraeume.models import Jugendamt, User
 from surveys import exchange

@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from allocation import services as alloc
-from allocation.models import AllocationLine, AllocationPlan, AuditEvent, PlanState
+from allocation.models import AllocationLine, AllocationPlan, PlanState
+from audit.models import AuditEvent
 from sozialraeume import roles
 from surveys import services as survey_services
 from surveys.models import Response

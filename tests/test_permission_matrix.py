@@ -87,12 +87,12 @@ class World:
 def _build_world() -> World:
     from allocation.models import (
         AllocationPlan,
-        AuditEvent,
         BudgetYear,
         PlanComment,
         Reallocation,
         SozialraumShare,
     )
+    from audit.models import AuditEvent
     from indices.models import IndexRun, RecomputeRequest
     from indices.selectors import current_run
     from sozialraeume.management.commands.seed_demo import seed_all
@@ -174,7 +174,7 @@ def _build_world() -> World:
         "surveys.response": response.pk,
         "indices.indexrun": run.pk,
         "indices.recomputerequest": recompute.pk,
-        "allocation.auditevent": AuditEvent.objects.filter(jugendamt=ja).order_by("pk")[0].pk,
+        "audit.auditevent": AuditEvent.objects.filter(jugendamt=ja).order_by("pk")[0].pk,
         "allocation.budgetyear": year_2026.pk,
         "allocation.allocationplan": plan.pk,
         "allocation.reallocation": reallocation.pk,
@@ -700,12 +700,12 @@ def _snapshot() -> dict:
     from allocation.models import (
         AllocationLine,
         AllocationPlan,
-        AuditEvent,
         BudgetYear,
         PlanComment,
         Reallocation,
         SozialraumShare,
     )
+    from audit.models import AuditEvent
     from indices.models import IndexRun, RecomputeRequest
     from sozialraeume.models import User
     from surveys.models import Response, SurveyRound

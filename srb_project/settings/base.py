@@ -30,10 +30,12 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "audit",
     "sozialraeume",
     "surveys",
     "indices",
     "allocation",
+    "reports",
 ]
 
 MIDDLEWARE = [

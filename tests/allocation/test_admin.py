@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from allocation import services
-from allocation.models import AllocationLine, AuditEvent, BudgetYear, PlanState
+from allocation.models import AllocationLine, BudgetYear, PlanState
+from audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

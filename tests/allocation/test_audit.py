@@ -5,7 +5,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from allocation import services
-from allocation.models import AppendOnlyError, AuditEvent
+from audit.models import AppendOnlyError, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +36,16 @@ def test_orm_refuses_to_change_or_delete_audit_events(event):
 
 def test_admin_shows_the_audit_trail_but_refuses_change_and_delete(client, world, event):
     client.force_login(world.leitung)
-    change = reverse("admin:allocation_auditevent_change", args=[event.pk])
+    change = reverse("admin:audit_auditevent_change", args=[event.pk])
     page = client.get(change)
     assert page.status_code == 200  # read-only view
     assert "plan.consultation" in page.content.decode()
     response = client.post(change, {"reason": "manipuliert", "action": "x"})
     assert response.status_code == 403
-    delete = reverse("admin:allocation_auditevent_delete", args=[event.pk])
+    delete = reverse("admin:audit_auditevent_delete", args=[event.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
-    assert client.get(reverse("admin:allocation_auditevent_add")).status_code == 403
-    changelist = reverse("admin:allocation_auditevent_changelist")
+    assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
+    changelist = reverse("admin:audit_auditevent_changelist")
     client.post(
         changelist, {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"}
     )

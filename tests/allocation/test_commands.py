@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from allocation import services
-from allocation.models import AllocationPlan, AuditEvent, BudgetYear, PlanState
+from allocation.models import AllocationPlan, BudgetYear, PlanState
+from audit.models import AuditEvent
 from tests.allocation.factories import make_world
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from allocation import selectors, services
-from allocation.models import AllocationLine, AuditEvent, PlanState
+from allocation.models import AllocationLine, PlanState
+from audit.models import AuditEvent
 from sozialraeume import roles
 from tests.allocation.factories import finished_run, fs1_line, make_world
 from tests.factories import JugendamtFactory, SozialraumFactory, make_user

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from allocation import services
-from allocation.models import AllocationLine, AuditEvent, PlanState
+from allocation.models import AllocationLine, PlanState
+from audit.models import AuditEvent
 from tests.allocation.factories import fs1_line
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from allocation.models import AuditEvent
+from audit.models import AuditEvent
 from indices import compute, services
 from indices.models import IndexRun, KitaIndex, RecomputeRequest
 from indices.selectors import current_run, fresh_running_run

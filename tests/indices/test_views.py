@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from allocation.models import AuditEvent
+from audit.models import AuditEvent
 from indices import services
 from indices.models import IndexRun
 from sozialraeume import roles

@@ -3,7 +3,7 @@
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from allocation import charts
+from reports.documents import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 NAMES = ["Pariser Viertel", "Ost", "Planig / Ippesheim / Bosenheim"]

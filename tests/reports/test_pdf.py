@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from allocation import charts, pdf
+from reports.documents import charts, pdf
 
 pytestmark = pytest.mark.django_db
 

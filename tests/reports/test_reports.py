@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from allocation.models import AuditEvent, PlanState
+from allocation.models import PlanState
+from audit.models import AuditEvent
 from indices.models import IndexRun, SozialraumIndex
 from sozialraeume import roles
 from tests.factories import JugendamtFactory, make_user

@@ -5,7 +5,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from allocation import xlsx
+from reports.documents import xlsx
 
 
 def _book():

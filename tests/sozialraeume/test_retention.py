@@ -5,7 +5,7 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.utils import timezone
 
-from allocation.models import AuditEvent
+from audit.models import AuditEvent
 from sozialraeume import roles
 from sozialraeume.models import User
 from sozialraeume.retention import retention_apply

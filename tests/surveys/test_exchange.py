@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from allocation.models import AuditEvent
+from audit.models import AuditEvent
 from surveys import exchange
 from surveys.instrument import ITEM_CODES
 from surveys.models import Response

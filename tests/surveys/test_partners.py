@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from allocation.models import AuditEvent
+from audit.models import AuditEvent
 from sozialraeume import roles
 from surveys import services
 from surveys.instrument import DEFAULT_PARTNERS

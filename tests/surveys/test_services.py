@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from allocation.models import AuditEvent
+from audit.models import AuditEvent
 from sozialraeume import roles
 from surveys import services
 from surveys.models import Response

@@ -92,7 +92,7 @@ def test_running_the_reminders_twice_sends_once(setting):
     assert send_round_reminders(survey_round.pk) == 2
     assert send_round_reminders(survey_round.pk) == 0
     assert len(mail.outbox) == 2
-    from allocation.models import AuditEvent
+    from audit.models import AuditEvent
 
     reminded = AuditEvent.objects.filter(action="survey.reminder").values_list(
         "object_id", flat=True

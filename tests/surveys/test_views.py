@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from allocation.models import AuditEvent
+from audit.models import AuditEvent
 from sozialraeume import roles
 from sozialraeume.models import Kita
 from surveys.models import Response, SurveyRound

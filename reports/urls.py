@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from allocation import reports as views
+from reports import views
 
 app_name = "reports"
 

@@ -156,7 +156,7 @@ def render_pdf(
 ) -> bytes:
     """Render ``template_name`` with ``context`` and return the PDF bytes.
 
-    Charts go into the template as inline SVG strings (``allocation.charts``).
+    Charts go into the template as inline SVG strings (``reports.documents.charts``).
     """
     html = render_to_string(template_name, context, request=request)
     return html_to_pdf(html, running_title=running_title, date=date, cache_seconds=cache_seconds)

@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from allocation.exports import audit_export
+from audit.selectors import audit_export
 from sozialraeume.models import Jugendamt
 
 
@@ -24,5 +24,5 @@ class Command(BaseCommand):
             )
             if jugendamt_id is None:
                 raise CommandError(f"Unbekanntes Jugendamt: {jugendamt}")
-        data = audit_export(jugendamt_id)
+        data = audit_export(jugendamt_id=jugendamt_id)
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder))

@@ -1,6 +1,6 @@
 """Report pages: committee report (HTML and PDF), trends, dashboards, exports.
 
-Thin views: ask ``srb_project.permissions``, read through ``allocation.report_selectors``,
+Thin views: ask ``srb_project.permissions``, read through ``reports.selectors``,
 render. Objects of another Jugendamt give 404 (scoped lookups), pages a role may
 not see give 403.
 """
@@ -17,13 +17,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from allocation import charts, xlsx
-from allocation import report_selectors as rs
-from allocation.audit import audit_record
+from audit import events as audit_events
+from reports import selectors as rs
+from reports.documents import charts, xlsx
 from sozialraeume.selectors import jugendamt_id_for_user
 from srb_project import permissions
 
-# The committee PDF is cached under a hash of its HTML (see allocation.pdf.html_to_pdf):
+# The committee PDF is cached under a hash of its HTML (see reports.documents.pdf.html_to_pdf):
 # a change of any figure changes the HTML and so gives a fresh PDF at once.
 COMMITTEE_PDF_CACHE_SECONDS = 6 * 60 * 60
 
@@ -84,7 +84,7 @@ def _committee_charts(report: rs.CommitteeReport) -> dict:
         unit="%",
         chart_id="chart-shares",
     )
-    return {"chart_indices": mark_safe(indices_svg), "chart_shares": mark_safe(shares_svg)}  # noqa: S308 - built and escaped by allocation.charts
+    return {"chart_indices": mark_safe(indices_svg), "chart_shares": mark_safe(shares_svg)}  # noqa: S308 - built and escaped by reports.documents.charts
 
 
 def _committee_context(request, year: int) -> dict:
@@ -111,7 +111,7 @@ def _committee_context(request, year: int) -> dict:
 def committee(request, year: int):
     context = _committee_context(request, year)
     if request.GET.get("format") == "pdf":
-        from allocation.pdf import render_pdf
+        from reports.documents.pdf import render_pdf
 
         data = render_pdf(
             "reports/committee_pdf.html",
@@ -202,7 +202,7 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 @transaction.atomic
 def _record_export(*, user, action: str, obj, jugendamt_id, details: dict):
-    audit_record(actor=user, action=action, obj=obj, jugendamt_id=jugendamt_id, new=details)
+    audit_events.record(actor=user, action=action, obj=obj, jugendamt_id=jugendamt_id, new=details)
 
 
 def _export_run(request, round_id):
@@ -455,7 +455,7 @@ def export_proof_of_use(request, year: int, fmt: str):
     filename = f"verwendungsnachweis-{budget_year.year}.{fmt}"
     if fmt == "xlsx":
         return _xlsx_response(_proof_xlsx(proof), filename)
-    from allocation.pdf import render_pdf
+    from reports.documents.pdf import render_pdf
 
     data = render_pdf(
         "reports/proof_pdf.html",
