@@ -10,6 +10,8 @@ class IndicesConfig(AppConfig):
         from indices.receivers import on_round_answers_changed
         from surveys.signals import round_answers_changed
 
+        from . import permissions  # noqa: F401 - registers the app's policies (templates find them)
+
         round_answers_changed.connect(
             on_round_answers_changed, dispatch_uid="indices.round_answers_changed"
         )

@@ -9,6 +9,7 @@ class SozialraeumeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import permissions  # noqa: F401 - registers the app's policies (templates find them)
         from .roles import sync_role_groups
 
         # Role groups get the permissions of every app, so sync after all migrations.

@@ -1,30 +1,25 @@
 """The six roles as Django groups and the model permissions each group carries.
 
 Group names are user-facing (German). Object-level decisions (which Kita, which
-Jugendamt) are made by ``srb_project.permissions``; these model permissions are
+Jugendamt) are made by the permission policy (``srb_project.policy`` and each app's
+``permissions.py``); these model permissions are
 what the Django admin needs to show a model at all.
 """
 
-from django.utils.translation import gettext_lazy as _
-
-KITA_LEITUNG = "Kita-Leitung"
-TRAEGER = "Träger-Vertretung"
-JUGENDAMT = "Jugendamt"
-JUGENDAMT_LEITUNG = "Jugendamt-Leitung"
-AUSSCHUSS = "Jugendhilfeausschuss"
-ADMINISTRATION = "Administration"
-
-ALL_ROLES = [KITA_LEITUNG, TRAEGER, JUGENDAMT, JUGENDAMT_LEITUNG, AUSSCHUSS, ADMINISTRATION]
-STAFF_ROLES = {JUGENDAMT, JUGENDAMT_LEITUNG, ADMINISTRATION}
-
-ROLE_LABELS = {
-    KITA_LEITUNG: _("Kita-Leitung"),
-    TRAEGER: _("Träger-Vertretung"),
-    JUGENDAMT: _("Jugendamt (Fachkraft)"),
-    JUGENDAMT_LEITUNG: _("Jugendamt-Leitung"),
-    AUSSCHUSS: _("Jugendhilfeausschuss"),
-    ADMINISTRATION: _("Administration"),
-}
+# The role names and labels are the bottom layer's (``srb_project.roles``); re-exported
+# here because this module is where the master data speaks of roles.
+from srb_project.roles import (  # noqa: E402, F401
+    ADMINISTRATION,
+    ALL_ROLES,
+    AUSSCHUSS,
+    JUGENDAMT,
+    JUGENDAMT_LEITUNG,
+    KITA_LEITUNG,
+    PLANNER_ROLES,
+    ROLE_LABELS,
+    STAFF_ROLES,
+    TRAEGER,
+)
 
 _STAFF_APPS = ("audit", "sozialraeume", "surveys", "indices", "allocation")
 # (app_label, codename prefixes) per role; "view" only where a role merely reads.

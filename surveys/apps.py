@@ -23,4 +23,6 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import permissions  # noqa: F401 - registers the app's policies (templates find them)
+
         post_migrate.connect(ensure_instruments, sender=self, dispatch_uid="surveys.instruments")

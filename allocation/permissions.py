@@ -1,0 +1,111 @@
+"""Rules about budget years and plans, on ``srb_project.policy``."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from allocation.models import AllocationPlan, BudgetYear, PlanState
+from srb_project import policy, roles
+
+
+class BudgetYearPolicy(policy.BasePolicy):
+    """view: Jugendamt staff of the year's Jugendamt. manage (shares, plans,
+    reallocations, rates): Jugendamt (Fachkraft) and Leitung. ``obj`` a budget year, a
+    Jugendamt or its id, or None."""
+
+    model = BudgetYear
+    actions = ("view", "manage")
+
+    def can_view(self, user, obj) -> bool:
+        return policy.is_staff(user) and policy.in_scope(user, obj)
+
+    def view_queryset(self, user) -> QuerySet[BudgetYear]:
+        if not policy.is_staff(user):
+            return BudgetYear.objects.none()
+        return BudgetYear.objects.filter(policy.jugendamt_scope(user))
+
+    def can_manage(self, user, obj) -> bool:
+        return policy.is_planner(user) and policy.in_scope(user, obj)
+
+    def manage_queryset(self, user) -> QuerySet[BudgetYear]:
+        if not policy.is_planner(user):
+            return BudgetYear.objects.none()
+        return BudgetYear.objects.filter(policy.jugendamt_scope(user))
+
+
+class PlanPolicy(policy.BasePolicy):
+    """view: staff of the plan's Jugendamt; a Träger the plans of Sozialräume with their
+    Kitas once they are no longer a draft (a Träger never sees a draft). edit: Jugendamt
+    (Fachkraft) and Leitung. comment: editors, and Träger who may view it. approve: only
+    the Jugendamt-Leitung (the four-eyes rule, not the last editor, is checked by the
+    approval service because it needs the plan's history)."""
+
+    model = AllocationPlan
+    actions = ("view", "edit", "comment", "approve")
+
+    def _traeger_sees(self, user, plan) -> bool:
+        return (
+            policy.has_role(user, roles.TRAEGER)
+            and bool(user.traeger_id)
+            and plan.state != PlanState.DRAFT
+            and plan.sozialraum.kitas.filter(traeger_id=user.traeger_id).exists()
+        )
+
+    def can_view(self, user, plan) -> bool:
+        if plan is None:
+            return policy.is_staff(user) or (
+                policy.has_role(user, roles.TRAEGER) and bool(user.traeger_id)
+            )
+        if policy.is_staff(user):
+            return policy.same_jugendamt(user, plan.sozialraum.jugendamt_id)
+        return self._traeger_sees(user, plan)
+
+    def view_queryset(self, user) -> QuerySet[AllocationPlan]:
+        qs = AllocationPlan.objects.select_related("sozialraum", "budget_year")
+        if policy.is_staff(user):
+            return qs.filter(policy.jugendamt_scope(user, "sozialraum__jugendamt"))
+        if policy.has_role(user, roles.TRAEGER) and user.traeger_id:
+            return (
+                qs.filter(sozialraum__kitas__traeger_id=user.traeger_id)
+                .exclude(state=PlanState.DRAFT)
+                .distinct()
+            )
+        return qs.none()
+
+    def can_edit(self, user, plan) -> bool:
+        return policy.is_planner(user) and (
+            plan is None or policy.same_jugendamt(user, plan.sozialraum.jugendamt_id)
+        )
+
+    def edit_queryset(self, user) -> QuerySet[AllocationPlan]:
+        if not policy.is_planner(user):
+            return AllocationPlan.objects.none()
+        return AllocationPlan.objects.filter(
+            policy.jugendamt_scope(user, "sozialraum__jugendamt")
+        ).select_related("sozialraum", "budget_year")
+
+    def can_comment(self, user, plan) -> bool:
+        return self.can_edit(user, plan) or (
+            policy.has_role(user, roles.TRAEGER)
+            and plan is not None
+            and self._traeger_sees(user, plan)
+        )
+
+    def comment_queryset(self, user) -> QuerySet[AllocationPlan]:
+        return self.view_queryset(user)
+
+    def can_approve(self, user, plan) -> bool:
+        return policy.has_role(user, roles.JUGENDAMT_LEITUNG) and (
+            plan is None or policy.same_jugendamt(user, plan.sozialraum.jugendamt_id)
+        )
+
+    def approve_queryset(self, user) -> QuerySet[AllocationPlan]:
+        if not policy.has_role(user, roles.JUGENDAMT_LEITUNG):
+            return AllocationPlan.objects.none()
+        return AllocationPlan.objects.filter(
+            policy.jugendamt_scope(user, "sozialraum__jugendamt")
+        ).select_related("sozialraum", "budget_year")
+
+
+budget_year_policy = policy.register(BudgetYearPolicy())
+plan_policy = policy.register(PlanPolicy())
