@@ -7,4 +7,10 @@ class AllocationConfig(AppConfig):
     verbose_name = _("Verteilung")
 
     def ready(self):
+        from indices.budget import register_budget_years
+
         from . import permissions  # noqa: F401 - registers the app's policies (templates find them)
+        from .selectors import budget_years_for_jugendamt
+
+        # /auswertung/ (indices, a layer below) offers the budget years: it asks this provider.
+        register_budget_years(budget_years_for_jugendamt)

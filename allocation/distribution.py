@@ -19,6 +19,9 @@ Formulas
       fte(k)  = floor(fundable · g(k) / Σ g / cost_per_fte / step) · step
       cost(k) = fte(k) · cost_per_fte
       unallocated = fundable − Σ cost(k)
+
+Which Kitas are eligible for a strand is ``indices.eligibility`` (rules on index values
+and norms); this module only divides money among the Kitas it is given.
 """
 
 from __future__ import annotations
@@ -131,13 +134,6 @@ def funding_for_state_amount(state_amount: Decimal) -> Funding:
     return Funding(state=state, municipal=municipal, total=state + municipal)
 
 
-def funding_for_total(total: Decimal) -> Funding:
-    """Split personnel costs into the state part (60 %) and the municipal rest."""
-    total = Decimal(total).quantize(CENT)
-    state = state_part(total)
-    return Funding(state=state, municipal=total - state, total=total)
-
-
 def state_part(annual_cost: Decimal) -> Decimal:
     """The Land-funded part (60 %) of a line's annual personnel cost, to the cent."""
     return (Decimal(annual_cost) * STATE_RATE).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -206,78 +202,3 @@ def fs1_proposal(
     return Proposal(
         lines=lines, fundable=fundable, allocated=allocated, unallocated=fundable - allocated
     )
-
-
-# --- section 8: eligibility ----------------------------------------------------------
-
-ELIGIBLE = "eligible"
-WITH_JUSTIFICATION = "with_justification"
-NOT_ELIGIBLE = "not_eligible"
-UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    """``status``: ELIGIBLE, WITH_JUSTIFICATION (an exception that needs a written
-    justification), NOT_ELIGIBLE or UNKNOWN (index values or norms missing).
-    ``code`` names the reason (the Django layer turns it into a German sentence with
-    ``params``); ``ok`` says whether a line with this result may be saved."""
-
-    status: str
-    code: str
-    ok: bool
-    params: dict = field(default_factory=dict)
-
-
-def _blank(text) -> bool:
-    return not (text or "").strip()
-
-
-def _num(value):
-    return None if value is None else float(value)
-
-
-def fs1_eligibility(gesamt, lower) -> Eligibility:
-    """FS1: Kita Gesamtindex >= lower norm bound of the Kita Gesamtindex."""
-    params = {"value": _num(gesamt), "lower": _num(lower)}
-    if gesamt is None:
-        return Eligibility(UNKNOWN, "no_index", False, params)
-    if lower is None:
-        return Eligibility(UNKNOWN, "no_norms", False, params)
-    if _exact(gesamt) >= _exact(lower):
-        return Eligibility(ELIGIBLE, "fs1_ok", True, params)
-    return Eligibility(NOT_ELIGIBLE, "fs1_below", False, params)
-
-
-def fs2_eligibility(
-    *, central_location: bool, cross_provider: bool, other_centres: int
-) -> Eligibility:
-    """FS2: at most one centre per Sozialraum, centrally located, cross-provider offers."""
-    if other_centres > 0:
-        return Eligibility(NOT_ELIGIBLE, "fs2_taken", False)
-    if not central_location or not cross_provider:
-        return Eligibility(NOT_ELIGIBLE, "fs2_unconfirmed", False)
-    return Eligibility(ELIGIBLE, "fs2_ok", True)
-
-
-def fs3_eligibility(fm, mean, lower, justification: str = "") -> Eligibility:
-    """FS3: FM index > Kita-level FM mean; or > lower bound with a written justification."""
-    params = {"value": _num(fm), "mean": _num(mean), "lower": _num(lower)}
-    if fm is None:
-        return Eligibility(UNKNOWN, "no_index", False, params)
-    if mean is None or lower is None:
-        return Eligibility(UNKNOWN, "no_norms", False, params)
-    if _exact(fm) > _exact(mean):
-        return Eligibility(ELIGIBLE, "fs3_ok", True, params)
-    if _exact(fm) > _exact(lower):
-        if _blank(justification):
-            return Eligibility(WITH_JUSTIFICATION, "fs3_needs_justification", False, params)
-        return Eligibility(WITH_JUSTIFICATION, "fs3_justified", True, params)
-    return Eligibility(NOT_ELIGIBLE, "fs3_below", False, params)
-
-
-def fs4_eligibility(justification: str = "") -> Eligibility:
-    """FS4: a written justification by the Kita or its Träger."""
-    if _blank(justification):
-        return Eligibility(NOT_ELIGIBLE, "fs4_missing", False)
-    return Eligibility(ELIGIBLE, "fs4_ok", True)

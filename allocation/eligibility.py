@@ -1,6 +1,6 @@
 """Eligibility of allocation lines from the budget year's index run (methodology.md section 8).
 
-The rules themselves are pure (``allocation.distribution``); this module fetches
+The rules themselves are pure (``indices.eligibility``); this module fetches
 the index values and norms of the right run and turns the result into German text.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from allocation import distribution as d
+from indices import eligibility as rules
 
 
 @dataclass
@@ -52,24 +52,24 @@ def line_eligibility(
     central_location: bool = False,
     cross_provider: bool = False,
     other_centres: int = 0,
-) -> d.Eligibility:
+) -> rules.Eligibility:
     if strand == "FS1":
-        return d.fs1_eligibility(ctx.value(kita_id, "GESAMT"), ctx.norm("GESAMT", "lower"))
+        return rules.fs1_eligibility(ctx.value(kita_id, "GESAMT"), ctx.norm("GESAMT", "lower"))
     if strand == "FS2":
-        return d.fs2_eligibility(
+        return rules.fs2_eligibility(
             central_location=central_location,
             cross_provider=cross_provider,
             other_centres=other_centres,
         )
     if strand == "FS3":
-        return d.fs3_eligibility(
+        return rules.fs3_eligibility(
             ctx.value(kita_id, "FM"),
             ctx.norm("FM", "mean"),
             ctx.norm("FM", "lower"),
             justification,
         )
     if strand == "FS4":
-        return d.fs4_eligibility(justification)
+        return rules.fs4_eligibility(justification)
     raise ValueError(strand)
 
 
@@ -77,7 +77,7 @@ def _fmt(value):
     return "–" if value is None else f"{value:.1f}".replace(".", ",")
 
 
-def message(result: d.Eligibility, strand: str = "") -> str:
+def message(result: rules.Eligibility, strand: str = "") -> str:
     """A German sentence explaining an eligibility result."""
     p = {k: _fmt(v) for k, v in (result.params or {}).items()}
     texts = {
@@ -118,13 +118,13 @@ def message(result: d.Eligibility, strand: str = "") -> str:
         return text
 
 
-def status_label(result: d.Eligibility) -> str:
+def status_label(result: rules.Eligibility) -> str:
     labels = {
-        d.ELIGIBLE: _("förderfähig"),
-        d.WITH_JUSTIFICATION: _("Ausnahme mit Begründung"),
-        d.NOT_ELIGIBLE: _("nicht förderfähig"),
-        d.UNKNOWN: _("nicht prüfbar"),
+        rules.ELIGIBLE: _("förderfähig"),
+        rules.WITH_JUSTIFICATION: _("Ausnahme mit Begründung"),
+        rules.NOT_ELIGIBLE: _("nicht förderfähig"),
+        rules.UNKNOWN: _("nicht prüfbar"),
     }
-    if result.status == d.WITH_JUSTIFICATION and not result.ok:
+    if result.status == rules.WITH_JUSTIFICATION and not result.ok:
         return _("nur mit Begründung")
     return labels[result.status]

@@ -70,6 +70,8 @@ import pandas as pd
 from indices.apportion import largest_remainder  # noqa: F401 - part of this module's API
 from surveys.instrument import CATEGORIES, VARIABLES
 
+# Stored with each run; change it whenever the same answers would give other numbers
+# (a run of another version is recomputed even if the answers did not change).
 METHOD_VERSION = "Bad Kreuznach 2021"
 CATEGORY_CODES: tuple[str, ...] = tuple(CATEGORIES)  # AB, SL, FM, IN
 INDEX_CODES: tuple[str, ...] = (*CATEGORY_CODES, "GESAMT")

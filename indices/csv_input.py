@@ -19,6 +19,7 @@ import csv
 import io
 import re
 import warnings
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
@@ -371,8 +372,6 @@ def decode_text(data: bytes) -> str:
 
 def parse_euro_cents(text: str) -> int:
     """``"1002240"`` or ``"1002240.50"`` (euros, at most two decimals, >= 0) -> whole cents."""
-    from decimal import Decimal, InvalidOperation
-
     try:
         euros = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:

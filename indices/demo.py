@@ -7,14 +7,14 @@ Idempotent: a round that already has a finished run is left alone.
 from indices.models import IndexRun
 from indices.selectors import current_run
 from indices.services import index_run_compute
+from sozialraeume.master_data import BAD_KREUZNACH
+from surveys.models import SurveyRound
 
 DEMO_ROUND_CODE = "2020"
 
 
 def seed(stdout=None):
-    from sozialraeume.master_data import BAD_KREUZNACH
-    from surveys.models import SurveyRound
-
+    """Compute the demo round 2020 of Bad Kreuznach unless it already has a result."""
     survey_round = SurveyRound.objects.filter(
         jugendamt__slug=BAD_KREUZNACH["slug"], code=DEMO_ROUND_CODE
     ).first()

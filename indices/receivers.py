@@ -6,6 +6,8 @@ import logging
 
 from django.db import transaction
 
+from indices import services
+
 logger = logging.getLogger(__name__)
 
 
@@ -20,10 +22,8 @@ def on_round_answers_changed(sender, round_id=None, **kwargs):
         return
 
     def publish():
-        from indices.services import round_recompute_queue
-
         try:
-            round_recompute_queue(round_id=round_id)
+            services.round_recompute_queue(round_id=round_id)
         except Exception:  # noqa: BLE001 - a failed queue must never undo a submission
             logger.exception("Recomputation of round %s could not be requested", round_id)
 

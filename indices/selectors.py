@@ -2,31 +2,35 @@
 
 Every page reads a constant number of queries whatever the number of Kitas: the
 tables come from one query each (``select_related``), the per-row figures
-(eligibility, euros) are computed in Python from values already loaded.
+(eligibility, euros) are computed in Python from values already loaded. How the
+numbers are written is ``indices.display``.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import F, QuerySet
-from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, get_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from allocation import distribution
-from indices.models import FIELD_BY_CATEGORY, IndexRun, KitaIndex, RecomputeRequest, stale_after
-
-CATEGORY_ORDER = ["AB", "SL", "FM", "IN"]
-INDEX_ORDER = [*CATEGORY_ORDER, "GESAMT"]
-# The state allocation for 2022 (methodology.md section 7), used when no budget
-# year is configured and none is given.
-DEFAULT_BUDGET_CENTS = 1_002_240_00
-
+from indices import compute, display
+from indices import eligibility as rules
+from indices.display import (
+    CATEGORY_LABELS,
+    CATEGORY_ORDER,
+    INDEX_ORDER,
+    Cell,
+    NumberFormat,
+    eligibility_text,
+)
+from indices.models import IndexRun, KitaIndex, RecomputeRequest, stale_after
+from surveys.instrument import ITEMS_BY_CODE, VARIABLES
+from surveys.models import Response, SurveyRound
 
 # --- runs ------------------------------------------------------------------------
 
@@ -35,12 +39,12 @@ def _finished(qs: QuerySet[IndexRun]) -> QuerySet[IndexRun]:
     return qs.filter(status=IndexRun.Status.FINISHED).order_by("-started_at", "-pk")
 
 
-def current_run(*, round_id) -> IndexRun | None:
+def current_run(*, round_id: int) -> IndexRun | None:
     """The round's newest finished run (newest input snapshot), or None."""
     return _finished(IndexRun.objects.filter(round_id=round_id)).first()
 
 
-def latest_finished_run(*, jugendamt_id) -> IndexRun | None:
+def latest_finished_run(*, jugendamt_id: int) -> IndexRun | None:
     """The current run of the Jugendamt's newest round (by Stichtag) that has one."""
     return (
         IndexRun.objects.filter(round__jugendamt_id=jugendamt_id, status=IndexRun.Status.FINISHED)
@@ -50,12 +54,12 @@ def latest_finished_run(*, jugendamt_id) -> IndexRun | None:
     )
 
 
-def latest_run(*, round_id) -> IndexRun | None:
+def latest_run(*, round_id: int) -> IndexRun | None:
     """The round's newest run in any state (for the progress display)."""
     return IndexRun.objects.filter(round_id=round_id).order_by("-started_at", "-pk").first()
 
 
-def run_status(*, round_id) -> dict:
+def run_status(*, round_id: int) -> dict:
     """What the page shows about the computation of a round (also the JSON endpoint).
 
     ``state`` is one of ``none``, ``queued`` (a recomputation is requested and no
@@ -105,7 +109,7 @@ def _label(value) -> str:
     return date_format(timezone.localtime(value), "d.m.Y H:i") if value else ""
 
 
-def fresh_running_run(*, round_id) -> IndexRun | None:
+def fresh_running_run(*, round_id: int) -> IndexRun | None:
     """A run of the round that is running and not yet stale (blocks a second manual start)."""
     return (
         IndexRun.objects.filter(
@@ -118,101 +122,9 @@ def fresh_running_run(*, round_id) -> IndexRun | None:
     )
 
 
-def rounds_for_jugendamt(*, jugendamt_id) -> QuerySet:
-    from surveys.models import SurveyRound
-
+def rounds_for_jugendamt(*, jugendamt_id: int) -> QuerySet[SurveyRound]:
+    """The Jugendamt's survey rounds, newest Stichtag first."""
     return SurveyRound.objects.filter(jugendamt_id=jugendamt_id).order_by("-stichtag", "-pk")
-
-
-# --- budget ----------------------------------------------------------------------
-
-
-def budget_years(*, jugendamt_id) -> list:
-    """Budget years of the Jugendamt, newest first."""
-    from allocation.models import BudgetYear
-
-    return list(BudgetYear.objects.filter(jugendamt_id=jugendamt_id).order_by("-year"))
-
-
-# --- display ---------------------------------------------------------------------
-# The tables are long (50 Sozialräume, 100 Kitas a page): their numbers are formatted
-# here once per value instead of by a chain of template filters per cell.
-
-_CENT = Decimal("0.01")
-
-
-class NumberFormat:
-    """``value|floatformat:2`` (``floatformat:"2g"`` with ``grouping=True``, other
-    ``places`` > 0 likewise) as the pages showed it, for many values: rounded half up,
-    the active language's separators (looked up once, not for every value), "" for
-    None. Same text as the filter."""
-
-    def __init__(self):
-        # Python's "," format groups by threes: use it when the language does too,
-        # else Django's number_format (any grouping) for each value.
-        self.simple = get_format("NUMBER_GROUPING") == 3
-        self.always_group = bool(settings.USE_THOUSAND_SEPARATOR)
-        self.table = {
-            ord("."): str(get_format("DECIMAL_SEPARATOR")),
-            ord(","): str(get_format("THOUSAND_SEPARATOR")),
-        }
-
-    def __call__(self, value, *, grouping: bool = False, places: int = 2) -> str:
-        if value is None:
-            return ""
-        try:
-            number = Decimal(str(value))  # as floatformat: the value's shortest text
-            _sign, digits, exponent = number.as_tuple()
-            if len(digits) + abs(exponent) > 200:  # floatformat writes these as they are
-                raise InvalidOperation
-            step = _CENT if places == 2 else Decimal(1).scaleb(-places)
-            rounded = number.quantize(step, rounding=ROUND_HALF_UP)
-        except (InvalidOperation, ValueError, TypeError):
-            # NaN, infinity, huge or tiny, not a number: the filter itself
-            return floatformat(value, f"{places}g" if grouping else places)
-        if not rounded:
-            rounded = abs(rounded)  # floatformat writes no "-0,00"
-        if not self.simple:
-            return number_format(rounded, places, force_grouping=grouping)
-        group = "," if grouping or self.always_group else ""
-        return f"{rounded:{group}.{places}f}".translate(self.table)
-
-
-def format_2(value, *, grouping: bool = False) -> str:
-    """One value as ``floatformat:2`` (see ``NumberFormat``, cheaper for many)."""
-    return NumberFormat()(value, grouping=grouping)
-
-
-def _as_text(value) -> str:
-    """``{{ value }}`` for a class name: "" when missing."""
-    return "" if value is None else str(value)
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One index of a table row as shown: ``value`` for sorting (``data-value``),
-    ``text`` German with two places ("–" when missing), ``css`` and ``title`` its class."""
-
-    value: str
-    text: str
-    css: str = ""
-    title: str = ""
-
-
-def _cell(fmt: NumberFormat, value, css="", title="") -> Cell:
-    return Cell(
-        value="" if value is None else str(value),
-        text=fmt(value) or "–",
-        css=css,
-        title=title,
-    )
-
-
-def _class_css(classes: dict, category: str) -> str:
-    """``{{ classes.X }}`` as a template writes it into a class name."""
-    if category not in classes:
-        return ""
-    return _as_text(classes[category]) if classes[category] is not None else "None"
 
 
 # --- tables ----------------------------------------------------------------------
@@ -220,6 +132,8 @@ def _class_css(classes: dict, category: str) -> str:
 
 @dataclass
 class SozialraumRow:
+    """One row of the Sozialraum table: its indices, share and euros, and their cells."""
+
     name: str
     sozialraum_id: int
     values: dict  # category -> float | None
@@ -237,9 +151,9 @@ class SozialraumRow:
 
     def _display(self, fmt: NumberFormat) -> SozialraumRow:
         """Format every number once (instead of template filters per cell)."""
-        self.cells = [_cell(fmt, self.values.get(c)) for c in CATEGORY_ORDER]
-        self.gesamt = _cell(fmt, self.values.get("GESAMT"))
-        self.class_css = _class_css(self.classes, "GESAMT")
+        self.cells = [display.cell(fmt, self.values.get(c)) for c in CATEGORY_ORDER]
+        self.gesamt = display.cell(fmt, self.values.get("GESAMT"))
+        self.class_css = display.class_css(self.classes, "GESAMT")
         klass = self.classes.get("GESAMT")
         self.class_text = str(klass) if klass else "–"
         self.percent_cell = Cell(
@@ -259,8 +173,6 @@ def sozialraum_rows(*, run: IndexRun, budget_cents: int | None) -> list[Sozialra
     Amounts are apportioned from the exact shares G(s) / ΣG by the largest-remainder
     method (methodology.md section 6), so they add up to the budget to the cent.
     """
-    from indices import compute
-
     values = list(
         run.sozialraum_values.select_related("sozialraum").order_by(
             "sozialraum__position", "sozialraum__name"
@@ -319,12 +231,11 @@ def kita_values(*, run: IndexRun, sort: str = "") -> QuerySet[KitaIndex]:
 
 
 @dataclass
-class Eligibility:
-    """FS1 and FS3 eligibility of one Kita (methodology.md section 8)."""
+class KitaEligibility:
+    """FS1 and FS3 eligibility of one Kita as the tables show it (methodology.md section 8)."""
 
     fs1: str  # "ja" | "nein" | "unbekannt"
     fs3: str  # "ja" | "begruendung" | "nein" | "unbekannt"
-    notes: list[str] = field(default_factory=list)
 
 
 def _norm(norms: dict, level: str, category: str) -> dict | None:
@@ -335,39 +246,29 @@ def _norm(norms: dict, level: str, category: str) -> dict | None:
 
 
 _LABELS = {
-    distribution.ELIGIBLE: "ja",
-    distribution.WITH_JUSTIFICATION: "begruendung",
-    distribution.NOT_ELIGIBLE: "nein",
-    distribution.UNKNOWN: "unbekannt",
+    rules.ELIGIBLE: "ja",
+    rules.WITH_JUSTIFICATION: "begruendung",
+    rules.NOT_ELIGIBLE: "nein",
+    rules.UNKNOWN: "unbekannt",
 }
 
 
-def eligibility(*, gesamt, fm, norms: dict) -> Eligibility:
-    """FS1 and FS3 by the allocation's rules (``allocation.distribution``): FS1 needs the
-    Kita Gesamtindex >= the lower norm bound; FS3 an FM index above the mean, or above
-    the lower bound with a written justification ("begruendung"). Without a norm range
-    or without the Kita's value the answer is "unbekannt"."""
+def eligibility(*, gesamt: float | None, fm: float | None, norms: dict) -> KitaEligibility:
+    """FS1 and FS3 of one Kita by the rules of ``indices.eligibility``.
+
+    FS1 needs the Kita Gesamtindex >= the lower norm bound; FS3 an FM index above the
+    mean, or above the lower bound with a written justification ("begruendung"). Without
+    a norm range or without the Kita's value the answer is "unbekannt".
+    """
     g_norm = _norm(norms, "kita", "GESAMT") or {}
     fm_norm = _norm(norms, "kita", "FM") or {}
-    fs1 = distribution.fs1_eligibility(gesamt, g_norm.get("lower"))
-    fs3 = distribution.fs3_eligibility(fm, fm_norm.get("mean"), fm_norm.get("lower"))
-    return Eligibility(fs1=_LABELS[fs1.status], fs3=_LABELS[fs3.status])
-
-
-def eligibility_text(value: str) -> str:
-    """The word the tables show for an eligibility label."""
-    texts = {
-        "ja": _("ja"),
-        "nein": _("nein"),
-        "begruendung": _("mit Begründung"),
-    }
-    return texts.get(value) or _("unbekannt")
+    fs1 = rules.fs1_eligibility(gesamt, g_norm.get("lower"))
+    fs3 = rules.fs3_eligibility(fm, fm_norm.get("mean"), fm_norm.get("lower"))
+    return KitaEligibility(fs1=_LABELS[fs1.status], fs3=_LABELS[fs3.status])
 
 
 def _kita_detail_path():
     """kita_id -> the path of the Kita detail page: ``reverse`` once, not per row."""
-    from django.urls import reverse
-
     sample = reverse("indices:kita_detail", args=[987654321])
     head, marker, tail = sample.partition("987654321")
     if not marker or "987654321" in tail:
@@ -375,11 +276,13 @@ def _kita_detail_path():
     return lambda kita_id: f"{head}{int(kita_id)}{tail}"
 
 
-def annotate_eligibility(rows, norms: dict):
-    """Attach ``.eligibility`` to each KitaIndex of a page (no queries), and what the
-    Kita table shows: ``.cells`` (AB, SL, FM, IN; ``css`` the class, ``title`` its
-    name), ``.gesamt_cell``, ``.class_text``, ``.fs1_text``, ``.fs3_text`` and
-    ``.detail_path`` (the Kita's detail page)."""
+def annotate_eligibility(*, rows: list[KitaIndex], norms: dict) -> list[KitaIndex]:
+    """Attach eligibility and the formatted cells to each KitaIndex of a page (no queries).
+
+    Per row: ``.eligibility``, and what the Kita table shows: ``.cells`` (AB, SL, FM, IN;
+    ``css`` the class, ``title`` its name), ``.gesamt_cell``, ``.class_text``,
+    ``.fs1_text``, ``.fs3_text`` and ``.detail_path`` (the Kita's detail page).
+    """
     texts = {key: eligibility_text(key) for key in ("ja", "nein", "begruendung", "unbekannt")}
     fmt = NumberFormat()
     detail_path = _kita_detail_path()
@@ -388,10 +291,12 @@ def annotate_eligibility(rows, norms: dict):
         row.eligibility = eligibility(gesamt=row.gesamt, fm=row.fm, norms=norms)
         classes = row.classes or {}
         row.cells = [
-            _cell(fmt, row.index(c), _class_css(classes, c), str(classes.get(c) or ""))
+            display.cell(
+                fmt, row.index(c), display.class_css(classes, c), str(classes.get(c) or "")
+            )
             for c in CATEGORY_ORDER
         ]
-        row.gesamt_cell = _cell(fmt, row.gesamt, _class_css(classes, "GESAMT"))
+        row.gesamt_cell = display.cell(fmt, row.gesamt, display.class_css(classes, "GESAMT"))
         row.class_text = str(classes["GESAMT"]) if classes.get("GESAMT") else "–"
         row.fs1_text = texts.get(row.eligibility.fs1) or eligibility_text(row.eligibility.fs1)
         row.fs3_text = texts.get(row.eligibility.fs3) or eligibility_text(row.eligibility.fs3)
@@ -401,8 +306,20 @@ def annotate_eligibility(rows, norms: dict):
 # --- one Kita --------------------------------------------------------------------
 
 
-def kita_value(*, run: IndexRun, kita_id) -> KitaIndex | None:
+def kita_value(*, run: IndexRun, kita_id: int) -> KitaIndex | None:
+    """The run's values of one Kita, or None."""
     return run.kita_values.filter(kita_id=kita_id).first()
+
+
+def kita_answers(*, run: IndexRun, kita_id: int) -> tuple[dict, bool]:
+    """The Kita's answers now on file in the run's round, and whether they changed since."""
+    response = (
+        Response.objects.filter(round_id=run.round_id, kita_id=kita_id)
+        .values("answers", "updated_at")
+        .first()
+    )
+    answers = (response or {}).get("answers") or {}
+    return answers, response is not None and response["updated_at"] > run.started_at
 
 
 def city_comparison(*, run: IndexRun, value: KitaIndex) -> list[dict]:
@@ -423,14 +340,6 @@ def city_comparison(*, run: IndexRun, value: KitaIndex) -> list[dict]:
         )
     return rows
 
-
-CATEGORY_LABELS = {
-    "AB": "Allgemeiner Bedarf",
-    "SL": "Soziale Lage",
-    "FM": "Flucht und Migration",
-    "IN": "Infrastruktur und Netzwerke",
-    "GESAMT": "Gesamtindex",
-}
 
 _KIND_TEXT = {
     "share": "Anteil in Prozent: 100 · {a} / {b}",
@@ -460,8 +369,6 @@ def kita_explanation(*, run: IndexRun, value: KitaIndex, answers: dict | None) -
     SP = 100 · (x − min) / (max − min); then the category index as the mean of
     the available standard points.
     """
-    from surveys.instrument import ITEMS_BY_CODE, VARIABLES
-
     answers = answers or {}
     variables = value.variables or {}
     points = value.points or {}
@@ -507,7 +414,3 @@ def kita_explanation(*, run: IndexRun, value: KitaIndex, answers: dict | None) -
             }
         )
     return sections
-
-
-def index_field(category: str) -> str:
-    return FIELD_BY_CATEGORY[category]

@@ -5,6 +5,9 @@ first in state ``running`` (the page shows progress), then all values and the sw
 to ``finished`` are committed together. A crash in between (worker killed) leaves a
 ``running`` row without values, which is never current (only finished runs are) and
 never blocks a new run; the periodic task marks it failed once it is stale.
+
+Work for the Celery worker is published by task name (``ROUND_RECOMPUTE_TASK``): the
+tasks call these services, so this module never imports ``indices.tasks``.
 """
 
 from __future__ import annotations
@@ -12,14 +15,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pandas as pd
+from celery import signature
 from django.db import connection, transaction
 from django.utils import timezone
 
 from audit import events as audit_events
+from indices import compute
 from indices.models import (
     FIELD_BY_CATEGORY,
     IndexRun,
@@ -29,22 +34,22 @@ from indices.models import (
     stale_after,
 )
 from indices.selectors import current_run
+from sozialraeume.models import User
+from surveys.instrument import VARIABLE_INPUT_CODES
+from surveys.models import SurveyRound
+from surveys.selectors import answers_frame
 
 logger = logging.getLogger(__name__)
 
-# Bumped whenever the stored numbers of the same answers would change.
-DEFAULT_METHOD_VERSION = "bad-kreuznach-2021/1"
 BULK_BATCH = 2000
 CATEGORIES = ["AB", "SL", "FM", "IN", "GESAMT"]
+# The task that computes a round (``indices.tasks.round_recompute``), published by name.
+ROUND_RECOMPUTE_TASK = "indices.tasks.round_recompute"
+# A pending request younger than this is probably still in the queue.
+PENDING_GRACE = timedelta(seconds=60)
 
 
-def method_version() -> str:
-    from indices import compute
-
-    return str(getattr(compute, "METHOD_VERSION", DEFAULT_METHOD_VERSION))
-
-
-def frame_checksum(frame: pd.DataFrame) -> str:
+def _frame_checksum(frame: pd.DataFrame) -> str:
     """sha256 over the answers frame (columns, ids and every value, NaN included)."""
     digest = hashlib.sha256()
     digest.update("|".join(map(str, frame.columns)).encode())
@@ -81,10 +86,9 @@ def _class_dict(row: dict) -> dict:
 def index_run_compute(
     *,
     round_id: int,
-    acting_user=None,
+    acting_user: User | None = None,
     force: bool = False,
     trigger: str = IndexRun.Trigger.AUTOMATIC,
-    hold_seconds: float = 0.0,
 ) -> IndexRun | None:
     """Compute the indices of a survey round and store them as a new run.
 
@@ -93,17 +97,12 @@ def index_run_compute(
     the values with bulk inserts in the same transaction as the switch to
     ``finished``. On any error the run is marked ``failed`` with the error and the
     previous finished run stays current; the failed run is returned.
-    ``hold_seconds`` pauses between computing and storing (tests of a killed worker).
     """
-    from indices import compute
-    from surveys.models import SurveyRound
-    from surveys.selectors import answers_frame
-
     survey_round = SurveyRound.objects.select_related("instrument").get(pk=round_id)
     started_at = timezone.now()
     frame = answers_frame(round_id=round_id, submitted_only=True)
-    checksum = frame_checksum(frame)
-    version = method_version()
+    checksum = _frame_checksum(frame)
+    version = compute.METHOD_VERSION
     instrument_code = getattr(survey_round.instrument, "code", "") or ""
 
     if not force:
@@ -133,8 +132,6 @@ def index_run_compute(
         sozialraum_rows = _sozialraum_rows(run, frame, result)
         use_copy = connection.vendor == "postgresql"
         kita_rows = _kita_copy_rows(run, result) if use_copy else _kita_rows(run, result)
-        if hold_seconds:
-            time.sleep(hold_seconds)
         with transaction.atomic():
             if use_copy:
                 _copy_kita_values(kita_rows)
@@ -181,8 +178,6 @@ def _compute_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The engine's input: Kita names are only unique per Sozialraum, so the Kita id
     (as text) identifies a row; Sozialraum names are unique within a Jugendamt and
     decide largest-remainder ties, so they stay names."""
-    from surveys.instrument import VARIABLE_INPUT_CODES
-
     out = frame[["sozialraum", *VARIABLE_INPUT_CODES]].copy()
     out.insert(0, "kita", frame["kita_id"].astype("int64").astype(str).to_numpy())
     return out.reset_index(drop=True)
@@ -363,7 +358,9 @@ def index_runs_mark_stale() -> int:
     return len(stale)
 
 
-def recompute_request_record(*, round_id: int, acting_user=None, force: bool = False):
+def recompute_request_record(
+    *, round_id: int, acting_user: User | None = None, force: bool = False
+) -> RecomputeRequest:
     """Note that a round needs a recomputation (kept until a later run has finished)."""
     request, created = RecomputeRequest.objects.get_or_create(
         round_id=round_id,
@@ -380,23 +377,29 @@ def recompute_request_record(*, round_id: int, acting_user=None, force: bool = F
 
 
 def recompute_request_failed(*, round_id: int, error: str) -> None:
+    """Keep why the round's recomputation could not be queued (shown in the admin)."""
     RecomputeRequest.objects.filter(round_id=round_id).update(last_error=error[:2000])
 
 
-def round_recompute_queue(*, round_id: int, force: bool = False, triggered_by_id=None) -> bool:
+def _publish_round_recompute(round_id: int, **options) -> None:
+    """Hand the round to the worker (in-process when Celery runs eagerly)."""
+    signature(ROUND_RECOMPUTE_TASK, args=(round_id,), kwargs=options).delay()
+
+
+def round_recompute_queue(
+    *, round_id: int, force: bool = False, triggered_by_id: int | None = None
+) -> bool:
     """Record the request, then publish the task; False if the broker refused it.
 
     The request row stays until a run has finished, so a publish error (Redis
-    down) or a lost task (worker killed) is picked up by ``recompute_pending``.
+    down) or a lost task (worker killed) is picked up by ``recompute_requests_queue``.
     """
-    from indices.tasks import round_recompute
-
     recompute_request_record(round_id=round_id, force=force)
     try:
         if force or triggered_by_id:
-            round_recompute.delay(round_id, force=force, triggered_by_id=triggered_by_id)
+            _publish_round_recompute(round_id, force=force, triggered_by_id=triggered_by_id)
         else:
-            round_recompute.delay(round_id)
+            _publish_round_recompute(round_id)
     except Exception as exc:  # noqa: BLE001 - broker down: the request row keeps the work
         logger.error("Could not queue recomputation of round %s: %s", round_id, exc)
         recompute_request_failed(round_id=round_id, error=f"{type(exc).__name__}: {exc}")
@@ -404,8 +407,66 @@ def round_recompute_queue(*, round_id: int, force: bool = False, triggered_by_id
     return True
 
 
+def recompute_requests_queue() -> dict[str, int]:
+    """Mark stale runs failed and queue every round whose request is past the grace period.
+
+    A request whose round has a run started since it was made is left alone (that run
+    is on it). Stops at the first publish error: the broker is still down, the next
+    call tries again.
+    """
+    stale = index_runs_mark_stale()
+    queued = 0
+    cutoff = timezone.now() - PENDING_GRACE
+    for request in RecomputeRequest.objects.filter(requested_at__lte=cutoff):
+        busy = IndexRun.objects.filter(
+            round_id=request.round_id,
+            status=IndexRun.Status.RUNNING,
+            started_at__gte=request.requested_at,
+        ).exists()
+        if busy:
+            continue
+        try:
+            _publish_round_recompute(
+                request.round_id,
+                force=request.force,
+                triggered_by_id=request.requested_by_id,
+                trigger=IndexRun.Trigger.PENDING,
+            )
+        except Exception as exc:  # noqa: BLE001 - broker still down: try next time
+            logger.error("Could not queue pending round %s: %s", request.round_id, exc)
+            recompute_request_failed(round_id=request.round_id, error=str(exc))
+            break
+        queued += 1
+    return {"stale": stale, "queued": queued}
+
+
+def round_recompute(
+    *,
+    round_id: int,
+    force: bool = False,
+    triggered_by_id: int | None = None,
+    trigger: str = "",
+) -> IndexRun | None:
+    """Compute a queued round as requested (by whom, how); None if it is gone or unchanged.
+
+    What the task ``indices.tasks.round_recompute`` runs: a round deleted since it was
+    queued is skipped; without ``trigger`` a run started by a user counts as manual.
+    """
+    if not SurveyRound.objects.filter(pk=round_id).exists():
+        logger.warning("round_recompute: round %s does not exist", round_id)
+        return None
+    user = User.objects.filter(pk=triggered_by_id).first() if triggered_by_id else None
+    return index_run_compute(
+        round_id=round_id,
+        acting_user=user,
+        force=force,
+        trigger=trigger
+        or (IndexRun.Trigger.MANUAL if triggered_by_id else IndexRun.Trigger.AUTOMATIC),
+    )
+
+
 @transaction.atomic
-def index_run_request(*, survey_round, acting_user) -> None:
+def index_run_request(*, survey_round: SurveyRound, acting_user: User) -> None:
     """Staff start a recomputation by hand: audited, queued after commit, always a new run."""
     recompute_request_record(round_id=survey_round.pk, acting_user=acting_user, force=True)
     audit_events.record(

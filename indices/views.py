@@ -18,19 +18,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from indices import selectors, services
-from sozialraeume.models import Kita
-from sozialraeume.selectors import jugendamt_id_for_user, kita_list_for_user
-from srb_project import permissions
+from indices.budget import DEFAULT_BUDGET_CENTS, budget_years
+from indices.display import CATEGORY_LABELS, INDEX_ORDER
+from indices.permissions import evaluation_policy
+from sozialraeume.permissions import kita_policy
+from sozialraeume.selectors import jugendamt_id_for_user
 
 KITAS_PER_PAGE = 100
 
 
 def _staff_jugendamt_id(user) -> int:
     """The Jugendamt whose evaluation the user may see; 403 for every other role."""
-    if not permissions.can_view_evaluation(user):
+    if not evaluation_policy.user_can(user, "view"):
         raise PermissionDenied
     jugendamt_id = jugendamt_id_for_user(user)
-    if jugendamt_id is None or not permissions.can_view_evaluation(user, jugendamt_id):
+    if jugendamt_id is None or not evaluation_policy.user_can(user, "view", jugendamt_id):
         raise PermissionDenied
     return jugendamt_id
 
@@ -78,7 +80,7 @@ def parse_euros(text: str) -> Decimal | None:
 def _budget(request, jugendamt_id, survey_round):
     """The budget for the euro column: ?budget=EUR, else ?year=YYYY, else the budget
     year of the round, else the default (1.002.240 €, methodology.md section 7)."""
-    years = selectors.budget_years(jugendamt_id=jugendamt_id)
+    years = budget_years(jugendamt_id=jugendamt_id)
     raw = request.GET.get("budget", "").strip()
     if raw:
         amount = parse_euros(raw)
@@ -99,7 +101,7 @@ def _budget(request, jugendamt_id, survey_round):
         chosen = next((y for y in linked if y.year == this_year), linked[0] if linked else None)
     if chosen is not None:
         return years, chosen, Decimal(chosen.state_budget), False
-    return years, None, Decimal(selectors.DEFAULT_BUDGET_CENTS) / 100, True
+    return years, None, Decimal(DEFAULT_BUDGET_CENTS) / 100, True
 
 
 @login_required
@@ -111,7 +113,7 @@ def overview(request):
     context = {
         "rounds": rounds,
         "survey_round": survey_round,
-        "can_start": permissions.can_start_computation(request.user, jugendamt_id),
+        "can_start": evaluation_policy.user_can(request.user, "start_computation", jugendamt_id),
     }
     if survey_round is None:
         return render(request, "indices/overview.html", context)
@@ -136,14 +138,14 @@ def overview(request):
         sort_query.pop("sort", None)
         context.update(
             sozialraum_rows=selectors.sozialraum_rows(run=run, budget_cents=int(budget * 100)),
-            kita_rows=selectors.annotate_eligibility(list(page.object_list), run.norms),
+            kita_rows=selectors.annotate_eligibility(rows=list(page.object_list), norms=run.norms),
             page=page,
             sort=sort,
             page_query=query.urlencode(),
             sort_query=sort_query.urlencode(),
             kita_norms=[
-                (c, selectors.CATEGORY_LABELS[c], (run.norms or {}).get("kita", {}).get(c) or {})
-                for c in selectors.INDEX_ORDER
+                (c, CATEGORY_LABELS[c], (run.norms or {}).get("kita", {}).get(c) or {})
+                for c in INDEX_ORDER
             ],
         )
     return render(request, "indices/overview.html", context)
@@ -153,11 +155,9 @@ def overview(request):
 @require_GET
 def kita_detail(request, kita_id):
     """Every number of one Kita: raw answer → variable → standard point → index."""
-    from surveys.models import Response
-
     jugendamt_id = _staff_jugendamt_id(request.user)
     kita = get_object_or_404(
-        Kita.objects.select_related("sozialraum", "traeger"),
+        kita_policy.instances_for(request.user, "view_detail"),
         pk=kita_id,
         sozialraum__jugendamt_id=jugendamt_id,
     )
@@ -166,13 +166,7 @@ def kita_detail(request, kita_id):
     value = selectors.kita_value(run=run, kita_id=kita.pk) if run else None
     context = {"kita": kita, "rounds": rounds, "survey_round": survey_round, "run": run}
     if value is not None:
-        response = (
-            Response.objects.filter(round_id=run.round_id, kita_id=kita.pk)
-            .values("answers", "updated_at")
-            .first()
-        )
-        answers = (response or {}).get("answers") or {}
-        changed = response is not None and response["updated_at"] > run.started_at
+        answers, changed = selectors.kita_answers(run=run, kita_id=kita.pk)
         context.update(
             value=value,
             sections=selectors.kita_explanation(run=run, value=value, answers=answers),
@@ -197,7 +191,7 @@ def my_kita(request):
 
 def _own_kitas(user):
     """Kitas whose own results the user may see (never for the committee)."""
-    return kita_list_for_user(user).order_by("name")
+    return kita_policy.instances_for(user, "view_detail").order_by("name")
 
 
 @login_required
@@ -205,8 +199,6 @@ def _own_kitas(user):
 def my_kita_detail(request, kita_id):
     """Own Kita's indices and classes next to the city mean; never other Kitas."""
     kita = get_object_or_404(_own_kitas(request.user), pk=kita_id)
-    if not permissions.can_view_kita_detail(request.user, kita):
-        raise Http404
     jugendamt_id = kita.sozialraum.jugendamt_id
     run = selectors.latest_finished_run(jugendamt_id=jugendamt_id)
     value = selectors.kita_value(run=run, kita_id=kita.pk) if run else None
@@ -222,7 +214,7 @@ def run_start(request, round_id):
     """Staff start a recomputation by hand; the page then follows its progress."""
     jugendamt_id = _staff_jugendamt_id(request.user)
     survey_round = _round_or_404(jugendamt_id, round_id)
-    if not permissions.can_start_computation(request.user, survey_round.jugendamt_id):
+    if not evaluation_policy.user_can(request.user, "start_computation", survey_round.jugendamt_id):
         raise PermissionDenied
     if selectors.fresh_running_run(round_id=survey_round.pk) is not None:
         messages.info(request, _("Für diese Erhebung läuft bereits eine Berechnung."))

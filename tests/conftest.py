@@ -68,10 +68,14 @@ def role_users(demo):
 
 
 class WorkerProcess:
-    """A real `celery worker` process on the test database; can be stopped and restarted."""
+    """A real `celery worker` process on the test database; can be stopped and restarted.
+
+    ``start(app=...)`` runs another Celery app module instead of the project's (e.g.
+    ``tests.indices.holding_worker``, whose runs pause before storing their values)."""
 
     def __init__(self):
         self.proc = None
+        self.app = "srb_project"
 
     def env(self):
         db = settings.DATABASES["default"]
@@ -86,9 +90,12 @@ class WorkerProcess:
         )
         return env
 
-    def start(self):
+    def start(self, app="srb_project"):
         if self.proc and self.proc.poll() is None:
-            return
+            if app == self.app:
+                return
+            self.stop()
+        self.app = app
         ARTIFACTS.mkdir(exist_ok=True)
         log = open(ARTIFACTS / "celery-worker.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
@@ -97,7 +104,7 @@ class WorkerProcess:
                 "-m",
                 "celery",
                 "-A",
-                "srb_project",
+                app,
                 "worker",
                 "-P",
                 "solo",

@@ -34,10 +34,3 @@ def pct(value):
     if value is None or value == "":
         return "–"
     return f"{_german(value, 2)} %"
-
-
-@register.filter
-def index1(value):
-    if value is None:
-        return "–"
-    return _german(Decimal(str(value)), 1)

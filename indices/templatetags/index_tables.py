@@ -2,7 +2,7 @@
 
 A table row has four index cells (AB, SL, FM, IN); with 100 Kitas and 50 Sozialräume
 a page that is 600 cells. The selectors format each number once
-(``indices.selectors.Cell``); this filter writes a row's cells without a template
+(``indices.display.Cell``); this filter writes a row's cells without a template
 variable lookup per attribute. Every value is escaped.
 """
 

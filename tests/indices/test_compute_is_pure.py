@@ -1,15 +1,18 @@
-"""indices.compute stays pure: importing it loads no Django (CONVENTIONS, habit 4)."""
+"""The computation modules stay pure: importing them loads no Django (CONVENTIONS, habit 4)."""
 
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_importing_compute_loads_no_django_module():
+@pytest.mark.parametrize("module", ["indices.compute", "indices.apportion", "indices.eligibility"])
+def test_importing_a_computation_module_loads_no_django_module(module):
     code = (
-        "import sys, indices.compute; "
+        f"import sys, {module}; "
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'django'); "
         "print(loaded); assert not loaded"
     )

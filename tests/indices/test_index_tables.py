@@ -12,8 +12,9 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indices.display import NumberFormat
 from indices.models import KitaIndex
-from indices.selectors import NumberFormat, SozialraumRow, annotate_eligibility, format_2
+from indices.selectors import SozialraumRow, annotate_eligibility
 from indices.templatetags.index_tables import index_cells
 
 NUMBERS = st.one_of(
@@ -51,7 +52,7 @@ def test_number_format_writes_what_floatformat_wrote(language, thousands, value)
 )
 def test_german_examples(value, grouping, text):
     with translation.override("de"):
-        assert format_2(value, grouping=grouping) == text
+        assert NumberFormat()(value, grouping=grouping) == text
 
 
 def _render(template: str, **context) -> str:
@@ -157,7 +158,7 @@ def test_kita_row_renders_as_with_the_old_filters(language, classes, gesamt, fm,
         kita_id=4711, ab=12.345, sl=None, fm=fm, infra=0.0, gesamt=gesamt, classes=classes
     )
     with translation.override(language):
-        annotate_eligibility([row], NORMS)
+        annotate_eligibility(rows=[row], norms=NORMS)
         assert row.detail_path == reverse("indices:kita_detail", args=[4711])
         assert (row.eligibility.fs1, row.eligibility.fs3) == (fs1, fs3)
         assert _render(NEW_KITA_ROW, row=row) == _render(OLD_KITA_ROW, row=row)

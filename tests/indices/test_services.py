@@ -200,7 +200,7 @@ def test_queueing_with_the_broker_down_keeps_the_round_pending(monkeypatch):
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("Redis nicht erreichbar")
 
-    monkeypatch.setattr(tasks.round_recompute, "delay", broker_down)
+    monkeypatch.setattr(tasks.round_recompute, "apply_async", broker_down)
     assert services.round_recompute_queue(round_id=survey_round.pk) is False
     request = RecomputeRequest.objects.get(round=survey_round)
     assert "Redis nicht erreichbar" in request.last_error
@@ -217,7 +217,11 @@ def test_a_manual_request_is_audited_and_queued_after_commit(
     survey_round = round_with_answers(kitas=3, sozialraeume=1)
     staff = make_user(roles.JUGENDAMT, jugendamt=survey_round.jugendamt)
     calls = []
-    monkeypatch.setattr(tasks.round_recompute, "delay", lambda *a, **k: calls.append((a, k)))
+
+    def publish(args=None, kwargs=None, **options):
+        calls.append((tuple(args or ()), kwargs or {}))
+
+    monkeypatch.setattr(tasks.round_recompute, "apply_async", publish)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.index_run_request(survey_round=survey_round, acting_user=staff)
     assert calls == []  # nothing before commit

@@ -3,9 +3,11 @@
 The first tests run the task eagerly in-process. Those marked ``services`` use a real
 Celery worker on PostgreSQL and Redis (``worker`` fixture) and prove the outage rules
 of issue 7: no manual step, no lost work, no half-written run.
+
+The services publish the task by name (a signature), which ends in the task's
+``apply_async``: that is where these tests listen or make the broker fail.
 """
 
-import os
 import random
 from datetime import timedelta
 
@@ -22,6 +24,8 @@ from surveys.signals import round_answers_changed
 from tests.conftest import wait_for
 from tests.factories import KitaFactory, make_user
 from tests.indices.factories import round_with_answers, varied_answers
+
+HOLDING_WORKER = "tests.indices.holding_worker"
 
 
 @pytest.fixture
@@ -87,7 +91,11 @@ def test_submitting_queues_the_recomputation_only_after_commit(
     survey_round = round_with_answers(kitas=5, sozialraeume=2)
     kita, leader = _leader_with_new_kita(survey_round)
     queued = []
-    monkeypatch.setattr(tasks.round_recompute, "delay", lambda *a, **k: queued.append(a))
+
+    def publish(args=None, kwargs=None, **options):
+        queued.append((tuple(args or ()), kwargs or {}))
+
+    monkeypatch.setattr(tasks.round_recompute, "apply_async", publish)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _submit(survey_round, kita, leader)
     assert queued == []
@@ -96,7 +104,7 @@ def test_submitting_queues_the_recomputation_only_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         for callback in callbacks:
             callback()
-    assert queued == [(survey_round.pk,)]
+    assert queued == [((survey_round.pk,), {})]
 
 
 @pytest.mark.django_db
@@ -117,12 +125,11 @@ def test_with_the_broker_down_the_submission_is_saved_and_picked_up_later(
 ):
     survey_round = round_with_answers(kitas=5, sozialraeume=2)
     kita, leader = _leader_with_new_kita(survey_round)
-    real_delay = tasks.round_recompute.delay
 
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379")
 
-    monkeypatch.setattr(tasks.round_recompute, "delay", broker_down)
+    monkeypatch.setattr(tasks.round_recompute, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = _submit(survey_round, kita, leader)
     assert Response.objects.get(pk=response.pk).status == Response.Status.SUBMITTED
@@ -131,7 +138,7 @@ def test_with_the_broker_down_the_submission_is_saved_and_picked_up_later(
     assert "6379" in request.last_error
 
     # broker back: the periodic task queues the round once the grace period is over
-    monkeypatch.setattr(tasks.round_recompute, "delay", real_delay)
+    monkeypatch.undo()
     assert tasks.recompute_pending() == {"stale": 0, "queued": 0}  # still in grace
     RecomputeRequest.objects.update(requested_at=timezone.now() - timedelta(minutes=2))
     assert tasks.recompute_pending() == {"stale": 0, "queued": 1}
@@ -218,20 +225,13 @@ def test_a_worker_killed_mid_run_leaves_the_previous_run_current(
     worker, transactional_db, settings
 ):
     survey_round, first, kita, leader = _services_round()
-    os.environ["SRB_TEST_TASK_DELAY"] = "30"
-    try:
-        worker.stop()
-        worker.start()  # picks up the delay hook
-        _submit(survey_round, kita, leader)
-        running = wait_for(
-            lambda: IndexRun.objects.filter(
-                round=survey_round, status=IndexRun.Status.RUNNING
-            ).first(),
-            timeout=60,
-        )
-        worker.stop(kill=True)
-    finally:
-        del os.environ["SRB_TEST_TASK_DELAY"]
+    worker.start(app=HOLDING_WORKER)  # its runs pause before they store their values
+    _submit(survey_round, kita, leader)
+    running = wait_for(
+        lambda: IndexRun.objects.filter(round=survey_round, status=IndexRun.Status.RUNNING).first(),
+        timeout=60,
+    )
+    worker.stop(kill=True)
     # the previous results stay current, nothing of the killed run is visible
     assert current_run(round_id=survey_round.pk) == first
     assert not KitaIndex.objects.filter(run=running).exists()

@@ -81,6 +81,31 @@ def test_euro_amounts_follow_the_budget_given_and_add_up(client, computed):
     assert sum(r.amount for r in bad.context["sozialraum_rows"]) == Decimal("1002240.00")
 
 
+def test_euro_amounts_follow_the_budget_year_of_the_round_or_the_one_chosen(client, computed):
+    from allocation.models import BudgetYear
+
+    survey_round, run = computed
+    jugendamt = survey_round.jugendamt
+    for year, amount, linked in ((2024, "400000.00", True), (2025, "600000.00", True)):
+        BudgetYear.objects.create(
+            jugendamt=jugendamt,
+            year=year,
+            state_budget=Decimal(amount),
+            round=survey_round if linked else None,
+        )
+    BudgetYear.objects.create(jugendamt=jugendamt, year=2031, state_budget=Decimal("900000.00"))
+    client.force_login(make_user(roles.JUGENDAMT, jugendamt=jugendamt))
+    response = client.get(reverse("indices:overview"))
+    years = re.findall(r'<option value="(\d{4})"', response.content.decode())
+    assert years == ["2031", "2025", "2024"]  # newest first
+    assert response.context["budget_year"].year == 2025  # the round's newest
+    assert sum(r.amount for r in response.context["sozialraum_rows"]) == Decimal("600000.00")
+    assert "(Haushaltsjahr 2025)" in _text(response)
+    chosen = client.get(reverse("indices:overview"), {"year": "2031"})
+    assert sum(r.amount for r in chosen.context["sozialraum_rows"]) == Decimal("900000.00")
+    assert "900.000,00 €" in _text(chosen)
+
+
 def test_a_second_jugendamt_never_sees_the_first_ones_data(client, computed):
     survey_round, run = computed
     other_round = round_with_answers(kitas=4, sozialraeume=2, seed=5)

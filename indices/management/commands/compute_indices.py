@@ -31,6 +31,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # Not a cycle: pandas and the engine load only when the command runs, not for
+        # ``manage.py help compute_indices`` (start-up, see the module docstring).
         from indices.csv_input import (
             CsvInputError,
             parse_euro_cents,

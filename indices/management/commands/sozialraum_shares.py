@@ -7,6 +7,7 @@ largest-remainder method, so that they add up to exactly 100.00 and to the budge
 
 import json
 import math
+import sys
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
@@ -32,8 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--budget", required=True, metavar="EUR", help="Budget in Euro")
 
     def handle(self, *args, **options):
-        import sys
-
+        # Not a cycle: imported here so that ``manage.py help sozialraum_shares`` does not
+        # load pandas (the engine and the CSV reader need it), as compute_indices.
         from indices.compute import PERCENT_UNITS, largest_remainder
         from indices.csv_input import CsvInputError, decode_text, parse_euro_cents, read_source
 
