@@ -9,12 +9,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from allocation import selectors, services
+from allocation import distribution as d
+from allocation import selectors
 from allocation.models import (
     AllocationLine,
     AllocationPlan,
@@ -23,8 +25,14 @@ from allocation.models import (
     Reallocation,
     SozialraumShare,
 )
+from allocation.services import budget_years as budget_year_services
+from allocation.services import lines as line_services
+from allocation.services import plans as plan_services
+from allocation.services import reallocations as reallocation_services
+from allocation.services import workflow
 from allocation.templatetags.allocation_tags import eur
 from srb_project.admin_site import JugendamtScopedAdmin, ReadOnlyAdmin
+from surveys.models import SurveyRound
 
 
 def _report(request, exc):
@@ -54,11 +62,11 @@ class SozialraumShareInline(admin.TabularInline):
 
     @admin.display(description=_("Kommunaler Anteil"))
     def municipal(self, obj):
-        return eur(selectors.d.funding_for_state_amount(obj.state_amount).municipal)
+        return eur(d.funding_for_state_amount(obj.state_amount).municipal)
 
     @admin.display(description=_("Gesamt"))
     def total(self, obj):
-        return eur(selectors.d.funding_for_state_amount(obj.state_amount).total)
+        return eur(d.funding_for_state_amount(obj.state_amount).total)
 
 
 class BudgetYearForm(forms.ModelForm):
@@ -84,26 +92,24 @@ class BudgetYearAdmin(JugendamtScopedAdmin):
 
     @admin.display(description=_("Kommunaler Anteil"))
     def municipal(self, obj):
-        return eur(selectors.d.funding_for_state_amount(obj.state_budget).municipal)
+        return eur(d.funding_for_state_amount(obj.state_budget).municipal)
 
     @admin.display(description=_("Gesamt"))
     def total(self, obj):
-        return eur(selectors.d.funding_for_state_amount(obj.state_budget).total)
+        return eur(d.funding_for_state_amount(obj.state_budget).total)
 
     def get_readonly_fields(self, request, obj=None):
         return ("year",) if obj else ()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "round" and request.user.jugendamt_id:
-            from surveys.models import SurveyRound
-
             kwargs["queryset"] = SurveyRound.objects.filter(jugendamt_id=request.user.jugendamt_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         jugendamt_id = obj.jugendamt_id if change else request.user.jugendamt_id
-        saved = services.budget_year_save(
+        saved = budget_year_services.budget_year_save(
             jugendamt_id=jugendamt_id,
             year=obj.year,
             state_budget=data.get("state_budget"),
@@ -120,7 +126,9 @@ class BudgetYearAdmin(JugendamtScopedAdmin):
     def apply_shares(self, request, queryset):
         for by in queryset:
             try:
-                services.budget_year_apply_shares(budget_year=by, acting_user=request.user)
+                budget_year_services.budget_year_apply_shares(
+                    budget_year=by, acting_user=request.user
+                )
             except (ValidationError, PermissionDenied) as exc:
                 _report(request, exc)
             else:
@@ -130,8 +138,9 @@ class BudgetYearAdmin(JugendamtScopedAdmin):
     def create_plans(self, request, queryset):
         for by in queryset:
             try:
-                for sr in by.jugendamt.sozialraeume.all():
-                    services.plan_create(budget_year=by, sozialraum=sr, acting_user=request.user)
+                budget_year_services.budget_year_create_plans(
+                    budget_year=by, acting_user=request.user
+                )
             except (ValidationError, PermissionDenied) as exc:
                 _report(request, exc)
 
@@ -171,7 +180,7 @@ class AdminLineForm(forms.ModelForm):
             return data
         plan = AllocationPlan.objects.filter(pk=self.instance.plan_id).first()
         if plan is not None and data.get("kita") and data.get("strand"):
-            services.line_check(
+            line_services.line_check(
                 plan=plan,
                 kita=data["kita"],
                 strand=data["strand"],
@@ -339,14 +348,14 @@ class AllocationPlanAdmin(JugendamtScopedAdmin):
             try:
                 if f in formset.deleted_forms:
                     if f.instance.pk:
-                        services.line_delete(
+                        line_services.line_delete(
                             line_id=f.instance.pk,
                             expected_version=data.get("expected_version") or 0,
                             reason=data.get("reason", ""),
                             acting_user=request.user,
                         )
                 elif f.instance.pk is None:
-                    services.line_add(
+                    line_services.line_add(
                         plan=plan,
                         kita=data["kita"],
                         strand=data["strand"],
@@ -360,14 +369,14 @@ class AllocationPlanAdmin(JugendamtScopedAdmin):
                         acting_user=request.user,
                     )
                 else:
-                    services.line_update(
+                    line_services.line_update(
                         line_id=f.instance.pk,
                         expected_version=data.get("expected_version") or 0,
                         reason=data.get("reason", ""),
                         acting_user=request.user,
                         **{
                             k: data[k]
-                            for k in services.LINE_FIELDS
+                            for k in line_services.LINE_FIELDS
                             if k in data and k in f.changed_data
                         },
                     )
@@ -378,7 +387,7 @@ class AllocationPlanAdmin(JugendamtScopedAdmin):
         reason = request.POST.get("reason", "")
         for plan in queryset:
             try:
-                services.TRANSITIONS[name](plan=plan, acting_user=request.user, reason=reason)
+                workflow.TRANSITIONS[name](plan=plan, acting_user=request.user, reason=reason)
             except (ValidationError, PermissionDenied) as exc:
                 _report(request, exc)
             else:
@@ -388,7 +397,7 @@ class AllocationPlanAdmin(JugendamtScopedAdmin):
     def propose(self, request, queryset):
         for plan in queryset:
             try:
-                services.plan_propose(plan=plan, acting_user=request.user)
+                plan_services.plan_propose(plan=plan, acting_user=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 _report(request, exc)
 
@@ -433,7 +442,7 @@ class ReallocationAdmin(JugendamtScopedAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         try:
-            saved = services.reallocation_create(acting_user=request.user, **data)
+            saved = reallocation_services.reallocation_create(acting_user=request.user, **data)
         except ValidationError as exc:
             raise PermissionDenied(" ".join(exc.messages)) from exc
         obj.pk = saved.pk
@@ -453,13 +462,11 @@ class ReallocationAdmin(JugendamtScopedAdmin):
 
     def _validate(self, request, data, form):
         """Run the service's checks before saving by a dry run in a rolled-back savepoint."""
-        from django.db import transaction
-
         if form.errors:
             return
         try:
             with transaction.atomic():
-                services.reallocation_create(acting_user=request.user, **data)
+                reallocation_services.reallocation_create(acting_user=request.user, **data)
                 raise _DryRun
         except _DryRun:
             pass

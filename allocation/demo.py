@@ -9,9 +9,16 @@ Idempotent: years, shares and plans that exist are left as they are.
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
-from allocation import services
 from allocation.models import AllocationPlan, BudgetYear, PlanState, Strand
+from allocation.services import budget_years as budget_year_services
+from allocation.services import lines as line_services
+from allocation.services import plans as plan_services
+from allocation.services import workflow
+from sozialraeume.master_data import BAD_KREUZNACH
+from sozialraeume.models import Jugendamt
+from surveys.models import SurveyRound
 
 # The state's notices (methodology.md section 7); later years follow the default rule.
 OWN_FIGURES = {
@@ -24,10 +31,6 @@ ROUND_CODE = "2020"
 
 
 def seed(stdout=None):
-    from sozialraeume.master_data import BAD_KREUZNACH
-    from sozialraeume.models import Jugendamt
-    from surveys.models import SurveyRound
-
     def say(text):
         if stdout:
             stdout.write(text)
@@ -46,7 +49,7 @@ def seed(stdout=None):
         by = BudgetYear.objects.filter(jugendamt=jugendamt, year=year).first()
         if by is None:
             amount, label = OWN_FIGURES.get(year, (None, ""))
-            by = services.budget_year_save(
+            by = budget_year_services.budget_year_save(
                 jugendamt_id=jugendamt.pk,
                 year=year,
                 state_budget=amount,
@@ -59,12 +62,10 @@ def seed(stdout=None):
         say("Verteilung: Haushaltsjahre angelegt, keine Erhebung 2020 für die Anteile")
         return years
 
-    from django.core.exceptions import ValidationError
-
     for by in years:
         if by.round_id and not by.shares.exists():
             try:
-                services.budget_year_apply_shares(budget_year=by, acting_user=staff)
+                budget_year_services.budget_year_apply_shares(budget_year=by, acting_user=staff)
             except ValidationError as exc:
                 say(f"Verteilung: Anteile {by} nicht berechnet: {' '.join(exc.messages)}")
                 return years
@@ -76,12 +77,12 @@ def seed(stdout=None):
         if plan is not None and plan.proposed_at:
             approved += plan.state == PlanState.APPROVED
             continue
-        plan = services.plan_create(budget_year=by, sozialraum=sr, acting_user=staff)
-        services.plan_propose(plan=plan, acting_user=staff)
+        plan = plan_services.plan_create(budget_year=by, sozialraum=sr, acting_user=staff)
+        plan_services.plan_propose(plan=plan, acting_user=staff)
         _adjust_once(plan, by, staff)
-        services.plan_start_consultation(plan=plan, acting_user=staff)
-        services.plan_submit(plan=plan, acting_user=staff)
-        services.plan_approve(
+        workflow.plan_start_consultation(plan=plan, acting_user=staff)
+        workflow.plan_submit(plan=plan, acting_user=staff)
+        workflow.plan_approve(
             plan=plan, acting_user=leitung, reason="Beschluss nach Abstimmung mit den Trägern"
         )
         approved += 1
@@ -97,7 +98,7 @@ def _adjust_once(plan, by, staff):
     line = plan.lines.order_by("-fte", "kita__name").first()
     if line is not None and line.fte > Decimal("0.05"):
         fte = line.fte - Decimal("0.05")
-        services.line_update(
+        line_services.line_update(
             line_id=line.pk,
             expected_version=line.version,
             fte=fte,
@@ -109,7 +110,7 @@ def _adjust_once(plan, by, staff):
     kita = plan.sozialraum.kitas.order_by("name").first()
     if kita is None:
         return
-    services.line_add(
+    line_services.line_add(
         plan=plan,
         kita=kita,
         strand=Strand.FS4,

@@ -117,11 +117,25 @@ class PlanState(models.TextChoices):
 EDITABLE_STATES = (PlanState.DRAFT, PlanState.CONSULTATION)
 
 
+def _may_edit(plan, user) -> bool:
+    """Who may take the editors' workflow steps: the plan rule's "edit"."""
+    from allocation.permissions import plan_policy  # cycle: allocation.permissions imports models
+
+    return plan_policy.user_can(user, "edit", plan)
+
+
+def _may_approve(plan, user) -> bool:
+    """Who may decide: the plan rule's "approve" (the Jugendamt-Leitung)."""
+    from allocation.permissions import plan_policy  # cycle: allocation.permissions imports models
+
+    return plan_policy.user_can(user, "approve", plan)
+
+
 class AllocationPlan(models.Model):
     """Per Sozialraum and budget year: which Kita gets which personnel in which strand.
 
-    The state changes only through the transitions below, which only
-    ``allocation.services`` call (with the checks and the audit event).
+    The state changes only through the transitions below, which only the services call
+    (``allocation.services.workflow``, the proposal in ``plans``; with the audit event).
     """
 
     budget_year = models.ForeignKey(
@@ -178,16 +192,45 @@ class AllocationPlan(models.Model):
     def is_editable(self):
         return self.state in EDITABLE_STATES
 
-    # The workflow: all transitions in one place.
-    @transition(field=state, source=PlanState.DRAFT, target=PlanState.CONSULTATION)
+    @property
+    def comments_open(self):
+        """Träger comment while the plan is in consultation (the Jugendamt at any time)."""
+        return self.state == PlanState.CONSULTATION
+
+    # The workflow: every step in one place. ``permission`` asks the plan policy, so
+    # ``get_available_user_state_transitions(user)`` is what the user may do now; ``custom``
+    # holds the label and colour of the step's button on the plan page.
+    @transition(field=state, source=PlanState.DRAFT, target=PlanState.DRAFT, permission=_may_edit)
+    def propose(self):
+        """Vorschlag nach Regel: only in Entwurf; the state stays."""
+
+    @transition(
+        field=state,
+        source=PlanState.DRAFT,
+        target=PlanState.CONSULTATION,
+        permission=_may_edit,
+        custom={"label": _("In Abstimmung geben"), "button": "btn-primary"},
+    )
     def start_consultation(self):
         """Träger of the Sozialraum's Kitas can read and comment."""
 
-    @transition(field=state, source=PlanState.CONSULTATION, target=PlanState.PROPOSAL)
+    @transition(
+        field=state,
+        source=PlanState.CONSULTATION,
+        target=PlanState.PROPOSAL,
+        permission=_may_edit,
+        custom={"label": _("Als Beschlussvorlage vorlegen"), "button": "btn-primary"},
+    )
     def submit(self):
         """Beschlussvorlage: lines are frozen for the decision."""
 
-    @transition(field=state, source=PlanState.PROPOSAL, target=PlanState.APPROVED)
+    @transition(
+        field=state,
+        source=PlanState.PROPOSAL,
+        target=PlanState.APPROVED,
+        permission=_may_approve,
+        custom={"label": _("Beschließen"), "button": "btn-success"},
+    )
     def approve(self):
         """Decided by the Jugendamt-Leitung (four eyes, within budget: checked by the service)."""
 
@@ -195,6 +238,11 @@ class AllocationPlan(models.Model):
         field=state,
         source=[PlanState.CONSULTATION, PlanState.PROPOSAL, PlanState.APPROVED],
         target=PlanState.DRAFT,
+        permission=_may_edit,
+        custom={
+            "label": _("Überarbeitung (zurück in den Entwurf)"),
+            "button": "btn-outline-danger",
+        },
     )
     def rework(self):
         """Überarbeitung: back to Entwurf, with a reason."""

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from allocation import distribution as d
@@ -24,9 +24,11 @@ from allocation.models import (
     SozialraumShare,
     Strand,
 )
+from allocation.permissions import plan_policy
+from audit import selectors as audit_selectors
 from audit.models import AuditEvent
-from sozialraeume import roles
-from srb_project import permissions
+from indices.eligibility import Eligibility
+from sozialraeume.models import Sozialraum
 
 ZERO = Decimal("0.00")
 FIRST_RESURVEY_YEAR = 2027
@@ -118,8 +120,6 @@ class BudgetOverview:
 
 def budget_overview(budget_year: BudgetYear) -> BudgetOverview:
     """Per Sozialraum: percent, state / municipal / total amounts, plan and what it spends."""
-    from sozialraeume.models import Sozialraum
-
     shares = {s.sozialraum_id: s for s in budget_year.shares.all()}
     plans = {
         p.sozialraum_id: p
@@ -162,25 +162,6 @@ def budget_overview(budget_year: BudgetYear) -> BudgetOverview:
 # --- plans ------------------------------------------------------------------------------
 
 
-def plan_list_for_user(user) -> QuerySet[AllocationPlan]:
-    """Plans the user may see: staff all of their Jugendamt; Träger those with their Kitas
-    once the plan is no longer a draft of the Jugendamt."""
-    qs = AllocationPlan.objects.select_related("sozialraum", "budget_year")
-    if not user.is_authenticated:
-        return qs.none()
-    if permissions.is_jugendamt_staff(user):
-        if user.is_superuser and user.jugendamt_id is None:
-            return qs
-        return qs.filter(sozialraum__jugendamt_id=user.jugendamt_id)
-    if permissions.has_role(user, roles.TRAEGER) and user.traeger_id:
-        return (
-            qs.filter(sozialraum__kitas__traeger_id=user.traeger_id)
-            .exclude(state=PlanState.DRAFT)
-            .distinct()
-        )
-    return qs.none()
-
-
 def plans_due_for_review(jugendamt_id, *, today: datetime.date | None = None, within_days=180):
     """Approved plans whose review date has passed or comes within ``within_days``."""
     today = today or timezone.localdate()
@@ -198,7 +179,7 @@ def plans_due_for_review(jugendamt_id, *, today: datetime.date | None = None, wi
 @dataclass
 class LineRow:
     line: AllocationLine
-    eligibility: d.Eligibility
+    eligibility: Eligibility
     eligibility_text: str
     eligibility_label: str
 
@@ -263,35 +244,14 @@ def plan_view(plan: AllocationPlan) -> PlanView:
 
 def plan_history(plan) -> QuerySet[AuditEvent]:
     """Everything recorded about a plan: transitions, lines, comments, reallocations."""
-    label = AllocationPlan._meta.label_lower
-    line_label = AllocationLine._meta.label_lower
-    realloc_label = Reallocation._meta.label_lower
-    return AuditEvent.objects.filter(
-        Q(object_type=label, object_id=str(plan.pk))
-        | Q(object_type=line_label, new__plan_id=plan.pk)
-        | Q(object_type=line_label, old__plan_id=plan.pk)
-        | Q(
-            object_type=realloc_label,
-            new__budget_year_id=plan.budget_year_id,
-            new__to_sozialraum_id=plan.sozialraum_id,
-        )
-        | Q(
-            object_type=realloc_label,
-            new__budget_year_id=plan.budget_year_id,
-            new__from_sozialraum_id=plan.sozialraum_id,
-        )
-    ).select_related("actor")
+    return audit_selectors.plan_events(
+        plan_id=plan.pk, budget_year_id=plan.budget_year_id, sozialraum_id=plan.sozialraum_id
+    )
 
 
 def kita_history(kita) -> QuerySet[AuditEvent]:
     """Every recorded change of the Kita's allocation lines and reallocations to it."""
-    line_label = AllocationLine._meta.label_lower
-    realloc_label = Reallocation._meta.label_lower
-    return AuditEvent.objects.filter(
-        Q(object_type=line_label, new__kita_id=kita.pk)
-        | Q(object_type=line_label, old__kita_id=kita.pk)
-        | Q(object_type=realloc_label, new__kita_id=kita.pk)
-    ).select_related("actor")
+    return audit_selectors.kita_events(kita_id=kita.pk)
 
 
 def kita_lines(kita) -> QuerySet[AllocationLine]:
@@ -304,7 +264,7 @@ def traeger_lines(user) -> QuerySet[AllocationLine]:
     """Lines of the Träger's Kitas in plans they may see."""
     return (
         AllocationLine.objects.filter(
-            kita__traeger_id=user.traeger_id, plan__in=plan_list_for_user(user)
+            kita__traeger_id=user.traeger_id, plan__in=plan_policy.instances_for(user, "view")
         )
         .select_related("kita", "plan", "plan__sozialraum", "plan__budget_year")
         .order_by("-plan__budget_year__year", "kita__name", "strand")

@@ -13,13 +13,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_fsm import has_transition_perm
 
-from allocation import selectors, services
+from allocation import selectors
 from allocation.forms import CommentForm, LineForm, ReallocationForm, ReasonForm
-from allocation.models import AllocationLine, BudgetYear, PlanState
-from sozialraeume import roles
+from allocation.models import AllocationLine, AllocationPlan, BudgetYear, PlanState
+from allocation.permissions import budget_year_policy, plan_policy
+from allocation.services import budget_years as budget_year_services
+from allocation.services import lines as line_services
+from allocation.services import plans as plan_services
+from allocation.services import reallocations as reallocation_services
+from allocation.services import workflow
+from allocation.services.common import ConflictError, eur_text
+from audit import selectors as audit_selectors
+from audit.permissions import audit_policy
+from indices.permissions import evaluation_policy
+from sozialraeume.permissions import kita_policy
 from sozialraeume.selectors import jugendamt_id_for_user, kita_list_for_user
-from srb_project import permissions
 
 
 def _refusal(request, exc):
@@ -31,14 +41,13 @@ def _refusal(request, exc):
 
 
 def _may_use(user) -> bool:
-    return permissions.is_jugendamt_staff(user) or permissions.has_role(user, roles.TRAEGER)
+    """The allocation pages as such: Jugendamt staff and Träger (the plan rule's "view")."""
+    return plan_policy.user_can(user, "view")
 
 
-def _plan_or_404(request, pk):
-    plan = get_object_or_404(selectors.plan_list_for_user(request.user), pk=pk)
-    if not permissions.can_view_plan(request.user, plan):
-        raise Http404
-    return plan
+def _plan_or_404(request, pk, action: str = "view") -> AllocationPlan:
+    """The plan if the user may ``action`` it; "not yours" is the same 404 as "no such"."""
+    return get_object_or_404(plan_policy.instances_for(request.user, action), pk=pk)
 
 
 @login_required
@@ -47,7 +56,7 @@ def plan_list(request):
     user = request.user
     if not _may_use(user):
         raise PermissionDenied
-    if not permissions.is_jugendamt_staff(user):
+    if not budget_year_policy.user_can(user, "view"):
         return redirect("allocation:traeger_dashboard")
     jugendamt_id = jugendamt_id_for_user(user)
     years = list(selectors.budget_years_for_jugendamt(jugendamt_id))
@@ -65,7 +74,7 @@ def plan_list(request):
         "overview": selectors.budget_overview(selected) if selected else None,
         "due": selectors.plans_due_for_review(jugendamt_id),
         "next_survey_year": selectors.next_survey_year(),
-        "can_manage": permissions.can_manage_budget(user, jugendamt_id),
+        "can_manage": budget_year_policy.user_can(user, "manage", jugendamt_id),
         "reallocation_form": ReallocationForm(jugendamt_id=jugendamt_id),
         "reallocations": selected.reallocations.select_related(
             "from_sozialraum", "to_sozialraum", "to_kita", "created_by"
@@ -76,12 +85,13 @@ def plan_list(request):
     return render(request, "allocation/plan_list.html", context)
 
 
-def _budget_year_or_404(request, pk):
+def _budget_year_or_404(request, pk) -> BudgetYear:
     # Scoped to the user's Jugendamt: a superuser of one Jugendamt must not reach another's.
-    by = get_object_or_404(BudgetYear, pk=pk, jugendamt_id=jugendamt_id_for_user(request.user))
-    if not permissions.can_manage_budget(request.user, by.jugendamt_id):
-        raise Http404
-    return by
+    return get_object_or_404(
+        budget_year_policy.instances_for(request.user, "manage"),
+        pk=pk,
+        jugendamt_id=jugendamt_id_for_user(request.user),
+    )
 
 
 def _back_to_year(by):
@@ -93,7 +103,7 @@ def _back_to_year(by):
 def budget_year_shares(request, pk):
     by = _budget_year_or_404(request, pk)
     try:
-        services.budget_year_apply_shares(
+        budget_year_services.budget_year_apply_shares(
             budget_year=by,
             acting_user=request.user,
             carry_forward=request.POST.get("carry_forward") == "1",
@@ -111,8 +121,7 @@ def budget_year_shares(request, pk):
 def budget_year_plans(request, pk):
     by = _budget_year_or_404(request, pk)
     try:
-        for sr in by.jugendamt.sozialraeume.all():
-            services.plan_create(budget_year=by, sozialraum=sr, acting_user=request.user)
+        budget_year_services.budget_year_create_plans(budget_year=by, acting_user=request.user)
     except (ValidationError, PermissionDenied) as exc:
         _refusal(request, exc)
     else:
@@ -131,7 +140,9 @@ def reallocation_create(request, pk):
                 messages.error(request, e)
         return _back_to_year(by)
     try:
-        services.reallocation_create(budget_year=by, acting_user=request.user, **form.cleaned_data)
+        reallocation_services.reallocation_create(
+            budget_year=by, acting_user=request.user, **form.cleaned_data
+        )
     except (ValidationError, PermissionDenied) as exc:
         _refusal(request, exc)
     else:
@@ -139,24 +150,49 @@ def reallocation_create(request, pk):
     return _back_to_year(by)
 
 
+# The badge of each state on the plan page (Bootstrap colour); "secondary" otherwise.
+STATE_BADGES = {
+    PlanState.CONSULTATION: "info",
+    PlanState.PROPOSAL: "warning",
+    PlanState.APPROVED: "success",
+}
+
+
+def _workflow_buttons(plan: AllocationPlan, user) -> list[dict]:
+    """The status buttons the user may press now: the plan's FSM transitions available in
+    its state whose ``permission`` (the policy) lets the user, in the workflow's order
+    (``workflow.TRANSITIONS``; the FSM lists them by name); label and colour from the model."""
+    order = list(workflow.TRANSITIONS)
+    steps = [
+        t for t in plan.get_available_user_state_transitions(user) if t.name in workflow.TRANSITIONS
+    ]
+    return [
+        {"step": t.name, "label": t.custom["label"], "css": t.custom["button"]}
+        for t in sorted(steps, key=lambda t: order.index(t.name))
+    ]
+
+
 @login_required
 def plan_detail(request, pk):
     plan = _plan_or_404(request, pk)
     user = request.user
-    can_edit = permissions.can_edit_plan(user, plan)
+    can_edit = plan_policy.user_can(user, "edit", plan)
     context = {
         "plan": plan,
+        "state_badge": STATE_BADGES.get(plan.state, "secondary"),
         "view": selectors.plan_view(plan),
         "comments": plan.comments.select_related("author"),
         "can_edit": can_edit and plan.is_editable,
         "can_manage": can_edit,
-        "can_approve": permissions.can_approve_plan(user, plan),
-        "can_comment": permissions.can_comment_plan(user, plan)
-        and (can_edit or plan.state == PlanState.CONSULTATION),
+        "can_propose": has_transition_perm(plan.propose, user),
+        "workflow_buttons": _workflow_buttons(plan, user),
+        "can_comment": plan_policy.user_can(user, "comment", plan)
+        and (can_edit or plan.comments_open),
         "line_form": LineForm(plan=plan),
         "comment_form": CommentForm(),
         "reason_form": ReasonForm(),
-        "show_index": permissions.is_jugendamt_staff(user),
+        # The per-Kita index values behind each line's eligibility: the evaluation rule.
+        "show_index": evaluation_policy.user_can(user, "view", plan.jugendamt_id),
     }
     return render(request, "allocation/plan_detail.html", context)
 
@@ -166,14 +202,14 @@ def plan_detail(request, pk):
 def plan_propose(request, pk):
     plan = _plan_or_404(request, pk)
     try:
-        proposal = services.plan_propose(plan=plan, acting_user=request.user)
+        proposal = plan_services.plan_propose(plan=plan, acting_user=request.user)
     except (ValidationError, PermissionDenied) as exc:
         _refusal(request, exc)
     else:
         messages.success(
             request,
             _("Vorschlag erstellt: %(n)s Zeilen, %(rest)s € bleiben unverteilt.")
-            % {"n": len(proposal.lines), "rest": services._eur(proposal.unallocated)},
+            % {"n": len(proposal.lines), "rest": eur_text(proposal.unallocated)},
         )
     return redirect("allocation:plan_detail", pk=plan.pk)
 
@@ -190,7 +226,7 @@ TRANSITION_MESSAGES = {
 @require_POST
 def plan_transition(request, pk, action):
     plan = _plan_or_404(request, pk)
-    service = services.TRANSITIONS.get(action)
+    service = workflow.TRANSITIONS.get(action)
     if service is None:
         raise Http404
     form = ReasonForm(request.POST)
@@ -218,7 +254,7 @@ def plan_comment(request, pk):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.plan_comment_add(
+            plan_services.plan_comment_add(
                 plan=plan, text=form.cleaned_data["text"], acting_user=request.user
             )
         except (ValidationError, PermissionDenied) as exc:
@@ -244,14 +280,12 @@ def _line_kwargs(data):
 
 @login_required
 def line_add(request, pk):
-    plan = _plan_or_404(request, pk)
-    if not permissions.can_edit_plan(request.user, plan):
-        raise Http404
+    plan = _plan_or_404(request, pk, "edit")
     form = LineForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.line_add(
+            line_services.line_add(
                 plan=plan,
                 kita=data["kita"],
                 acting_user=request.user,
@@ -266,12 +300,9 @@ def line_add(request, pk):
     return render(request, "allocation/line_form.html", {"plan": plan, "form": form, "line": None})
 
 
-def _line_or_404(request, pk):
+def _line_or_404(request, pk) -> tuple[AllocationLine, AllocationPlan]:
     line = get_object_or_404(AllocationLine.objects.select_related("plan", "kita"), pk=pk)
-    plan = _plan_or_404(request, line.plan_id)
-    if not permissions.can_edit_plan(request.user, plan):
-        raise Http404
-    return line, plan
+    return line, _plan_or_404(request, line.plan_id, "edit")
 
 
 @login_required
@@ -282,14 +313,14 @@ def line_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.line_update(
+            line_services.line_update(
                 line_id=line.pk,
                 expected_version=data["version"] or 0,
                 acting_user=request.user,
                 reason=data["reason"],
                 **_line_kwargs(data),
             )
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             conflict = True
             form.add_error(None, exc)
             line.refresh_from_db()
@@ -315,7 +346,7 @@ def line_delete(request, pk):
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
-        services.line_delete(
+        line_services.line_delete(
             line_id=line.pk,
             expected_version=int(request.POST.get("version") or 0),
             reason=form.cleaned_data.get("reason", ""),
@@ -330,8 +361,9 @@ def line_delete(request, pk):
 
 @login_required
 def plan_history(request, pk):
+    """Everything recorded about the plan, for those who may read the audit trail."""
     plan = _plan_or_404(request, pk)
-    if not permissions.is_jugendamt_staff(request.user):
+    if not audit_policy.user_can(request.user, "view", plan.sozialraum.jugendamt_id):
         raise Http404
     return render(
         request,
@@ -339,29 +371,43 @@ def plan_history(request, pk):
         {
             "title": _("Verlauf: %(plan)s") % {"plan": plan},
             "plan": plan,
-            "events": selectors.plan_history(plan),
+            "events": audit_selectors.plan_history(
+                plan_id=plan.pk,
+                budget_year_id=plan.budget_year_id,
+                sozialraum_id=plan.sozialraum_id,
+            ),
+            "audit_list": True,
         },
     )
 
 
 @login_required
 def kita_history(request, pk):
-    kita = get_object_or_404(kita_list_for_user(request.user), pk=pk)
-    if not permissions.can_view_kita(request.user, kita):
-        raise Http404
-    events = selectors.kita_history(kita)
+    """The Kita's lines and reallocations: staff all of their Jugendamt, a Träger or Kita
+    leader only those of plans they may view (never a draft)."""
+    user = request.user
+    kita = get_object_or_404(kita_policy.instances_for(user, "view"), pk=pk)
+    plans = plan_policy.instances_for(user, "view")
+    reads_audit = audit_policy.user_can(user, "view", kita.sozialraum.jugendamt_id)
+    if reads_audit:
+        events = audit_selectors.kita_history(kita_id=kita.pk)
+    else:
+        events = audit_selectors.kita_history(
+            kita_id=kita.pk,
+            plan_ids=plans.values_list("pk", flat=True),
+            budget_year_ids=plans.filter(sozialraum_id=kita.sozialraum_id).values_list(
+                "budget_year_id", flat=True
+            ),
+        )
     return render(
         request,
         "allocation/history.html",
         {
             "title": _("Verlauf: %(kita)s") % {"kita": kita},
             "kita": kita,
-            "lines": selectors.kita_lines(kita).filter(
-                plan__in=selectors.plan_list_for_user(request.user)
-            )
-            if not permissions.is_jugendamt_staff(request.user)
-            else selectors.kita_lines(kita),
+            "lines": selectors.kita_lines(kita).filter(plan__in=plans),
             "events": events,
+            "audit_list": reads_audit,
         },
     )
 
@@ -372,7 +418,9 @@ def traeger_dashboard(request):
     user = request.user
     if not _may_use(user):
         raise PermissionDenied
-    plans = selectors.plan_list_for_user(user).order_by("-budget_year__year", "sozialraum__name")
+    plans = plan_policy.instances_for(user, "view").order_by(
+        "-budget_year__year", "sozialraum__name"
+    )
     rows = [(p, selectors.plan_view(p)) for p in plans]
     return render(
         request,

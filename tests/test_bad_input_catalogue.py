@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from allocation import services as alloc
 from allocation.models import (
     AllocationLine,
     AllocationPlan,
@@ -28,6 +27,7 @@ from allocation.models import (
     PlanComment,
     Reallocation,
 )
+from allocation.services import budget_years, lines, plans, workflow
 from audit.models import AuditEvent
 from sozialraeume import roles
 from sozialraeume.models import Jugendamt, User
@@ -78,10 +78,10 @@ def cat():
         answers={"A1": 80, "A2": 70, "F1": "Bibliothek"},
     )
     ResponseFactory(round=world.survey_round, kita=world.kitas["B"])
-    plan = alloc.plan_create(
+    plan = plans.plan_create(
         budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
     )
-    line = alloc.line_add(
+    line = lines.line_add(
         plan=plan,
         kita=kita,
         strand="FS1",
@@ -689,7 +689,7 @@ def test_empty_comment_is_refused(client, cat):
 
 
 def test_rework_without_reason_is_refused(client, cat):
-    alloc.plan_start_consultation(plan=cat.plan, acting_user=cat.world.staff)
+    workflow.plan_start_consultation(plan=cat.plan, acting_user=cat.world.staff)
     client.force_login(cat.world.staff)
     before = snapshot()
     response = client.post(
@@ -703,7 +703,7 @@ def test_rework_without_reason_is_refused(client, cat):
 
 def _line_update(**changes):
     """A service call changing the catalogue's line as its current version."""
-    return lambda c: alloc.line_update(
+    return lambda c: lines.line_update(
         line_id=c.line.pk, expected_version=c.line.version, acting_user=c.world.staff, **changes
     )
 
@@ -713,7 +713,7 @@ def _line_update(**changes):
 SERVICE_CASES = [
     (
         "budget-year-negative-amount",
-        lambda c: alloc.budget_year_save(
+        lambda c: budget_years.budget_year_save(
             jugendamt_id=c.world.jugendamt.pk,
             year=2027,
             state_budget=Decimal("-1"),
@@ -723,7 +723,7 @@ SERVICE_CASES = [
     ),
     (
         "budget-year-amount-text",
-        lambda c: alloc.budget_year_save(
+        lambda c: budget_years.budget_year_save(
             jugendamt_id=c.world.jugendamt.pk,
             year=2027,
             state_budget="viel",
@@ -733,7 +733,7 @@ SERVICE_CASES = [
     ),
     (
         "budget-year-negative-fte-cost",
-        lambda c: alloc.budget_year_save(
+        lambda c: budget_years.budget_year_save(
             jugendamt_id=c.world.jugendamt.pk,
             year=2026,
             fte_costs={"FS1": "-70000"},
@@ -743,7 +743,7 @@ SERVICE_CASES = [
     ),
     (
         "budget-year-fte-step-text",
-        lambda c: alloc.budget_year_save(
+        lambda c: budget_years.budget_year_save(
             jugendamt_id=c.world.jugendamt.pk,
             year=2026,
             fte_step="ein Viertel",
@@ -753,7 +753,7 @@ SERVICE_CASES = [
     ),
     (
         "budget-year-fte-step-negative",
-        lambda c: alloc.budget_year_save(
+        lambda c: budget_years.budget_year_save(
             jugendamt_id=c.world.jugendamt.pk,
             year=2026,
             fte_step="-0.25",
@@ -763,7 +763,7 @@ SERVICE_CASES = [
     ),
     (
         "budget-year-negative-year",
-        lambda c: alloc.budget_year_save(
+        lambda c: budget_years.budget_year_save(
             jugendamt_id=c.world.jugendamt.pk,
             year=-5,
             state_budget=Decimal("1000"),
@@ -803,7 +803,7 @@ SERVICE_CASES = [
     ),
     (
         "line-add-ineligible",
-        lambda c: alloc.line_add(
+        lambda c: lines.line_add(
             plan=c.plan,
             kita=c.world.kitas["C"],
             strand="FS1",
@@ -815,7 +815,7 @@ SERVICE_CASES = [
     ),
     (
         "comment-empty",
-        lambda c: alloc.plan_comment_add(plan=c.plan, text=" \n ", acting_user=c.world.staff),
+        lambda c: plans.plan_comment_add(plan=c.plan, text=" \n ", acting_user=c.world.staff),
         "Der Kommentar ist leer",
     ),
     (

@@ -15,8 +15,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from allocation import services as alloc
 from allocation.models import AllocationLine, AllocationPlan, PlanState
+from allocation.services import common, lines, plans, workflow
 from audit.models import AuditEvent
 from sozialraeume import roles
 from surveys import services as survey_services
@@ -125,10 +125,10 @@ def test_double_submit_of_a_questionnaire_submits_once(world, existing_draft):
 
 def test_two_staff_members_editing_the_same_line_one_wins(world):
     other_staff = make_user(roles.JUGENDAMT, jugendamt=world.jugendamt, password=None)
-    plan = alloc.plan_create(
+    plan = plans.plan_create(
         budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
     )
-    line = alloc.line_add(
+    line = lines.line_add(
         plan=plan,
         kita=world.kitas["A"],
         strand="FS1",
@@ -144,7 +144,7 @@ def test_two_staff_members_editing_the_same_line_one_wins(world):
         second_fte = Decimal("0.80") + Decimal(attempt) / 100
 
         def edit(user, fte, version=version):
-            return alloc.line_update(
+            return lines.line_update(
                 line_id=line.pk, expected_version=version, fte=fte, acting_user=user
             )
 
@@ -155,7 +155,7 @@ def test_two_staff_members_editing_the_same_line_one_wins(world):
             )
         )
         assert len(wins) == 1, f"attempt {attempt}: {losses}"
-        assert len(losses) == 1 and isinstance(losses[0], alloc.ConflictError), repr(losses)
+        assert len(losses) == 1 and isinstance(losses[0], common.ConflictError), repr(losses)
         assert "wurde inzwischen von" in " ".join(losses[0].messages)
         line.refresh_from_db()
         assert line.version == version + 1
@@ -169,9 +169,9 @@ def test_two_staff_members_editing_the_same_line_one_wins(world):
 def _to_proposal(world, plan):
     plan.refresh_from_db()
     if plan.state != PlanState.DRAFT:
-        alloc.plan_rework(plan=plan, acting_user=world.staff, reason="neue Runde im Test")
-    alloc.plan_start_consultation(plan=plan, acting_user=world.staff)
-    alloc.plan_submit(plan=plan, acting_user=world.staff)
+        workflow.plan_rework(plan=plan, acting_user=world.staff, reason="neue Runde im Test")
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
+    workflow.plan_submit(plan=plan, acting_user=world.staff)
     plan.refresh_from_db()
     assert plan.state == PlanState.PROPOSAL
     return plan
@@ -179,10 +179,10 @@ def _to_proposal(world, plan):
 
 @pytest.fixture
 def plan(world):
-    plan = alloc.plan_create(
+    plan = plans.plan_create(
         budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
     )
-    alloc.line_add(
+    lines.line_add(
         plan=plan,
         kita=world.kitas["A"],
         strand="FS1",
@@ -199,7 +199,7 @@ def test_two_leaders_approving_the_same_plan_approve_it_once(world, plan):
         approvals_before = audit_count("plan.approve", plan)
 
         def approve(user, pk=plan.pk):
-            return alloc.plan_approve(plan=AllocationPlan.objects.get(pk=pk), acting_user=user)
+            return workflow.plan_approve(plan=AllocationPlan.objects.get(pk=pk), acting_user=user)
 
         wins, losses = split(race(lambda: approve(world.leitung), lambda: approve(world.leitung2)))
         assert len(wins) == 1, f"attempt {attempt}: {losses}"
@@ -220,14 +220,14 @@ def test_approve_and_send_back_at_the_same_moment_exactly_one_happens(world, pla
         reworks_before = audit_count("plan.rework", plan)
 
         def approve(version=version, pk=plan.pk):
-            return alloc.plan_approve(
+            return workflow.plan_approve(
                 plan=AllocationPlan.objects.get(pk=pk),
                 acting_user=world.leitung,
                 expected_version=version,
             )
 
         def send_back(version=version, pk=plan.pk):
-            return alloc.plan_rework(
+            return workflow.plan_rework(
                 plan=AllocationPlan.objects.get(pk=pk),
                 acting_user=world.leitung2,
                 reason="Zahlen prüfen",
@@ -253,9 +253,9 @@ def test_stale_transition_without_a_race_is_refused_with_a_clear_message(world, 
     """The same check, sequentially: a page opened before the approval cannot send back."""
     plan = _to_proposal(world, plan)
     seen_version = plan.version
-    alloc.plan_approve(plan=plan, acting_user=world.leitung, expected_version=seen_version)
+    workflow.plan_approve(plan=plan, acting_user=world.leitung, expected_version=seen_version)
     with pytest.raises(ValidationError) as excinfo:
-        alloc.plan_rework(
+        workflow.plan_rework(
             plan=plan, acting_user=world.leitung2, reason="zu spät", expected_version=seen_version
         )
     assert "inzwischen" in " ".join(excinfo.value.messages)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from allocation import services
+from allocation.services import plans as plan_services
 from tests.allocation.factories import make_world
 
 
@@ -13,6 +13,6 @@ def world():
 
 @pytest.fixture
 def plan(world):
-    return services.plan_create(
+    return plan_services.plan_create(
         budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
     )

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from allocation import services
+from allocation.services import budget_years as budget_year_services
+from allocation.services import lines as line_services
 from indices.models import IndexRun, KitaIndex, SozialraumIndex
 from sozialraeume import roles
 from tests.factories import (
@@ -109,10 +110,10 @@ def make_world(*, state_budget=Decimal("120000.00")) -> World:
         username="traeger-ohne",
         password=None,
     )
-    by = services.budget_year_save(
+    by = budget_year_services.budget_year_save(
         jugendamt_id=ja.pk, year=2026, state_budget=state_budget, round=rnd, acting_user=staff
     )
-    services.budget_year_apply_shares(budget_year=by, acting_user=staff)
+    budget_year_services.budget_year_apply_shares(budget_year=by, acting_user=staff)
     return World(
         ja,
         north,
@@ -133,9 +134,7 @@ def make_world(*, state_budget=Decimal("120000.00")) -> World:
 
 def fs1_line(world: World, plan, *, by=None):
     """Half a Kita-Sozialarbeit position (35.000 €) for Kita A, an eligible FS1 line."""
-    from allocation import services
-
-    return services.line_add(
+    return line_services.line_add(
         plan=plan,
         kita=world.kitas["A"],
         strand="FS1",

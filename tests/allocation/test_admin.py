@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from allocation import services
 from allocation.models import AllocationLine, BudgetYear, PlanState
+from allocation.services import plans as plan_services
+from allocation.services import workflow
 from audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -14,10 +15,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def plan(world):
-    plan = services.plan_create(
+    plan = plan_services.plan_create(
         budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
     )
-    services.plan_propose(plan=plan, acting_user=world.staff)
+    plan_services.plan_propose(plan=plan, acting_user=world.staff)
     plan.refresh_from_db()
     return plan
 
@@ -124,7 +125,7 @@ def test_admin_actions_call_the_workflow_services_with_four_eyes(client, world, 
 
 
 def test_admin_rework_action_needs_a_reason(client, world, plan):
-    services.plan_start_consultation(plan=plan, acting_user=world.staff)
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
     changelist = reverse("admin:allocation_allocationplan_changelist")
     client.force_login(world.staff)
     response = client.post(

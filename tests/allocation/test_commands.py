@@ -7,8 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from allocation import services
+from allocation import demo as allocation_demo
 from allocation.models import AllocationPlan, BudgetYear, PlanState
+from allocation.services import plans as plan_services
+from allocation.services import workflow
 from audit.models import AuditEvent
 from tests.allocation.factories import make_world
 
@@ -23,10 +25,10 @@ def _json(*args):
 
 def test_allocation_export_prints_the_contract_format():
     world = make_world()
-    plan = services.plan_create(
+    plan = plan_services.plan_create(
         budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
     )
-    services.plan_propose(plan=plan, acting_user=world.staff)
+    plan_services.plan_propose(plan=plan, acting_user=world.staff)
     data = _json("allocation_export", "--year", "2026", "--json")
     assert data["year"] == 2026
     assert data["state_budget"] == "120000.00"
@@ -58,10 +60,10 @@ def test_allocation_export_unknown_year_is_a_one_line_error():
 
 def test_audit_export_lists_who_when_what_old_new_reason():
     world = make_world()
-    plan = services.plan_create(
+    plan = plan_services.plan_create(
         budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
     )
-    services.plan_start_consultation(plan=plan, acting_user=world.staff, reason="Runde 1")
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff, reason="Runde 1")
     data = _json("audit_export", "--json")
     assert len(data) == AuditEvent.objects.count()
     last = data[-1]
@@ -74,8 +76,6 @@ def test_audit_export_lists_who_when_what_old_new_reason():
 
 
 def test_demo_has_budget_years_and_approved_2026_plans_with_a_real_trail(demo):
-    from allocation import demo as allocation_demo
-
     years = {by.year: by.state_budget for by in BudgetYear.objects.filter(jugendamt=demo)}
     assert years[2021] == Decimal("488897.00")
     assert years[2022] == Decimal("1002240.00")

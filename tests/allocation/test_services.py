@@ -1,13 +1,22 @@
 """Journeys through the allocation services: budget, step 1, proposal, workflow, reallocation."""
 
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
 
-from allocation import selectors, services
+from allocation import selectors
 from allocation.models import AllocationLine, PlanState
+from allocation.services import budget_years as budget_year_services
+from allocation.services import lines as line_services
+from allocation.services import plans as plan_services
+from allocation.services import reallocations as reallocation_services
+from allocation.services import workflow
+from allocation.services.common import ConflictError
+from audit import selectors as audit_selectors
 from audit.models import AuditEvent
 from sozialraeume import roles
 from tests.allocation.factories import finished_run, fs1_line, make_world
@@ -26,10 +35,12 @@ def _messages(exc):
 
 def test_budget_year_without_own_figure_is_previous_year_plus_2_5_percent(world):
     ja = world.jugendamt
-    services.budget_year_save(
+    budget_year_services.budget_year_save(
         jugendamt_id=ja.pk, year=2022, state_budget=Decimal("1002240"), acting_user=world.staff
     )
-    by = services.budget_year_save(jugendamt_id=ja.pk, year=2023, acting_user=world.staff)
+    by = budget_year_services.budget_year_save(
+        jugendamt_id=ja.pk, year=2023, acting_user=world.staff
+    )
     assert by.state_budget == Decimal("1027296.00")
     assert not by.own_figure
     event = AuditEvent.objects.filter(action="budget_year.create").last()
@@ -55,11 +66,11 @@ def test_step_1_refuses_a_sozialraum_without_index_and_names_it():
     rnd = SurveyRoundFactory(jugendamt=ja)
     finished_run(rnd, kitas={}, sozialraeume={rich: 50.0})
     staff = make_user(roles.JUGENDAMT, jugendamt=ja, password=None)
-    by = services.budget_year_save(
+    by = budget_year_services.budget_year_save(
         jugendamt_id=ja.pk, year=2026, state_budget=Decimal("1000"), round=rnd, acting_user=staff
     )
     with pytest.raises(ValidationError) as exc:
-        services.budget_year_apply_shares(budget_year=by, acting_user=staff)
+        budget_year_services.budget_year_apply_shares(budget_year=by, acting_user=staff)
     assert "Leerfeld" in _messages(exc)
 
 
@@ -67,7 +78,7 @@ def test_step_1_refuses_a_sozialraum_without_index_and_names_it():
 
 
 def test_proposal_drafts_fs1_lines_in_proportion_to_gesamtindex(world, plan):
-    proposal = services.plan_propose(plan=plan, acting_user=world.staff)
+    proposal = plan_services.plan_propose(plan=plan, acting_user=world.staff)
     lines = {line.kita.name: line for line in plan.lines.all()}
     # fundable 72 000 / 0.6 = 120 000; A 60 and B 45 eligible (lower bound 40), C 30 is not
     assert set(lines) == {"Kita A", "Kita B"}
@@ -82,14 +93,14 @@ def test_proposal_drafts_fs1_lines_in_proportion_to_gesamtindex(world, plan):
 
 
 def test_changing_a_line_after_the_proposal_needs_a_reason(world, plan):
-    services.plan_propose(plan=plan, acting_user=world.staff)
+    plan_services.plan_propose(plan=plan, acting_user=world.staff)
     line = plan.lines.get(kita=world.kitas["A"])
     with pytest.raises(ValidationError) as exc:
-        services.line_update(
+        line_services.line_update(
             line_id=line.pk, expected_version=line.version, fte="0.90", acting_user=world.staff
         )
     assert "Begründung" in _messages(exc)
-    services.line_update(
+    line_services.line_update(
         line_id=line.pk,
         expected_version=line.version,
         fte="0.90",
@@ -108,7 +119,7 @@ def test_changing_a_line_after_the_proposal_needs_a_reason(world, plan):
 
 def test_ineligible_fs1_line_cannot_be_saved(world, plan):
     with pytest.raises(ValidationError) as exc:
-        services.line_add(
+        line_services.line_add(
             plan=plan,
             kita=world.kitas["C"],
             strand="FS1",
@@ -131,29 +142,33 @@ def test_fs3_below_mean_only_with_written_justification(world, plan):
         acting_user=world.staff,
     )
     with pytest.raises(ValidationError) as exc:
-        services.line_add(**kwargs)
+        line_services.line_add(**kwargs)
     assert "Begründung" in _messages(exc)
-    line = services.line_add(**kwargs, justification="Viele neu zugewanderte Familien")
+    line = line_services.line_add(**kwargs, justification="Viele neu zugewanderte Familien")
     assert line.pk
     with pytest.raises(ValidationError):  # C's FM 20 is below the lower bound 35
-        services.line_add(**{**kwargs, "kita": world.kitas["C"]}, justification="Bitte")
+        line_services.line_add(**{**kwargs, "kita": world.kitas["C"]}, justification="Bitte")
 
 
 def test_fs2_only_one_centre_per_sozialraum_and_confirmed(world, plan):
     base = dict(plan=plan, strand="FS2", fte="1", annual_cost="70000", acting_user=world.staff)
     with pytest.raises(ValidationError):
-        services.line_add(**base, kita=world.kitas["A"], central_location=True)
-    services.line_add(**base, kita=world.kitas["A"], central_location=True, cross_provider=True)
+        line_services.line_add(**base, kita=world.kitas["A"], central_location=True)
+    line_services.line_add(
+        **base, kita=world.kitas["A"], central_location=True, cross_provider=True
+    )
     with pytest.raises(ValidationError) as exc:
-        services.line_add(**base, kita=world.kitas["B"], central_location=True, cross_provider=True)
+        line_services.line_add(
+            **base, kita=world.kitas["B"], central_location=True, cross_provider=True
+        )
     assert "höchstens eines je Sozialraum" in _messages(exc)
 
 
 def test_fs4_needs_a_written_justification(world, plan):
     base = dict(plan=plan, kita=world.kitas["C"], strand="FS4", fte="0.5", acting_user=world.staff)
     with pytest.raises(ValidationError):
-        services.line_add(**base, annual_cost="30000")
-    assert services.line_add(
+        line_services.line_add(**base, annual_cost="30000")
+    assert line_services.line_add(
         **base, annual_cost="30000", justification="Auflage der Betriebserlaubnis (Räume)"
     )
 
@@ -161,15 +176,15 @@ def test_fs4_needs_a_written_justification(world, plan):
 def test_two_people_editing_the_same_line_cannot_overwrite_each_other(world, plan):
     line = fs1_line(world, plan)
     seen_by_both = line.version
-    services.line_update(
+    line_services.line_update(
         line_id=line.pk,
         expected_version=seen_by_both,
         fte="0.60",
         annual_cost="42000",
         acting_user=world.staff,
     )
-    with pytest.raises(services.ConflictError) as exc:
-        services.line_update(
+    with pytest.raises(ConflictError) as exc:
+        line_services.line_update(
             line_id=line.pk,
             expected_version=seen_by_both,
             fte="0.40",
@@ -186,13 +201,13 @@ def test_two_people_editing_the_same_line_cannot_overwrite_each_other(world, pla
 
 
 def test_journey_propose_adjust_comment_four_eyes_approve_review_date(world, plan):
-    services.plan_propose(plan=plan, acting_user=world.staff)
-    services.plan_start_consultation(plan=plan, acting_user=world.staff)
-    services.plan_comment_add(
+    plan_services.plan_propose(plan=plan, acting_user=world.staff)
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
+    plan_services.plan_comment_add(
         plan=plan, text="Kita A kann erst ab März besetzen.", acting_user=world.traeger_user
     )
     line = plan.lines.get(kita=world.kitas["A"])
-    services.line_update(
+    line_services.line_update(
         line_id=line.pk,
         expected_version=line.version,
         fte="0.80",
@@ -200,23 +215,26 @@ def test_journey_propose_adjust_comment_four_eyes_approve_review_date(world, pla
         reason="Besetzung erst ab März (Kommentar Träger)",
         acting_user=world.leitung,
     )
-    services.plan_submit(plan=plan, acting_user=world.staff)
+    workflow.plan_submit(plan=plan, acting_user=world.staff)
 
     with pytest.raises(PermissionDenied):
-        services.plan_approve(plan=plan, acting_user=world.staff)
+        workflow.plan_approve(plan=plan, acting_user=world.staff)
     with pytest.raises(ValidationError) as exc:
-        services.plan_approve(plan=plan, acting_user=world.leitung)
+        workflow.plan_approve(plan=plan, acting_user=world.leitung)
     assert "Vier-Augen-Prinzip" in _messages(exc)
     plan.refresh_from_db()
     assert plan.state == PlanState.PROPOSAL
 
-    services.plan_approve(plan=plan, acting_user=world.leitung2)
+    workflow.plan_approve(plan=plan, acting_user=world.leitung2)
     plan.refresh_from_db()
     assert plan.state == PlanState.APPROVED
     today = timezone.localdate()
     assert plan.review_due == selectors.add_months(today, 30)
     assert (plan.review_due - today).days in range(910, 915)
-    actions = list(selectors.plan_history(plan).values_list("action", flat=True))
+    history = audit_selectors.plan_events(
+        plan_id=plan.pk, budget_year_id=plan.budget_year_id, sozialraum_id=plan.sozialraum_id
+    )
+    actions = list(history.values_list("action", flat=True))
     for action in (
         "plan.propose",
         "plan.consultation",
@@ -230,7 +248,7 @@ def test_journey_propose_adjust_comment_four_eyes_approve_review_date(world, pla
 
 
 def test_over_budget_plan_cannot_be_approved(world, plan):
-    services.line_add(
+    line_services.line_add(
         plan=plan,
         kita=world.kitas["A"],
         strand="FS1",
@@ -238,10 +256,10 @@ def test_over_budget_plan_cannot_be_approved(world, plan):
         annual_cost="126000",
         acting_user=world.staff,
     )  # state part 75 600 > 72 000
-    services.plan_start_consultation(plan=plan, acting_user=world.staff)
-    services.plan_submit(plan=plan, acting_user=world.staff)
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
+    workflow.plan_submit(plan=plan, acting_user=world.staff)
     with pytest.raises(ValidationError) as exc:
-        services.plan_approve(plan=plan, acting_user=world.leitung)
+        workflow.plan_approve(plan=plan, acting_user=world.leitung)
     assert "übersteigt" in _messages(exc)
     assert "3.600,00" in _messages(exc)
     plan.refresh_from_db()
@@ -250,15 +268,15 @@ def test_over_budget_plan_cannot_be_approved(world, plan):
 
 def test_frozen_plan_lines_cannot_change_until_rework_with_reason(world, plan):
     line = fs1_line(world, plan)
-    services.plan_start_consultation(plan=plan, acting_user=world.staff)
-    services.plan_submit(plan=plan, acting_user=world.staff)
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
+    workflow.plan_submit(plan=plan, acting_user=world.staff)
     with pytest.raises(ValidationError):
-        services.line_update(
+        line_services.line_update(
             line_id=line.pk, expected_version=line.version, fte="0.6", acting_user=world.staff
         )
     with pytest.raises(ValidationError):
-        services.plan_rework(plan=plan, reason=" ", acting_user=world.staff)
-    services.plan_rework(plan=plan, reason="Neue Zahlen vom Träger", acting_user=world.staff)
+        workflow.plan_rework(plan=plan, reason=" ", acting_user=world.staff)
+    workflow.plan_rework(plan=plan, reason="Neue Zahlen vom Träger", acting_user=world.staff)
     plan.refresh_from_db()
     assert plan.state == PlanState.DRAFT
     event = AuditEvent.objects.filter(action="plan.rework").last()
@@ -267,20 +285,27 @@ def test_frozen_plan_lines_cannot_change_until_rework_with_reason(world, plan):
 
 
 def test_traeger_comments_only_during_consultation(world, plan):
-    with pytest.raises(ValidationError):
-        services.plan_comment_add(plan=plan, text="Frage", acting_user=world.traeger_user)
-    services.plan_start_consultation(plan=plan, acting_user=world.staff)
+    # A draft is not shown to the Träger at all (the plan rule), so not commentable either.
     with pytest.raises(PermissionDenied):
-        services.plan_comment_add(plan=plan, text="x", acting_user=world.outsider_traeger_user)
+        plan_services.plan_comment_add(plan=plan, text="Frage", acting_user=world.traeger_user)
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
+    plan_services.plan_comment_add(plan=plan, text="Frage", acting_user=world.traeger_user)
+    with pytest.raises(PermissionDenied):
+        plan_services.plan_comment_add(plan=plan, text="x", acting_user=world.outsider_traeger_user)
+    workflow.plan_submit(plan=plan, acting_user=world.staff)
+    with pytest.raises(ValidationError) as exc:
+        plan_services.plan_comment_add(plan=plan, text="Noch eine", acting_user=world.traeger_user)
+    assert "nur während der Abstimmung" in _messages(exc)
+    assert list(plan.comments.values_list("text", flat=True)) == ["Frage"]
 
 
 # --- reallocation ----------------------------------------------------------------------
 
 
 def test_reallocation_moves_unspent_funds_and_keeps_totals(world, plan):
-    services.plan_propose(plan=plan, acting_user=world.staff)  # state 69 300 of 72 000
+    plan_services.plan_propose(plan=plan, acting_user=world.staff)  # state 69 300 of 72 000
     with pytest.raises(ValidationError) as exc:
-        services.reallocation_create(
+        reallocation_services.reallocation_create(
             budget_year=world.budget_year,
             from_sozialraum=world.north,
             to_sozialraum=world.south,
@@ -290,7 +315,7 @@ def test_reallocation_moves_unspent_funds_and_keeps_totals(world, plan):
         )
     assert "2.700,00" in _messages(exc)
     with pytest.raises(ValidationError):
-        services.reallocation_create(
+        reallocation_services.reallocation_create(
             budget_year=world.budget_year,
             from_sozialraum=world.north,
             to_sozialraum=world.south,
@@ -298,7 +323,7 @@ def test_reallocation_moves_unspent_funds_and_keeps_totals(world, plan):
             reason="  ",
             acting_user=world.staff,
         )
-    services.reallocation_create(
+    reallocation_services.reallocation_create(
         budget_year=world.budget_year,
         from_sozialraum=world.north,
         to_sozialraum=world.south,
@@ -311,13 +336,13 @@ def test_reallocation_moves_unspent_funds_and_keeps_totals(world, plan):
     amounts = {r.sozialraum.name: r.funding.state for r in overview.rows}
     assert amounts == {"Nord": Decimal("69300.00"), "Süd": Decimal("50700.00")}
     assert overview.total_state_amounts == world.budget_year.state_budget
-    history = selectors.kita_history(world.kitas["D"])
+    history = audit_selectors.kita_events(kita_id=world.kitas["D"].pk)
     assert history.filter(action="reallocation.create", reason__contains="Zuzug").exists()
 
 
 def test_line_from_another_sozialraum_is_refused(world, plan):
     with pytest.raises(ValidationError):
-        services.line_add(
+        line_services.line_add(
             plan=plan,
             kita=world.kitas["D"],
             strand="FS4",
@@ -331,7 +356,7 @@ def test_line_from_another_sozialraum_is_refused(world, plan):
 def test_only_own_jugendamt_edits(world, plan):
     stranger = make_user(roles.JUGENDAMT, password=None)
     with pytest.raises(PermissionDenied):
-        services.line_add(
+        line_services.line_add(
             plan=plan,
             kita=world.kitas["A"],
             strand="FS1",
@@ -349,24 +374,24 @@ def test_step_1_can_carry_a_previous_value_forward_and_records_it():
     staff = make_user(roles.JUGENDAMT, jugendamt=ja, password=None)
     old_round = SurveyRoundFactory(jugendamt=ja, code="2020")
     finished_run(old_round, kitas={}, sozialraeume={mitte: 50.0, leer: 25.0})
-    old_year = services.budget_year_save(
+    old_year = budget_year_services.budget_year_save(
         jugendamt_id=ja.pk,
         year=2026,
         state_budget=Decimal("900"),
         round=old_round,
         acting_user=staff,
     )
-    services.budget_year_apply_shares(budget_year=old_year, acting_user=staff)
+    budget_year_services.budget_year_apply_shares(budget_year=old_year, acting_user=staff)
     new_round = SurveyRoundFactory(jugendamt=ja, code="2027")
     finished_run(new_round, kitas={}, sozialraeume={mitte: 50.0})
-    new_year = services.budget_year_save(
+    new_year = budget_year_services.budget_year_save(
         jugendamt_id=ja.pk,
         year=2028,
         state_budget=Decimal("900"),
         round=new_round,
         acting_user=staff,
     )
-    services.budget_year_apply_shares(
+    budget_year_services.budget_year_apply_shares(
         budget_year=new_year,
         acting_user=staff,
         carry_forward=True,
@@ -382,12 +407,8 @@ def test_step_1_can_carry_a_previous_value_forward_and_records_it():
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_saves_of_one_line_on_postgresql_one_wins_one_conflicts():
-    import threading
-
-    from django.db import connection
-
     world = make_world()
-    plan = services.plan_create(
+    plan = plan_services.plan_create(
         budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
     )
     line = fs1_line(world, plan)
@@ -397,7 +418,7 @@ def test_concurrent_saves_of_one_line_on_postgresql_one_wins_one_conflicts():
     def edit(user, fte):
         try:
             barrier.wait()
-            services.line_update(
+            line_services.line_update(
                 line_id=line.pk,
                 expected_version=line.version,
                 fte=fte,
@@ -405,7 +426,7 @@ def test_concurrent_saves_of_one_line_on_postgresql_one_wins_one_conflicts():
                 acting_user=user,
             )
             outcomes[user.username] = "saved"
-        except services.ConflictError:
+        except ConflictError:
             outcomes[user.username] = "conflict"
         finally:
             connection.close()

@@ -1,14 +1,19 @@
 """The allocation pages as staff and Träger use them (Django test client)."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from allocation import services
-from allocation.models import AllocationLine, PlanState
+from allocation.models import AllocationLine, AllocationPlan, PlanState
+from allocation.services import lines as line_services
+from allocation.services import plans as plan_services
+from allocation.services import workflow
 from audit.models import AuditEvent
+from sozialraeume import roles
 from tests.allocation.factories import fs1_line
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +100,8 @@ def test_second_editor_with_stale_version_gets_a_conflict_not_a_silent_overwrite
 
 def test_four_eyes_refusal_is_shown_and_other_leader_approves(client, world, plan):
     fs1_line(world, plan, by=world.leitung)
-    services.plan_start_consultation(plan=plan, acting_user=world.staff)
-    services.plan_submit(plan=plan, acting_user=world.staff)
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
+    workflow.plan_submit(plan=plan, acting_user=world.staff)
     approve = reverse("allocation:plan_transition", args=[plan.pk, "approve"])
     response = _client(client, world.leitung).post(approve, follow=True)
     assert "Vier-Augen-Prinzip" in _text(response)
@@ -113,7 +118,7 @@ def test_traeger_reads_and_comments_only_in_consultation(client, world, plan):
     c = _client(client, world.traeger_user)
     url = reverse("allocation:plan_detail", args=[plan.pk])
     assert c.get(url).status_code == 404  # draft: not yet shown to Träger
-    services.plan_start_consultation(plan=plan, acting_user=world.staff)
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
     html = _text(c.get(url))
     assert "Kommentieren" in html and "Landesanteil" in html and "Kommunaler Anteil" in html
     c.post(reverse("allocation:plan_comment", args=[plan.pk]), {"text": "Bitte FS3 prüfen"})
@@ -126,15 +131,15 @@ def test_traeger_reads_and_comments_only_in_consultation(client, world, plan):
 
 
 def test_traeger_without_kita_in_the_sozialraum_gets_404(client, world, plan):
-    services.plan_start_consultation(plan=plan, acting_user=world.staff)
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
     c = _client(client, world.outsider_traeger_user)
     assert c.get(reverse("allocation:plan_detail", args=[plan.pk])).status_code == 404
 
 
 def test_history_pages_show_who_when_old_new_reason(client, world, plan):
-    services.plan_propose(plan=plan, acting_user=world.staff)
+    plan_services.plan_propose(plan=plan, acting_user=world.staff)
     line = plan.lines.get(kita=world.kitas["A"])
-    services.line_update(
+    line_services.line_update(
         line_id=line.pk,
         expected_version=line.version,
         fte="0.50",
@@ -144,14 +149,15 @@ def test_history_pages_show_who_when_old_new_reason(client, world, plan):
     )
     c = _client(client, world.staff)
     html = _text(c.get(reverse("allocation:plan_history", args=[plan.pk])))
-    assert "plan.propose" in html and "line.update" in html and "Halbe Stelle reicht" in html
+    assert "Vorschlag nach Regel erstellt" in html and "Zeile geändert" in html
+    assert "Halbe Stelle reicht" in html and "plan.propose" not in html
     html = _text(c.get(reverse("allocation:kita_history", args=[world.kitas["A"].pk])))
-    assert "Halbe Stelle reicht" in html and "0.95" in html and "0.50" in html
+    assert "Halbe Stelle reicht" in html and "VZÄ:</span> 0,95 → 0,50" in html
     assert "Kita B" not in html.split("<tbody>")[-1]
 
 
 def test_reallocation_form_on_overview(client, world, plan):
-    services.plan_propose(plan=plan, acting_user=world.staff)
+    plan_services.plan_propose(plan=plan, acting_user=world.staff)
     c = _client(client, world.staff)
     c.post(
         reverse("allocation:reallocation_create", args=[world.budget_year.pk]),
@@ -168,9 +174,6 @@ def test_reallocation_form_on_overview(client, world, plan):
 
 
 def test_other_jugendamt_plan_is_404(client, world, plan):
-    from sozialraeume import roles
-    from tests.factories import make_user
-
     stranger = make_user(roles.JUGENDAMT_LEITUNG, password=None)
     c = _client(client, stranger)
     assert c.get(reverse("allocation:plan_detail", args=[plan.pk])).status_code == 404
@@ -180,8 +183,6 @@ def test_other_jugendamt_plan_is_404(client, world, plan):
 
 
 def test_demo_pages_for_each_role(client, role_users):
-    from allocation.models import AllocationPlan
-
     plan = AllocationPlan.objects.filter(budget_year__year=2026).first()
     client.force_login(role_users["jugendamt"])
     html = _text(client.get(reverse("allocation:plan_list"), {"jahr": 2026}))
@@ -190,7 +191,8 @@ def test_demo_pages_for_each_role(client, role_users):
     html = _text(client.get(reverse("allocation:plan_detail", args=[plan.pk])))
     assert "Landesanteil" in html and "Kommunaler Anteil" in html and "Gesamt" in html
     history = _text(client.get(reverse("allocation:plan_history", args=[plan.pk])))
-    assert "plan.approve" in history and "jugendamt-leitung" in history
+    assert "Status:</span> Beschlussvorlage → Beschlossen" in history
+    assert "Jonas Leitung" in history and "plan.approve" not in history
 
     client.force_login(role_users["traeger"])
     dashboard = client.get(reverse("allocation:plan_list"), follow=True)
@@ -204,11 +206,11 @@ def test_demo_pages_for_each_role(client, role_users):
 
 
 def test_a_stale_page_cannot_send_back_a_plan_someone_approved_meanwhile(client, world, plan):
-    services.plan_start_consultation(plan=plan, acting_user=world.staff)
-    services.plan_submit(plan=plan, acting_user=world.staff)
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
+    workflow.plan_submit(plan=plan, acting_user=world.staff)
     plan.refresh_from_db()
     seen_version = plan.version  # the page both people have open
-    services.plan_approve(plan=plan, acting_user=world.leitung)
+    workflow.plan_approve(plan=plan, acting_user=world.leitung)
 
     c = _client(client, world.leitung2)
     response = c.post(
@@ -220,3 +222,50 @@ def test_a_stale_page_cannot_send_back_a_plan_someone_approved_meanwhile(client,
     assert plan.state == PlanState.APPROVED
     assert "inzwischen von einer anderen Person geändert" in _text(response)
     assert not AuditEvent.objects.filter(action__contains="rework").exists()
+
+
+def _buttons(html):
+    """The status buttons of the plan page: (step, label, colour) in page order."""
+    return re.findall(
+        r'<button class="btn (btn-[a-z-]+)" type="submit" '
+        r'formaction="/verteilung/plan/\d+/status/([a-z_]+)/">([^<]+)</button>',
+        html,
+    )
+
+
+def test_plan_page_offers_the_steps_the_state_machine_and_the_policy_allow(client, world, plan):
+    detail = reverse("allocation:plan_detail", args=[plan.pk])
+    staff = _text(_client(client, world.staff).get(detail))
+    assert _buttons(staff) == [("btn-primary", "start_consultation", "In Abstimmung geben")]
+    assert "Vorschlag nach Regel erstellen (FS1)" in staff
+    assert 'class="badge text-bg-secondary" data-testid="plan-state">Entwurf<' in staff
+
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
+    staff = _text(client.get(detail))
+    assert _buttons(staff) == [
+        ("btn-primary", "submit", "Als Beschlussvorlage vorlegen"),
+        ("btn-outline-danger", "rework", "Überarbeitung (zurück in den Entwurf)"),
+    ]
+    assert "Vorschlag nach Regel erstellen (FS1)" not in staff
+    assert 'class="badge text-bg-info"' in staff
+    traeger = _text(_client(client, world.traeger_user).get(detail))
+    assert _buttons(traeger) == [] and 'id="transition-form"' not in traeger
+
+    workflow.plan_submit(plan=plan, acting_user=world.staff)
+    staff = _text(_client(client, world.staff).get(detail))
+    assert _buttons(staff) == [
+        ("btn-outline-danger", "rework", "Überarbeitung (zurück in den Entwurf)")
+    ]
+    leitung = _text(_client(client, world.leitung).get(detail))
+    assert _buttons(leitung) == [
+        ("btn-success", "approve", "Beschließen"),
+        ("btn-outline-danger", "rework", "Überarbeitung (zurück in den Entwurf)"),
+    ]
+    assert 'class="badge text-bg-warning"' in leitung
+
+    workflow.plan_approve(plan=plan, acting_user=world.leitung2)
+    leitung = _text(client.get(detail))
+    assert _buttons(leitung) == [
+        ("btn-outline-danger", "rework", "Überarbeitung (zurück in den Entwurf)")
+    ]
+    assert 'class="badge text-bg-success"' in leitung

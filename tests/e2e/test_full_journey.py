@@ -39,8 +39,8 @@ def _number(text: str) -> Decimal:
 def test_questionnaire_to_committee_pdf(page, browser, live_server):
     from playwright.sync_api import expect
 
-    from allocation import services as allocation_services
     from allocation.models import AllocationPlan, PlanState
+    from allocation.services import budget_years
     from sozialraeume.models import User
 
     seed_demo()
@@ -48,7 +48,7 @@ def test_questionnaire_to_committee_pdf(page, browser, live_server):
     kita = leader.kitas.get()
     survey_round = submit_other_kitas("2027", except_kita=kita)
     # Budget years are created in the admin; the journey's year takes its shares from 2027.
-    allocation_services.budget_year_save(
+    budget_years.budget_year_save(
         jugendamt_id=survey_round.jugendamt_id,
         year=BUDGET_YEAR,
         round=survey_round,

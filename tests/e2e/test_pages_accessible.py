@@ -11,14 +11,14 @@ from tests.e2e.helpers import role_page, seed_demo, visit
 
 def _pages():
     """(role, path, expected status) on the demo data; ids looked up, never guessed."""
-    from allocation import selectors as allocation_selectors
     from allocation.models import AllocationLine, AllocationPlan
+    from allocation.permissions import plan_policy
     from sozialraeume.models import Kita, User
     from surveys.models import SurveyRound
 
     users = {u.username: u for u in User.objects.all()}
     leader_kita = users["kita-leitung"].kitas.get()
-    traeger_plan = allocation_selectors.plan_list_for_user(users["traeger"]).first()
+    traeger_plan = plan_policy.instances_for(users["traeger"], "view").first()
     traeger_kita = Kita.objects.filter(traeger=users["traeger"].traeger).first()
     plan = AllocationPlan.objects.order_by("pk").first()
     line = AllocationLine.objects.filter(plan=plan).first()

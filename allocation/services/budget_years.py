@@ -1,0 +1,197 @@
+"""Writes on budget years: the state's allocation, step 1 (Sozialraum shares), the plans.
+
+Every service is keyword-only, asks the budget-year policy, runs in one transaction
+and writes its audit event in it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from allocation import distribution as d
+from allocation import eligibility as elig
+from allocation.models import AllocationPlan, BudgetYear, SozialraumShare
+from allocation.permissions import budget_year_policy
+from allocation.services.common import Number, fte_step_value, money
+from allocation.services.plans import plan_create
+from audit import events as audit_events
+from sozialraeume.models import Sozialraum, User
+from surveys.models import SurveyRound
+
+
+def _budget_snapshot(by: BudgetYear) -> dict:
+    return {
+        "year": by.year,
+        "label": by.label,
+        "state_budget": str(by.state_budget),
+        "own_figure": by.own_figure,
+        "round": str(by.round) if by.round_id else None,
+        "fte_costs": by.fte_costs,
+        "fte_step": str(by.fte_step),
+    }
+
+
+@transaction.atomic
+def budget_year_save(
+    *,
+    jugendamt_id: int,
+    year: int,
+    acting_user: User,
+    state_budget: Number | None = None,
+    label: str | None = None,
+    round: SurveyRound | None = None,
+    fte_costs: dict[str, Number] | None = None,
+    fte_step: Number | None = None,
+    reason: str = "",
+) -> BudgetYear:
+    """Create or change a budget year (the state's allocation and where its shares come from).
+
+    Without ``state_budget`` the default rule applies: previous year's allocation × 1,025,
+    rounded half up to whole euros.
+    """
+    if not budget_year_policy.user_can(acting_user, "manage", jugendamt_id):
+        raise PermissionDenied
+    if round is not None and round.jugendamt_id != jugendamt_id:
+        raise ValidationError(_("Die Erhebungsrunde gehört zu einem anderen Jugendamt."))
+    if not isinstance(year, int) or not 1900 <= year <= 2999:
+        raise ValidationError(_("Das Haushaltsjahr „%(year)s“ ist ungültig.") % {"year": year})
+    if fte_step is not None:
+        fte_step = fte_step_value(fte_step)
+    by = BudgetYear.objects.select_for_update().filter(jugendamt_id=jugendamt_id, year=year).first()
+    old = _budget_snapshot(by) if by else None
+    if by is None:
+        by = BudgetYear(jugendamt_id=jugendamt_id, year=year)
+    if state_budget is None:
+        previous = BudgetYear.objects.filter(jugendamt_id=jugendamt_id, year=year - 1).first()
+        if previous is None:
+            if by.pk is None:
+                raise ValidationError(
+                    _("Für %(year)s ist kein Betrag angegeben und es gibt kein Vorjahr.")
+                    % {"year": year}
+                )
+        else:
+            by.state_budget = d.default_budget(previous.state_budget).quantize(d.CENT)
+            by.own_figure = False
+    else:
+        by.state_budget = money(state_budget, _("Die Landeszuweisung"))
+        by.own_figure = True
+    if label is not None:
+        by.label = label
+    if round is not None:
+        by.round = round
+    if fte_costs is not None:
+        by.fte_costs = {k: str(money(v, k)) for k, v in fte_costs.items()}
+    if fte_step is not None:
+        by.fte_step = fte_step
+    by.save()
+    audit_events.record(
+        actor=acting_user,
+        action="budget_year.update" if old else "budget_year.create",
+        obj=by,
+        jugendamt_id=jugendamt_id,
+        old=old,
+        new=_budget_snapshot(by),
+        reason=reason,
+    )
+    return by
+
+
+@transaction.atomic
+def budget_year_apply_shares(
+    *,
+    budget_year: BudgetYear,
+    acting_user: User,
+    reason: str = "",
+    carry_forward: bool = False,
+) -> list[SozialraumShare]:
+    """Step 1: the Sozialraum shares and state amounts from the round's current index run.
+
+    Refuses with an error naming the Sozialräume without a Gesamtindex (section 4),
+    unless ``carry_forward`` is given: then such a Sozialraum keeps the Gesamtindex
+    of its latest earlier share from another round, and the audit event says so.
+    """
+    if not budget_year_policy.user_can(acting_user, "manage", budget_year):
+        raise PermissionDenied
+    ctx = elig.index_context(budget_year)
+    if ctx.run is None:
+        raise ValidationError(
+            _("Für die Erhebungsrunde des Haushaltsjahres gibt es keine fertige Indexberechnung.")
+        )
+    values = {sv.sozialraum_id: sv.gesamt for sv in ctx.run.sozialraum_values.all()}
+    sozialraeume = list(
+        Sozialraum.objects.filter(jugendamt_id=budget_year.jugendamt_id).order_by(
+            "position", "name"
+        )
+    )
+    carried = {}
+    if carry_forward:
+        for sr in sozialraeume:
+            if values.get(sr.pk) is not None:
+                continue
+            earlier = (
+                SozialraumShare.objects.filter(sozialraum=sr, gesamt__isnull=False)
+                .exclude(budget_year__round_id=budget_year.round_id)
+                .order_by("-budget_year__year")
+                .first()
+            )
+            if earlier is not None:
+                values[sr.pk] = earlier.gesamt
+                carried[sr.name] = {"gesamt": earlier.gesamt, "from": str(earlier.budget_year)}
+    missing = [sr.name for sr in sozialraeume if values.get(sr.pk) is None]
+    if missing:
+        raise ValidationError(
+            _("Ohne Gesamtindex kann nicht verteilt werden: %(names)s.")
+            % {"names": ", ".join(missing)}
+        )
+    points = {sr.name: values[sr.pk] for sr in sozialraeume}
+    percents = d.sozialraum_percents(points)
+    amounts = d.sozialraum_amounts(points, budget_year.state_budget)
+    old = {
+        s.sozialraum.name: {"percent": str(s.percent), "state_amount": str(s.state_amount)}
+        for s in budget_year.shares.select_related("sozialraum")
+    }
+    shares = []
+    for sr in sozialraeume:
+        share, _created = SozialraumShare.objects.update_or_create(
+            budget_year=budget_year,
+            sozialraum=sr,
+            defaults={
+                "gesamt": values[sr.pk],
+                "percent": percents[sr.name],
+                "state_amount": amounts[sr.name],
+                "index_run": ctx.run,
+            },
+        )
+        shares.append(share)
+    new = {
+        name: {"percent": str(percents[name]), "state_amount": str(amounts[name])}
+        for name in points
+    }
+    for name, info in carried.items():
+        new[name]["carried_forward"] = info
+    if old != new:
+        audit_events.record(
+            actor=acting_user,
+            action="budget_year.shares",
+            obj=budget_year,
+            jugendamt_id=budget_year.jugendamt_id,
+            old=old or None,
+            new=new,
+            reason=reason or _("Anteile aus %(run)s") % {"run": ctx.run},
+        )
+    return shares
+
+
+@transaction.atomic
+def budget_year_create_plans(*, budget_year: BudgetYear, acting_user: User) -> list[AllocationPlan]:
+    """One plan per Sozialraum of the year's Jugendamt; existing plans are kept as they are."""
+    if not budget_year_policy.user_can(acting_user, "manage", budget_year):
+        raise PermissionDenied
+    return [
+        plan_create(budget_year=budget_year, sozialraum=sr, acting_user=acting_user)
+        for sr in Sozialraum.objects.filter(jugendamt_id=budget_year.jugendamt_id).order_by(
+            "position", "name"
+        )
+    ]
