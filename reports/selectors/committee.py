@@ -1,12 +1,8 @@
-"""Read side of the reports: committee report, trends, dashboards, exports, proof of use.
+"""The committee report (Jugendhilfeausschuss): a budget year on Sozialraum level only.
 
-Every function runs a constant number of queries whatever the number of Kitas:
-aggregates are computed in the database (``values(...).annotate(...)``), per-row
-figures in Python from rows already loaded. The committee report works on
-Sozialraum level only: it never loads a Kita name or a per-Kita value into its
-data (the redaction of free-text reasons loads names only to remove them).
-
-Money is ``Decimal`` euros with two places, FTE ``Decimal`` with two places.
+It never loads a Kita name or a per-Kita value into its data (the redaction of
+free-text reasons loads names only to remove them). A constant number of queries
+whatever the number of Kitas: aggregates in the database, per-row figures in Python.
 """
 
 from __future__ import annotations
@@ -17,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allocation import distribution as d
@@ -28,41 +23,15 @@ from allocation.models import (
     PlanState,
     Reallocation,
     SozialraumShare,
-    Strand,
 )
+from allocation.selectors import next_survey_year
+from indices.display import NumberFormat
+from indices.models import SozialraumIndex
+from indices.selectors import current_run
+from reports.selectors.common import CATEGORIES, INDEX_FIELDS, STRANDS, ZERO, StrandCell
+from sozialraeume.models import Kita, Sozialraum
 
-ZERO = Decimal("0.00")
 SMALL_CELL_MIN_KITAS = 3
-STRANDS = [key for key, _label in Strand.choices]
-STRAND_LABELS = dict(Strand.choices)
-CATEGORIES = ["AB", "SL", "FM", "IN"]
-CATEGORY_LABELS = {
-    "AB": "Allgemeiner Bedarf",
-    "SL": "Soziale Lage",
-    "FM": "Flucht und Migration",
-    "IN": "Infrastruktur und Netzwerke",
-    "GESAMT": "Gesamtindex",
-}
-_INDEX_FIELDS = {"AB": "ab", "SL": "sl", "FM": "fm", "IN": "infra", "GESAMT": "gesamt"}
-
-
-# --- budget years -----------------------------------------------------------------------
-
-
-def budget_year_for(*, jugendamt_id, year: int) -> BudgetYear | None:
-    return (
-        BudgetYear.objects.filter(jugendamt_id=jugendamt_id, year=year)
-        .select_related("round", "jugendamt")
-        .first()
-    )
-
-
-def newest_budget_year(*, jugendamt_id) -> BudgetYear | None:
-    return BudgetYear.objects.filter(jugendamt_id=jugendamt_id).order_by("-year").first()
-
-
-def budget_year_list(*, jugendamt_id) -> list[BudgetYear]:
-    return list(BudgetYear.objects.filter(jugendamt_id=jugendamt_id).order_by("-year"))
 
 
 # --- index runs ---------------------------------------------------------------------------
@@ -71,36 +40,16 @@ def budget_year_list(*, jugendamt_id) -> list[BudgetYear]:
 def _current_run(round_id):
     if round_id is None:
         return None
-    from indices.selectors import current_run
-
     return current_run(round_id=round_id)
 
 
 def _sozialraum_indices(run) -> dict[int, object]:
     if run is None:
         return {}
-    from indices.models import SozialraumIndex
-
     return {v.sozialraum_id: v for v in SozialraumIndex.objects.filter(run=run)}
 
 
 # --- committee report ---------------------------------------------------------------------
-
-
-@dataclass
-class StrandCell:
-    fte: Decimal = ZERO
-    total: Decimal = ZERO
-    state: Decimal = ZERO
-
-    def add(self, fte, total, state):
-        self.fte += fte or ZERO
-        self.total += total or ZERO
-        self.state += state or ZERO
-
-    @property
-    def municipal(self):
-        return self.total - self.state
 
 
 @dataclass
@@ -187,8 +136,6 @@ class CommitteeReport:
         """Format every figure of the tables once (German: ``floatformat`` text with the
         active language's separators) instead of filter chains per cell; the HTML page
         and the PDF share the template."""
-        from indices.selectors import NumberFormat
-
         fmt = NumberFormat()
 
         def euros(value) -> str:
@@ -249,8 +196,6 @@ def committee_report(budget_year: BudgetYear) -> CommitteeReport:
     run, its Sozialraum indices, plans, strand sums, reallocations, Kita names
     for the redaction of reasons.
     """
-    from sozialraeume.models import Kita, Sozialraum
-
     jugendamt_id = budget_year.jugendamt_id
     sozialraeume = list(
         Sozialraum.objects.filter(jugendamt_id=jugendamt_id)
@@ -313,8 +258,7 @@ def committee_report(budget_year: BudgetYear) -> CommitteeReport:
         share = shares.get(sr.pk)
         index = indices.get(sr.pk)
         values = {
-            c: (getattr(index, _INDEX_FIELDS[c]) if index else None)
-            for c in [*CATEGORIES, "GESAMT"]
+            c: (getattr(index, INDEX_FIELDS[c]) if index else None) for c in [*CATEGORIES, "GESAMT"]
         }
         if share is not None:
             percent, base = share.percent, share.state_amount
@@ -367,8 +311,6 @@ def committee_report(budget_year: BudgetYear) -> CommitteeReport:
         by_state[p.state] = by_state.get(p.state, 0) + 1
     plans_by_state = [(label, by_state.get(key, 0)) for key, label in PlanState.choices]
 
-    from allocation.selectors import next_survey_year
-
     points_total = sum((r.points for r in rows if r.points is not None), 0.0) or None
     return CommitteeReport(
         budget_year=budget_year,
@@ -395,299 +337,3 @@ def committee_report(budget_year: BudgetYear) -> CommitteeReport:
         next_survey_year=next_survey_year(),
         chart_groups=[r.name for r in rows],
     )._add_texts()
-
-
-# --- trends -------------------------------------------------------------------------------
-
-
-@dataclass
-class TrendRound:
-    round_id: int
-    code: str
-    stichtag: datetime.date
-    run_id: int
-
-
-@dataclass
-class TrendRow:
-    name: str
-    per_round: list[
-        dict
-    ]  # per TrendRound: {"AB":..,"SL":..,"FM":..,"IN":..,"GESAMT":..,"percent":..}
-
-
-def trends(*, jugendamt_id) -> tuple[list[TrendRound], list[TrendRow]]:
-    """Each Sozialraum's indices and share per survey round (rounds with a finished run),
-    oldest round first. Four queries whatever the number of rounds and Kitas."""
-    from indices.models import IndexRun, SozialraumIndex
-    from sozialraeume.models import Sozialraum
-
-    runs = (
-        IndexRun.objects.filter(round__jugendamt_id=jugendamt_id, status=IndexRun.Status.FINISHED)
-        .select_related("round")
-        .order_by("round__stichtag", "round_id", "-started_at", "-pk")
-    )
-    chosen: dict[int, object] = {}
-    for run in runs:  # newest finished run per round = the round's current run
-        chosen.setdefault(run.round_id, run)
-    rounds = [
-        TrendRound(run.round_id, run.round.code, run.round.stichtag, run.pk)
-        for run in chosen.values()
-    ]
-    values = {
-        (v.run_id, v.sozialraum_id): v
-        for v in SozialraumIndex.objects.filter(run_id__in=[r.run_id for r in rounds])
-    }
-    rows = []
-    for sr in Sozialraum.objects.filter(jugendamt_id=jugendamt_id).order_by("position", "name"):
-        per_round = []
-        for r in rounds:
-            v = values.get((r.run_id, sr.pk))
-            entry = {c: (getattr(v, _INDEX_FIELDS[c]) if v else None) for c in _INDEX_FIELDS}
-            entry["percent"] = v.percent if v else None
-            per_round.append(entry)
-        rows.append(TrendRow(sr.name, per_round))
-    return rounds, rows
-
-
-# --- Jugendamt dashboard ---------------------------------------------------------------------
-
-
-@dataclass
-class RoundProgress:
-    round: object
-    submitted: int
-    draft: int
-    not_started: int
-    kitas: int
-
-    @property
-    def percent_submitted(self) -> int:
-        return round(100 * self.submitted / self.kitas) if self.kitas else 0
-
-
-def round_progress(*, jugendamt_id, limit: int = 3) -> list[RoundProgress]:
-    """Submitted / draft / not started for the newest rounds (three queries)."""
-    from sozialraeume.models import Kita
-    from surveys.models import Response, SurveyRound
-
-    rounds = list(
-        SurveyRound.objects.filter(jugendamt_id=jugendamt_id).order_by("-stichtag", "-pk")[:limit]
-    )
-    kitas = Kita.objects.filter(sozialraum__jugendamt_id=jugendamt_id, active=True).count()
-    counts: dict[tuple[int, str], int] = {}
-    for c in (
-        Response.objects.filter(round__in=rounds)
-        .values("round_id", "status")
-        .annotate(n=Count("pk"))
-    ):
-        counts[(c["round_id"], c["status"])] = c["n"]
-    result = []
-    for r in rounds:
-        submitted = counts.get((r.pk, Response.Status.SUBMITTED), 0)
-        draft = counts.get((r.pk, Response.Status.DRAFT), 0)
-        result.append(RoundProgress(r, submitted, draft, max(kitas - submitted - draft, 0), kitas))
-    return result
-
-
-def plans_by_state(*, jugendamt_id) -> list[dict]:
-    """Per budget year: number of plans in each state (one query)."""
-    counts: dict[int, dict[str, int]] = {}
-    for c in (
-        AllocationPlan.objects.filter(sozialraum__jugendamt_id=jugendamt_id)
-        .values("budget_year__year", "state")
-        .annotate(n=Count("pk"))
-    ):
-        counts.setdefault(c["budget_year__year"], {})[c["state"]] = c["n"]
-    return [
-        {
-            "year": year,
-            "states": [(label, counts[year].get(key, 0)) for key, label in PlanState.choices],
-            "total": sum(counts[year].values()),
-        }
-        for year in sorted(counts, reverse=True)
-    ]
-
-
-def jugendamt_dashboard(*, jugendamt_id) -> dict:
-    from allocation.selectors import plans_due_for_review
-    from indices.selectors import latest_finished_run
-
-    today = timezone.localdate()
-    return {
-        "progress": round_progress(jugendamt_id=jugendamt_id),
-        "last_run": latest_finished_run(jugendamt_id=jugendamt_id),
-        "plans_by_state": plans_by_state(jugendamt_id=jugendamt_id),
-        "reviews_due": list(plans_due_for_review(jugendamt_id, today=today)),
-        "today": today,
-        "budget_years": budget_year_list(jugendamt_id=jugendamt_id),
-    }
-
-
-# --- Träger and Kita pages ----------------------------------------------------------------
-
-
-def kita_overview(user) -> list[dict]:
-    """Per Kita the user leads: questionnaire status in the newest round, own indices
-    (current run of the newest round with a result), staff positions received."""
-    from indices.models import KitaIndex
-    from indices.selectors import latest_finished_run
-    from surveys.models import Response, SurveyRound
-
-    kitas = list(user.kitas.select_related("sozialraum").order_by("name"))
-    if not kitas:
-        return []
-    jugendamt_id = kitas[0].sozialraum.jugendamt_id
-    current_round = (
-        SurveyRound.objects.filter(jugendamt_id=jugendamt_id).order_by("-stichtag", "-pk").first()
-    )
-    responses = {}
-    if current_round:
-        responses = {
-            r.kita_id: r for r in Response.objects.filter(round=current_round, kita__in=kitas)
-        }
-    run = latest_finished_run(jugendamt_id=jugendamt_id)
-    values = {}
-    if run:
-        values = {
-            v.kita_id: v
-            for v in KitaIndex.objects.filter(run=run, kita__in=kitas).defer("variables", "points")
-        }
-    lines: dict[int, list] = {}
-    for line in (
-        AllocationLine.objects.filter(kita__in=kitas, plan__state=PlanState.APPROVED)
-        .select_related("plan__budget_year")
-        .order_by("-plan__budget_year__year", "strand", "pk")
-    ):
-        lines.setdefault(line.kita_id, []).append(line)
-    return [
-        {
-            "kita": k,
-            "round": current_round,
-            "response": responses.get(k.pk),
-            "run": run,
-            "value": values.get(k.pk),
-            "lines": lines.get(k.pk, []),
-        }
-        for k in kitas
-    ]
-
-
-# --- exports ------------------------------------------------------------------------------
-
-
-def rounds_with_runs(*, jugendamt_id) -> list[tuple[object, object]]:
-    """(round, current run) for the Jugendamt's rounds that have a finished run."""
-    from indices.models import IndexRun
-
-    chosen: dict[int, object] = {}
-    for run in (
-        IndexRun.objects.filter(round__jugendamt_id=jugendamt_id, status=IndexRun.Status.FINISHED)
-        .select_related("round")
-        .order_by("-round__stichtag", "-round_id", "-started_at", "-pk")
-    ):
-        chosen.setdefault(run.round_id, run)
-    return [(run.round, run) for run in chosen.values()]
-
-
-def kita_index_rows(run):
-    """Per-Kita index values of a run (one query), for the export."""
-    from indices.models import KitaIndex
-
-    return (
-        KitaIndex.objects.filter(run=run)
-        .select_related("kita", "kita__sozialraum", "kita__traeger")
-        .defer("variables", "points")
-        .order_by("kita__sozialraum__position", "kita__sozialraum__name", "kita__name")
-    )
-
-
-def sozialraum_index_rows(run):
-    from indices.models import SozialraumIndex
-
-    return (
-        SozialraumIndex.objects.filter(run=run)
-        .select_related("sozialraum")
-        .order_by("sozialraum__position", "sozialraum__name")
-    )
-
-
-def allocation_lines(budget_year, *, approved_only: bool = False):
-    """All lines of a budget year with Kita, Träger, Sozialraum and plan (one query)."""
-    qs = AllocationLine.objects.filter(plan__budget_year=budget_year)
-    if approved_only:
-        qs = qs.filter(plan__state=PlanState.APPROVED)
-    return qs.select_related("kita", "kita__traeger", "plan", "plan__sozialraum").order_by(
-        "plan__sozialraum__position", "plan__sozialraum__name", "kita__name", "strand", "pk"
-    )
-
-
-@dataclass
-class ProofGroup:
-    """Verwendungsnachweis: one Kita and strand with its positions (lines)."""
-
-    sozialraum: str
-    kita: str
-    traeger: str
-    strand: str
-    strand_label: str
-    lines: list
-    fte: Decimal = ZERO
-    total: Decimal = ZERO
-    state: Decimal = ZERO
-
-    @property
-    def municipal(self):
-        return self.total - self.state
-
-    @property
-    def positions(self):
-        return len(self.lines)
-
-
-@dataclass
-class ProofOfUse:
-    budget_year: BudgetYear
-    funding: d.Funding
-    groups: list[ProofGroup]
-    total: StrandCell
-    by_strand: dict
-    plans_total: int
-    plans_approved: int
-
-
-def proof_of_use(budget_year: BudgetYear) -> ProofOfUse:
-    """Lines of the approved plans grouped per Kita and strand, with sums (three queries)."""
-    groups: dict[tuple[int, str], ProofGroup] = {}
-    total = StrandCell()
-    by_strand = {k: StrandCell() for k in STRANDS}
-    for line in allocation_lines(budget_year, approved_only=True):
-        key = (line.kita_id, line.strand)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = ProofGroup(
-                sozialraum=line.plan.sozialraum.name,
-                kita=line.kita.name,
-                traeger=line.kita.traeger.name,
-                strand=line.strand,
-                strand_label=STRAND_LABELS.get(line.strand, line.strand),
-                lines=[],
-            )
-        group.lines.append(line)
-        group.fte += line.fte
-        group.total += line.annual_cost
-        group.state += line.state_part
-        total.add(line.fte, line.annual_cost, line.state_part)
-        by_strand[line.strand].add(line.fte, line.annual_cost, line.state_part)
-    counts = AllocationPlan.objects.filter(budget_year=budget_year).aggregate(
-        n=Count("pk"), approved=Count("pk", filter=Q(state=PlanState.APPROVED))
-    )
-    return ProofOfUse(
-        budget_year=budget_year,
-        funding=d.funding_for_state_amount(budget_year.state_budget),
-        groups=list(groups.values()),
-        total=total,
-        by_strand=by_strand,
-        plans_total=counts["n"],
-        plans_approved=counts["approved"],
-    )

@@ -1,0 +1,56 @@
+"""Read side of the reports, one module per page family:
+
+- ``committee``: the committee report (Sozialraum level only, small-cell rule)
+- ``trends``: indices and shares per survey round
+- ``dashboards``: the Jugendamt start page and a Kita leader's page
+- ``exports``: rows for the xlsx exports
+- ``proof_of_use``: the Verwendungsnachweis of a budget year
+- ``common``: strands, index categories, strand sums, budget-year lookups
+
+Every function runs a constant number of queries whatever the number of Kitas:
+aggregates are computed in the database (``values(...).annotate(...)``), per-row
+figures in Python from rows already loaded.
+
+The names below are what ``reports.views`` reads as ``rs.<name>``.
+"""
+
+from reports.selectors.committee import CommitteeReport, committee_report
+from reports.selectors.common import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    STRAND_LABELS,
+    STRANDS,
+    budget_year_for,
+    budget_year_list,
+    newest_budget_year,
+)
+from reports.selectors.dashboards import jugendamt_dashboard, kita_overview
+from reports.selectors.exports import (
+    allocation_lines,
+    kita_index_rows,
+    rounds_with_runs,
+    sozialraum_index_rows,
+)
+from reports.selectors.proof_of_use import ProofOfUse, proof_of_use
+from reports.selectors.trends import trends
+
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_LABELS",
+    "STRANDS",
+    "STRAND_LABELS",
+    "CommitteeReport",
+    "ProofOfUse",
+    "allocation_lines",
+    "budget_year_for",
+    "budget_year_list",
+    "committee_report",
+    "jugendamt_dashboard",
+    "kita_index_rows",
+    "kita_overview",
+    "newest_budget_year",
+    "proof_of_use",
+    "rounds_with_runs",
+    "sozialraum_index_rows",
+    "trends",
+]
