@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from allocation.models import AllocationPlan, BudgetYear, PlanState
+from sozialraeume.models import Kita
 from srb_project import policy, roles
 
 
@@ -43,19 +44,26 @@ class PlanPolicy(policy.BasePolicy):
     model = AllocationPlan
     actions = ("view", "edit", "comment", "approve")
 
+    def _is_traeger(self, user) -> bool:
+        return policy.has_role(user, roles.TRAEGER) and bool(user.traeger_id)
+
     def _traeger_sees(self, user, plan) -> bool:
         return (
-            policy.has_role(user, roles.TRAEGER)
-            and bool(user.traeger_id)
+            self._is_traeger(user)
             and plan.state != PlanState.DRAFT
             and plan.sozialraum.kitas.filter(traeger_id=user.traeger_id).exists()
         )
 
+    def _traeger_scope(self, user) -> Q:
+        """The list side of ``_traeger_sees`` (a subquery, so no join duplicates rows)."""
+        if not self._is_traeger(user):
+            return Q(pk__in=[])
+        sozialraum_ids = Kita.objects.filter(traeger_id=user.traeger_id).values("sozialraum_id")
+        return Q(sozialraum_id__in=sozialraum_ids) & ~Q(state=PlanState.DRAFT)
+
     def can_view(self, user, plan) -> bool:
         if plan is None:
-            return policy.is_staff(user) or (
-                policy.has_role(user, roles.TRAEGER) and bool(user.traeger_id)
-            )
+            return policy.is_staff(user) or self._is_traeger(user)
         if policy.is_staff(user):
             return policy.same_jugendamt(user, plan.sozialraum.jugendamt_id)
         return self._traeger_sees(user, plan)
@@ -64,13 +72,7 @@ class PlanPolicy(policy.BasePolicy):
         qs = AllocationPlan.objects.select_related("sozialraum", "budget_year")
         if policy.is_staff(user):
             return qs.filter(policy.jugendamt_scope(user, "sozialraum__jugendamt"))
-        if policy.has_role(user, roles.TRAEGER) and user.traeger_id:
-            return (
-                qs.filter(sozialraum__kitas__traeger_id=user.traeger_id)
-                .exclude(state=PlanState.DRAFT)
-                .distinct()
-            )
-        return qs.none()
+        return qs.filter(self._traeger_scope(user))
 
     def can_edit(self, user, plan) -> bool:
         return policy.is_planner(user) and (
@@ -85,14 +87,12 @@ class PlanPolicy(policy.BasePolicy):
         ).select_related("sozialraum", "budget_year")
 
     def can_comment(self, user, plan) -> bool:
-        return self.can_edit(user, plan) or (
-            policy.has_role(user, roles.TRAEGER)
-            and plan is not None
-            and self._traeger_sees(user, plan)
-        )
+        return self.can_edit(user, plan) or (plan is not None and self._traeger_sees(user, plan))
 
     def comment_queryset(self, user) -> QuerySet[AllocationPlan]:
-        return self.view_queryset(user)
+        # Not the view list: the Administration reads plans but does not comment.
+        traeger = AllocationPlan.objects.filter(self._traeger_scope(user))
+        return (self.edit_queryset(user) | traeger).select_related("sozialraum", "budget_year")
 
     def can_approve(self, user, plan) -> bool:
         return policy.has_role(user, roles.JUGENDAMT_LEITUNG) and (

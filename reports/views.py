@@ -1,8 +1,8 @@
 """Report pages: committee report (HTML and PDF), trends, dashboards, exports.
 
-Thin views: ask ``srb_project.permissions``, read through ``reports.selectors``,
-render. Objects of another Jugendamt give 404 (scoped lookups), pages a role may
-not see give 403.
+Thin views: ask the permission policy (``reports.permissions``), read through
+``reports.selectors``, render. Objects of another Jugendamt give 404 (scoped lookups),
+pages a role may not see give 403.
 """
 
 from __future__ import annotations
@@ -18,25 +18,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from audit import events as audit_events
+from indices.selectors import current_run
 from reports import selectors as rs
 from reports.documents import charts, xlsx
+from reports.documents.pdf import render_pdf
+from reports.permissions import report_policy
 from sozialraeume.selectors import jugendamt_id_for_user
-from srb_project import permissions
+from surveys.models import SurveyRound
 
 # The committee PDF is cached under a hash of its HTML (see reports.documents.pdf.html_to_pdf):
 # a change of any figure changes the HTML and so gives a fresh PDF at once.
 COMMITTEE_PDF_CACHE_SECONDS = 6 * 60 * 60
 
 
-def _jugendamt_id(request):
+def _jugendamt_id(request) -> int:
+    """The Jugendamt whose reports the user reads; 403 for a user without one."""
     jugendamt_id = jugendamt_id_for_user(request.user)
     if jugendamt_id is None:
         raise PermissionDenied
     return jugendamt_id
 
 
-def _require(allowed: bool):
-    if not allowed:
+def _require(user, action: str, jugendamt_id: int | None = None) -> None:
+    """403 unless the report rule allows ``action`` (in the Jugendamt)."""
+    if not report_policy.user_can(user, action, jugendamt_id):
         raise PermissionDenied
 
 
@@ -47,7 +52,7 @@ def _require(allowed: bool):
 @login_required
 def committee_latest(request):
     jugendamt_id = _jugendamt_id(request)
-    _require(permissions.can_view_committee_report(request.user, jugendamt_id))
+    _require(request.user, "view_committee_report", jugendamt_id)
     newest = rs.newest_budget_year(jugendamt_id=jugendamt_id)
     if newest is None:
         return render(request, "reports/no_budget_year.html", status=200)
@@ -89,7 +94,7 @@ def _committee_charts(report: rs.CommitteeReport) -> dict:
 
 def _committee_context(request, year: int) -> dict:
     jugendamt_id = _jugendamt_id(request)
-    _require(permissions.can_view_committee_report(request.user, jugendamt_id))
+    _require(request.user, "view_committee_report", jugendamt_id)
     budget_year = rs.budget_year_for(jugendamt_id=jugendamt_id, year=year)
     if budget_year is None:
         raise Http404
@@ -111,8 +116,6 @@ def _committee_context(request, year: int) -> dict:
 def committee(request, year: int):
     context = _committee_context(request, year)
     if request.GET.get("format") == "pdf":
-        from reports.documents.pdf import render_pdf
-
         data = render_pdf(
             "reports/committee_pdf.html",
             context,
@@ -134,7 +137,7 @@ def committee(request, year: int):
 @login_required
 def trends(request):
     jugendamt_id = _jugendamt_id(request)
-    _require(permissions.can_view_committee_report(request.user, jugendamt_id))
+    _require(request.user, "view_committee_report", jugendamt_id)
     rounds, rows = rs.trends(jugendamt_id=jugendamt_id)
     return render(
         request,
@@ -154,7 +157,7 @@ def trends(request):
 @login_required
 def dashboard(request):
     jugendamt_id = _jugendamt_id(request)
-    _require(permissions.can_view_staff_dashboard(request.user, jugendamt_id))
+    _require(request.user, "view_staff_dashboard", jugendamt_id)
     return render(
         request, "reports/dashboard.html", rs.jugendamt_dashboard(jugendamt_id=jugendamt_id)
     )
@@ -164,14 +167,14 @@ def dashboard(request):
 @login_required
 def traeger(request):
     """The Träger page is the allocation app's (plans, lines, comments); one page, one place."""
-    _require(permissions.can_view_traeger_dashboard(request.user))
+    _require(request.user, "view_traeger_dashboard")
     return redirect("allocation:traeger_dashboard")
 
 
 @require_GET
 @login_required
 def kita(request):
-    _require(permissions.can_view_kita_dashboard(request.user))
+    _require(request.user, "view_kita_dashboard")
     return render(request, "reports/kita.html", {"entries": rs.kita_overview(request.user)})
 
 
@@ -182,7 +185,7 @@ def kita(request):
 @login_required
 def exports(request):
     jugendamt_id = _jugendamt_id(request)
-    _require(permissions.can_export_kita_data(request.user, jugendamt_id))
+    _require(request.user, "export_kita_data", jugendamt_id)
     return render(
         request,
         "reports/exports.html",
@@ -206,11 +209,8 @@ def _record_export(*, user, action: str, obj, jugendamt_id, details: dict):
 
 
 def _export_run(request, round_id):
-    from indices.selectors import current_run
-    from surveys.models import SurveyRound
-
     jugendamt_id = _jugendamt_id(request)
-    _require(permissions.can_export_kita_data(request.user, jugendamt_id))
+    _require(request.user, "export_kita_data", jugendamt_id)
     survey_round = get_object_or_404(SurveyRound, pk=round_id, jugendamt_id=jugendamt_id)
     run = current_run(round_id=survey_round.pk)
     if run is None:
@@ -302,7 +302,7 @@ def export_sozialraum_indices(request, round_id: int):
 
 def _export_year(request, year):
     jugendamt_id = _jugendamt_id(request)
-    _require(permissions.can_export_kita_data(request.user, jugendamt_id))
+    _require(request.user, "export_kita_data", jugendamt_id)
     budget_year = rs.budget_year_for(jugendamt_id=jugendamt_id, year=year)
     if budget_year is None:
         raise Http404
@@ -455,8 +455,6 @@ def export_proof_of_use(request, year: int, fmt: str):
     filename = f"verwendungsnachweis-{budget_year.year}.{fmt}"
     if fmt == "xlsx":
         return _xlsx_response(_proof_xlsx(proof), filename)
-    from reports.documents.pdf import render_pdf
-
     data = render_pdf(
         "reports/proof_pdf.html",
         {"proof": proof, "jugendamt": budget_year.jugendamt, "today": timezone.localdate()},

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sozialraeume.models import Jugendamt, Kita, Sozialraum, Traeger, User
-from srb_project import permissions
+from sozialraeume.permissions import user_policy
+from srb_project import policy
 from srb_project.admin_site import JugendamtScopedAdmin
 
 admin.site.site_header = _("Sozialraumbudget – Verwaltung")
@@ -19,19 +21,19 @@ class JugendamtAdmin(admin.ModelAdmin):
     # Only superusers administer Jugendämter: staff must not see or rename another
     # Jugendamt (or their own) through a plain model permission.
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return policy.is_superuser(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return policy.is_superuser(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return policy.is_superuser(request.user)
 
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return policy.is_superuser(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return policy.is_superuser(request.user)
 
 
 @admin.register(Traeger)
@@ -63,10 +65,8 @@ class KitaAdmin(JugendamtScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         user = request.user
-        if user.jugendamt_id and db_field.name in ("sozialraum", "traeger"):
-            kwargs["queryset"] = db_field.related_model.objects.filter(
-                jugendamt_id=user.jugendamt_id
-            )
+        if db_field.name in ("sozialraum", "traeger") and not policy.sees_all_jugendaemter(user):
+            kwargs["queryset"] = db_field.related_model.objects.filter(policy.jugendamt_scope(user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -83,33 +83,35 @@ class UserAdmin(BaseUserAdmin, JugendamtScopedAdmin):
         # Only a superuser makes superusers or hands out single permissions; staff who
         # manage users would otherwise be able to make themselves superusers.
         fields = super().get_readonly_fields(request, obj)
-        if request.user.is_superuser:
+        if policy.is_superuser(request.user):
             return fields
         return (*fields, "is_superuser", "user_permissions")
 
-    def _own_jugendamt_filter(self, request, db_field):
+    def _own_jugendamt_filter(self, request, db_field) -> Q | None:
+        """Choices of the assignment fields from the user's own Jugendamt (None: all)."""
         user = request.user
-        if user.is_superuser and user.jugendamt_id is None:
+        if policy.sees_all_jugendaemter(user):
             return None
         if db_field.name == "jugendamt":
-            return {"pk": user.jugendamt_id}
+            return Q(pk=user.jugendamt_id)
         if db_field.name == "kitas":
-            return {"sozialraum__jugendamt_id": user.jugendamt_id}
+            return policy.jugendamt_scope(user, "sozialraum__jugendamt")
         if db_field.name == "traeger":
-            return {"jugendamt_id": user.jugendamt_id}
+            return policy.jugendamt_scope(user)
         return None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         scope = self._own_jugendamt_filter(request, db_field)
         if scope is not None:
-            kwargs["queryset"] = db_field.related_model.objects.filter(**scope)
+            kwargs["queryset"] = db_field.related_model.objects.filter(scope)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         scope = self._own_jugendamt_filter(request, db_field)
         if scope is not None:
-            kwargs["queryset"] = db_field.related_model.objects.filter(**scope)
+            kwargs["queryset"] = db_field.related_model.objects.filter(scope)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
-        return permissions.can_manage_users(request.user) and request.user.is_staff
+        user = request.user
+        return user_policy.user_can(user, "manage") and policy.can_access_admin(user)

@@ -1,7 +1,6 @@
 """Write-side operations on master data and accounts."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,13 +14,14 @@ from django.utils.translation import gettext as _
 
 from audit import events as audit_events
 from sozialraeume import roles
-from sozialraeume.models import Kita, Traeger
-from srb_project import permissions
+from sozialraeume.models import Kita, Traeger, User
+from sozialraeume.permissions import user_policy
 
 INVITABLE_ROLES = (roles.KITA_LEITUNG, roles.TRAEGER)
 
 
-def password_set_link(*, user, base_url: str) -> str:
+def password_set_link(*, user: User, base_url: str) -> str:
+    """The absolute one-time link with which ``user`` sets their password."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
@@ -31,7 +31,7 @@ def password_set_link(*, user, base_url: str) -> str:
 @transaction.atomic
 def user_invite(
     *,
-    acting_user,
+    acting_user: User,
     email: str,
     first_name: str = "",
     last_name: str = "",
@@ -39,17 +39,16 @@ def user_invite(
     kitas: list[Kita] | None = None,
     traeger: Traeger | None = None,
     base_url: str,
-):
+) -> User:
     """Create an account without a password and e-mail a one-time link to set one.
 
     The link is Django's password-reset token: it stops working as soon as the
     password is set (the token depends on the password hash and last login).
     """
-    if not permissions.can_manage_users(acting_user):
+    if not user_policy.user_can(acting_user, "manage"):
         raise PermissionDenied
     if role not in INVITABLE_ROLES:
         raise ValidationError(_("Diese Rolle kann nicht per Einladung vergeben werden."))
-    User = get_user_model()
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(username__iexact=email).exists():
         raise ValidationError(_("Für diese E-Mail-Adresse gibt es bereits ein Konto."))

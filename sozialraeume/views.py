@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET
 
 from sozialraeume import roles
 from sozialraeume.forms import InviteForm
+from sozialraeume.permissions import user_policy
 from sozialraeume.services import user_invite
-from srb_project import permissions
+from srb_project import policy
 
 
 @require_GET
@@ -29,23 +30,28 @@ def healthz(request):
 
 @login_required
 def start(request):
-    """Send each role to its work; a page of links where a role has none yet."""
+    """Send each role to its work; a page of links where a role has none yet.
+
+    Which page is whose start is routing by role, not an access decision: each target
+    asks its own rule (those live in apps above this one, so this asks the policy base
+    who the user is)."""
     user = request.user
-    if permissions.is_jugendamt_staff(user):
+    if policy.is_staff(user):
         return redirect("reports:dashboard")
-    if permissions.has_role(user, roles.KITA_LEITUNG):
+    if policy.has_role(user, roles.KITA_LEITUNG):
         return redirect("reports:kita")
-    if permissions.has_role(user, roles.TRAEGER):
+    if policy.has_role(user, roles.TRAEGER):
         return redirect("allocation:traeger_dashboard")
-    if permissions.has_role(user, roles.AUSSCHUSS):
+    if policy.has_role(user, roles.AUSSCHUSS):
         return redirect("reports:committee_latest")
     return render(request, "sozialraeume/start.html")
 
 
 @login_required
 def invite_user(request):
+    """Jugendamt staff invite Kita leaders and Träger representatives by e-mail."""
     user = request.user
-    if not permissions.can_manage_users(user):
+    if not user_policy.user_can(user, "manage"):
         raise PermissionDenied
     form = InviteForm(request.POST or None, jugendamt_id=user.jugendamt_id)
     if request.method == "POST" and form.is_valid():

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from srb_project import permissions
+from srb_project import policy
 
 
 class JugendamtScopedAdmin(admin.ModelAdmin):
@@ -11,19 +11,14 @@ class JugendamtScopedAdmin(admin.ModelAdmin):
     jugendamt_path = "jugendamt"
 
     def has_module_permission(self, request):
-        return permissions.can_access_admin(request.user) and super().has_module_permission(request)
+        return policy.can_access_admin(request.user) and super().has_module_permission(request)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser and user.jugendamt_id is None:
-            return qs
-        return qs.filter(**{f"{self.jugendamt_path}_id": user.jugendamt_id})
+        return qs.filter(policy.jugendamt_scope(request.user, self.jugendamt_path))
 
     def has_view_permission(self, request, obj=None):
-        return permissions.can_access_admin(request.user) and super().has_view_permission(
-            request, obj
-        )
+        return policy.can_access_admin(request.user) and super().has_view_permission(request, obj)
 
 
 class ReadOnlyAdmin(JugendamtScopedAdmin):

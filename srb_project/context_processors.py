@@ -3,38 +3,38 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sozialraeume import roles
-from srb_project import permissions
+from allocation.permissions import plan_policy
+from indices.permissions import evaluation_policy
+from reports.permissions import report_policy
+from sozialraeume.permissions import kita_policy, user_policy
+from srb_project import policy
+from surveys.permissions import round_policy
 
-# (url name, label, test) — a link shows when the policy's test passes.
+# (url name, label, policy, action): a link shows when the user may do the page's action
+# as such (the rule asked without an object); the admin comes last.
 _NAV = [
-    ("reports:dashboard", _("Übersicht"), permissions.can_view_staff_dashboard),
-    ("surveys:kita_overview", _("Erhebung"), lambda u: permissions.has_role(u, roles.KITA_LEITUNG)),
-    ("surveys:round_list", _("Erhebungsrunden"), permissions.can_manage_rounds),
-    ("indices:overview", _("Auswertung"), permissions.can_view_evaluation),
-    (
-        "indices:my_kita",
-        _("Meine Ergebnisse"),
-        lambda u: permissions.has_role(u, roles.KITA_LEITUNG),
-    ),
-    (
-        "allocation:plan_list",
-        _("Verteilung"),
-        lambda u: permissions.is_jugendamt_staff(u) or permissions.has_role(u, roles.TRAEGER),
-    ),
-    ("reports:committee_latest", _("Berichte"), permissions.can_view_committee_report),
-    ("invite_user", _("Einladen"), permissions.can_manage_users),
-    ("admin:index", _("Verwaltung"), permissions.can_access_admin),
+    ("reports:dashboard", _("Übersicht"), report_policy, "view_staff_dashboard"),
+    ("surveys:kita_overview", _("Erhebung"), kita_policy, "fill_questionnaire"),
+    ("surveys:round_list", _("Erhebungsrunden"), round_policy, "manage"),
+    ("indices:overview", _("Auswertung"), evaluation_policy, "view"),
+    ("indices:my_kita", _("Meine Ergebnisse"), report_policy, "view_kita_dashboard"),
+    ("allocation:plan_list", _("Verteilung"), plan_policy, "view"),
+    ("reports:committee_latest", _("Berichte"), report_policy, "view_committee_report"),
+    ("invite_user", _("Einladen"), user_policy, "manage"),
 ]
+_ADMIN = ("admin:index", _("Verwaltung"))
 
 
-def navigation(request):
+def navigation(request) -> dict:
+    """The base layout's menu: one link per page the user may open."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    links = [(name, label) for name, label, rule, action in _NAV if rule.user_can(user, action)]
+    if policy.can_access_admin(user):
+        links.append(_ADMIN)
     items = []
-    for name, label, test in _NAV:
-        if test(user):
-            url = reverse(name)
-            items.append({"url": url, "label": label, "active": request.path.startswith(url)})
+    for name, label in links:
+        url = reverse(name)
+        items.append({"url": url, "label": label, "active": request.path.startswith(url)})
     return {"nav_items": items}

@@ -67,9 +67,14 @@ def same_jugendamt(user, jugendamt_id) -> bool:
 
 
 def jugendamt_scope(user, path: str = "jugendamt") -> Q:
-    """The filter that keeps a queryset to the user's Jugendamt (``path`` = the lookup)."""
+    """The filter that keeps a queryset to the user's Jugendamt (``path`` = the lookup).
+
+    The list side of ``same_jugendamt``: a user without a Jugendamt (and not a superuser
+    without one) gets nothing, not the rows whose Jugendamt is empty."""
     if sees_all_jugendaemter(user):
         return Q()
+    if user.jugendamt_id is None:
+        return Q(pk__in=[])
     return Q(**{f"{path}_id": user.jugendamt_id})
 
 

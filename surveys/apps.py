@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from surveys import instrument
 
 
 def ensure_instruments(sender=None, **kwargs):
@@ -8,8 +11,7 @@ def ensure_instruments(sender=None, **kwargs):
     The data migration creates it once; this keeps it after a database flush (which
     emits post_migrate, like the role groups in ``sozialraeume.roles``).
     """
-    from surveys import instrument
-    from surveys.models import Instrument
+    from surveys.models import Instrument  # not at the top: apps.py loads before the models
 
     for code, name in instrument.INSTRUMENT_NAMES.items():
         if not Instrument.objects.filter(code=code).exists():
@@ -21,8 +23,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Erhebung")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
-        from . import permissions  # noqa: F401 - registers the app's policies (templates find them)
+        # Registers the app's policies (templates find them); needs the loaded models.
+        from surveys import permissions  # noqa: F401
 
         post_migrate.connect(ensure_instruments, sender=self, dispatch_uid="surveys.instruments")

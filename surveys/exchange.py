@@ -19,9 +19,13 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
-from surveys.instrument import ITEMS_BY_CODE
-from surveys.models import Response
+from sozialraeume.models import Kita, User
+from surveys.instrument import ITEMS_BY_CODE, Item
+from surveys.models import Response, SurveyRound
+from surveys.services import responses_import
 from surveys.validation import is_empty, validate_answers
 
 META_COLUMNS = ["kita", "sozialraum", "status"]
@@ -56,11 +60,11 @@ class ImportRow:
 # --- export ------------------------------------------------------------------------
 
 
-def _item_codes(survey_round) -> list[str]:
+def _item_codes(survey_round: SurveyRound) -> list[str]:
     return [item.code for item in survey_round.instrument.items]
 
 
-def cell_text(item, value) -> str:
+def cell_text(item: Item, value) -> str:
     """A stored answer as CSV text (see module docstring)."""
     if value is None:
         return ""
@@ -73,7 +77,7 @@ def cell_text(item, value) -> str:
     return str(value)
 
 
-def _responses(survey_round):
+def _responses(survey_round: SurveyRound):
     return (
         Response.objects.filter(round=survey_round)
         .select_related("kita__sozialraum")
@@ -81,7 +85,8 @@ def _responses(survey_round):
     )
 
 
-def export_rows(survey_round) -> tuple[list[str], list[list[str]]]:
+def export_rows(survey_round: SurveyRound) -> tuple[list[str], list[list[str]]]:
+    """The CSV header (item codes) and one row of cells per Kita with a questionnaire."""
     codes = _item_codes(survey_round)
     rows = []
     for response in _responses(survey_round):
@@ -92,7 +97,8 @@ def export_rows(survey_round) -> tuple[list[str], list[list[str]]]:
     return META_COLUMNS + codes, rows
 
 
-def export_csv_text(survey_round) -> str:
+def export_csv_text(survey_round: SurveyRound) -> str:
+    """The round's answers as CSV text (format: module docstring)."""
     header, rows = export_rows(survey_round)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -102,15 +108,14 @@ def export_csv_text(survey_round) -> str:
 
 
 def german_header(code: str) -> str:
+    """The XLSX column header: "Kita" or "A1 – Wie viele …"."""
     if code in GERMAN_META:
         return GERMAN_META[code]
     return f"{code} – {ITEMS_BY_CODE[code].label}"
 
 
-def export_xlsx_bytes(survey_round) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+def export_xlsx_bytes(survey_round: SurveyRound) -> bytes:
+    """The round's answers as an XLSX workbook with German headers."""
     codes = _item_codes(survey_round)
     workbook = Workbook()
     sheet = workbook.active
@@ -157,6 +162,7 @@ def decode_text(content: bytes) -> str:
 
 
 def read_csv(content: bytes) -> list[list]:
+    """The cells of a CSV file (separator detected); ImportProblem if unreadable."""
     try:
         text = decode_text(content)
     except UnicodeDecodeError:
@@ -173,8 +179,7 @@ def read_csv(content: bytes) -> list[list]:
 
 
 def read_xlsx(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
+    """The cells of an XLSX file's first sheet; ImportProblem if unreadable."""
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any broken file gets the same German message
@@ -184,12 +189,13 @@ def read_xlsx(content: bytes) -> list[list]:
 
 
 def read_table(content: bytes, filename: str = "") -> list[list]:
+    """The cells of an uploaded CSV or XLSX file (by name or content)."""
     if filename.lower().endswith(".xlsx") or content[:2] == b"PK":
         return read_xlsx(content)
     return read_csv(content)
 
 
-def _column_key(name, known_codes) -> str | None:
+def _column_key(name, known_codes: set[str]) -> str | None:
     """'kita', 'Kita', 'A1', 'A1 – Wie viele …' -> canonical column key or None."""
     if name is None:
         return None
@@ -203,10 +209,8 @@ def _column_key(name, known_codes) -> str | None:
     return None
 
 
-def parse_table(survey_round, table: list[list]) -> list[ImportRow]:
+def parse_table(survey_round: SurveyRound, table: list[list]) -> list[ImportRow]:
     """Check a whole table; return the rows to write or raise ImportProblem."""
-    from sozialraeume.models import Kita
-
     table = [row for row in table if any(not is_empty(v) for v in row)]
     if not table:
         raise ImportProblem([_("Die Datei ist leer.")])
@@ -303,10 +307,10 @@ def parse_table(survey_round, table: list[list]) -> list[ImportRow]:
     return result
 
 
-def import_file(*, survey_round, content: bytes, filename: str, acting_user) -> int:
+def import_file(
+    *, survey_round: SurveyRound, content: bytes, filename: str, acting_user: User | None
+) -> int:
     """Check and write a file; returns the number of imported rows."""
-    from surveys.services import responses_import
-
     rows = parse_table(survey_round, read_table(content, filename))
     return responses_import(
         survey_round=survey_round, rows=rows, acting_user=acting_user, source=filename

@@ -18,7 +18,7 @@ Item kinds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 CODE = "SRB-2021"
 LIKERT = (1, 4)
@@ -372,8 +372,6 @@ def items_for(code: str) -> list[Item]:
 
 def definition(code: str = CODE) -> dict:
     """A JSON-able snapshot of an instrument version (stored with the Instrument row)."""
-    from dataclasses import asdict
-
     return {
         "code": code,
         "sections": [list(s) for s in SECTIONS],

@@ -50,6 +50,8 @@ class ResponsePolicy(policy.BasePolicy):
         return response is None or response.kita_id in policy.led_kita_ids(user)
 
     def fill_queryset(self, user) -> QuerySet[Response]:
+        if not policy.has_role(user, roles.KITA_LEITUNG):
+            return Response.objects.none()
         return Response.objects.filter(kita_id__in=policy.led_kita_ids(user))
 
 

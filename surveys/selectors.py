@@ -6,9 +6,12 @@ import pandas as pd
 from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 
-from sozialraeume.selectors import jugendamt_id_for_user, kita_list_for_user
+from sozialraeume.models import Kita, User
+from sozialraeume.permissions import kita_policy
+from sozialraeume.selectors import jugendamt_id_for_user
 from surveys.instrument import VARIABLE_INPUT_CODES
 from surveys.models import Response, SurveyRound
+from surveys.permissions import round_policy
 
 FRAME_META_COLUMNS = ["kita_id", "kita", "sozialraum_id", "sozialraum"]
 
@@ -42,40 +45,41 @@ def answers_frame(*, round_id: int, submitted_only: bool = True) -> pd.DataFrame
     return frame.reset_index(drop=True)
 
 
-def round_list_for_user(user) -> QuerySet[SurveyRound]:
-    """Rounds of the user's Jugendamt, newest first."""
+def round_list_for_user(user: User) -> QuerySet[SurveyRound]:
+    """Rounds the user manages, of the Jugendamt they work in, newest first."""
     jugendamt_id = jugendamt_id_for_user(user)
     if jugendamt_id is None:
         return SurveyRound.objects.none()
-    return SurveyRound.objects.filter(jugendamt_id=jugendamt_id).select_related("instrument")
+    return (
+        round_policy.instances_for(user, "manage")
+        .filter(jugendamt_id=jugendamt_id)
+        .select_related("instrument")
+    )
 
 
-def round_list_with_counts(user) -> QuerySet[SurveyRound]:
+def round_list_with_counts(user: User) -> QuerySet[SurveyRound]:
+    """``round_list_for_user`` with the numbers of submitted and draft questionnaires."""
     return round_list_for_user(user).annotate(
         submitted_count=Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED)),
         draft_count=Count("responses", filter=Q(responses__status=Response.Status.DRAFT)),
     )
 
 
-def open_rounds_for_kitas(kita_ids) -> QuerySet[SurveyRound]:
+def open_rounds_for_kitas(kita_ids: list[int]) -> QuerySet[SurveyRound]:
     """Open rounds of the Jugendämter of these Kitas."""
-    from sozialraeume.models import Kita
-
     jugendamt_ids = Kita.objects.filter(pk__in=kita_ids).values("sozialraum__jugendamt_id")
     return SurveyRound.objects.filter(
         jugendamt_id__in=jugendamt_ids, state=SurveyRound.State.OFFEN
     ).order_by("-code")
 
 
-def led_kitas(user):
-    """Kitas the user leads (Kita-Leitung)."""
-    return kita_list_for_user(user).filter(pk__in=user.kitas.values("pk")).order_by("name")
+def led_kitas(user: User) -> QuerySet[Kita]:
+    """Kitas whose questionnaire the user fills in: the ones they lead (Kita-Leitung)."""
+    return kita_policy.instances_for(user, "fill_questionnaire").order_by("name")
 
 
 def round_status_rows(survey_round: SurveyRound) -> list[dict]:
     """Per Kita of the round's Jugendamt: kita, response (or None), status key."""
-    from sozialraeume.models import Kita
-
     kitas = (
         Kita.objects.filter(sozialraum__jugendamt_id=survey_round.jugendamt_id, active=True)
         .select_related("sozialraum")
@@ -102,7 +106,7 @@ def round_status_rows(survey_round: SurveyRound) -> list[dict]:
     return rows
 
 
-def response_status_key(response) -> str:
+def response_status_key(response: Response | None) -> str:
     """'nicht_begonnen' | 'entwurf' | 'eingereicht'."""
     if response is None:
         return "nicht_begonnen"

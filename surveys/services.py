@@ -4,17 +4,26 @@ the same transaction and sends ``round_answers_changed`` / queues e-mails on com
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from audit import events as audit_events
-from srb_project import permissions
+from sozialraeume.models import Jugendamt, Kita, User
+from sozialraeume.permissions import kita_policy
 from surveys.models import Instrument, Response, SurveyRound
+from surveys.permissions import response_policy, round_policy
 from surveys.signals import send_round_answers_changed
+from surveys.tasks import send_round_reminders
 from surveys.validation import validate_answers
+
+if TYPE_CHECKING:  # only for the annotation: surveys.exchange imports this module
+    from surveys.exchange import ImportRow
 
 
 class StaleVersionError(Exception):
@@ -45,6 +54,8 @@ class AlreadySubmittedError(Exception):
 
 
 class RoundNotOpenError(Exception):
+    """The round is not (or no longer) open for questionnaires."""
+
     def __init__(self, message=None):
         super().__init__(message or _("Diese Erhebungsrunde ist nicht geöffnet."))
 
@@ -53,8 +64,8 @@ def _signal_on_commit(round_id: int) -> None:
     transaction.on_commit(lambda: send_round_answers_changed(round_id))
 
 
-def _require_round_manager(user, survey_round) -> None:
-    if not permissions.can_manage_rounds(user, survey_round.jugendamt_id):
+def _require_round_manager(user: User, survey_round: SurveyRound) -> None:
+    if not round_policy.user_can(user, "manage", survey_round):
         raise PermissionDenied
 
 
@@ -64,15 +75,16 @@ def _require_round_manager(user, survey_round) -> None:
 @transaction.atomic
 def round_create(
     *,
-    jugendamt,
+    jugendamt: Jugendamt,
     code: str,
     stichtag: datetime.date,
     opens_on: datetime.date | None = None,
     closes_on: datetime.date | None = None,
     instrument: Instrument | None = None,
-    acting_user,
+    acting_user: User | None,
 ) -> SurveyRound:
-    if acting_user is not None and not permissions.can_manage_rounds(acting_user, jugendamt.pk):
+    """A new round in preparation (vorbereitet); ``acting_user`` None: the system, unchecked."""
+    if acting_user is not None and not round_policy.user_can(acting_user, "manage", jugendamt):
         raise PermissionDenied
     if SurveyRound.objects.filter(jugendamt=jugendamt, code=code).exists():
         raise ValidationError({"code": _("Eine Runde mit dieser Kennung gibt es schon.")})
@@ -98,12 +110,12 @@ def round_create(
     return survey_round
 
 
-def _round_locked(survey_round) -> SurveyRound:
+def _round_locked(survey_round: SurveyRound) -> SurveyRound:
     return SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
 
 
 @transaction.atomic
-def round_open(*, survey_round: SurveyRound, acting_user) -> SurveyRound:
+def round_open(*, survey_round: SurveyRound, acting_user: User) -> SurveyRound:
     """vorbereitet → offen: Kita leaders can fill in their questionnaires."""
     _require_round_manager(acting_user, survey_round)
     locked = _round_locked(survey_round)
@@ -126,7 +138,7 @@ def round_open(*, survey_round: SurveyRound, acting_user) -> SurveyRound:
 
 
 @transaction.atomic
-def round_close(*, survey_round: SurveyRound, acting_user) -> SurveyRound:
+def round_close(*, survey_round: SurveyRound, acting_user: User) -> SurveyRound:
     """offen → geschlossen; the indices are recomputed after commit."""
     _require_round_manager(acting_user, survey_round)
     locked = _round_locked(survey_round)
@@ -151,7 +163,7 @@ def round_close(*, survey_round: SurveyRound, acting_user) -> SurveyRound:
 
 
 @transaction.atomic
-def round_send_reminders(*, survey_round: SurveyRound, acting_user) -> None:
+def round_send_reminders(*, survey_round: SurveyRound, acting_user: User) -> None:
     """Queue the reminder e-mails to Kitas without a submitted questionnaire."""
     _require_round_manager(acting_user, survey_round)
     if survey_round.state != SurveyRound.State.OFFEN:
@@ -162,8 +174,6 @@ def round_send_reminders(*, survey_round: SurveyRound, acting_user) -> None:
         obj=survey_round,
         jugendamt_id=survey_round.jugendamt_id,
     )
-    from surveys.tasks import send_round_reminders
-
     round_id = survey_round.pk
     transaction.on_commit(lambda: send_round_reminders.delay(round_id))
 
@@ -171,8 +181,16 @@ def round_send_reminders(*, survey_round: SurveyRound, acting_user) -> None:
 # --- one questionnaire -------------------------------------------------------------
 
 
-def _write_response(*, survey_round, kita, answers, version, acting_user, submit: bool):
-    if not permissions.can_fill_questionnaire(acting_user, kita):
+def _write_response(
+    *,
+    survey_round: SurveyRound,
+    kita: Kita,
+    answers: dict,
+    version: int,
+    acting_user: User,
+    submit: bool,
+) -> Response:
+    if not kita_policy.user_can(acting_user, "fill_questionnaire", kita):
         raise PermissionDenied
     locked_round = SurveyRound.objects.get(pk=survey_round.pk)
     if locked_round.state != SurveyRound.State.OFFEN:
@@ -224,7 +242,7 @@ def _write_response(*, survey_round, kita, answers, version, acting_user, submit
 
 @transaction.atomic
 def response_save_draft(
-    *, survey_round, kita, answers: dict, version: int, acting_user
+    *, survey_round: SurveyRound, kita: Kita, answers: dict, version: int, acting_user: User
 ) -> Response:
     """Store an (incomplete) draft; values are type-checked, not checked for completeness."""
     cleaned, errors = validate_answers(answers, complete=False, partners=survey_round.partner_list)
@@ -241,7 +259,9 @@ def response_save_draft(
 
 
 @transaction.atomic
-def response_submit(*, survey_round, kita, answers: dict, version: int, acting_user) -> Response:
+def response_submit(
+    *, survey_round: SurveyRound, kita: Kita, answers: dict, version: int, acting_user: User
+) -> Response:
     """Validate everything and submit; the indices are recomputed after commit."""
     cleaned, errors = validate_answers(answers, complete=True, partners=survey_round.partner_list)
     if errors:
@@ -259,9 +279,9 @@ def response_submit(*, survey_round, kita, answers: dict, version: int, acting_u
 
 
 @transaction.atomic
-def response_reopen(*, response: Response, reason: str, acting_user) -> Response:
+def response_reopen(*, response: Response, reason: str, acting_user: User) -> Response:
     """Jugendamt staff give a submitted questionnaire back to the Kita (reason recorded)."""
-    if not permissions.can_review_response(acting_user, response):
+    if not response_policy.user_can(acting_user, "review", response):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Bitte geben Sie einen Grund an.")})
@@ -287,10 +307,10 @@ def response_reopen(*, response: Response, reason: str, acting_user) -> Response
 
 @transaction.atomic
 def response_review(
-    *, response: Response, review_state: str, comment: str, acting_user
+    *, response: Response, review_state: str, comment: str, acting_user: User
 ) -> Response:
     """Record the Jugendamt's review state (in Prüfung, geprüft, Rückfrage) and comment."""
-    if not permissions.can_review_response(acting_user, response):
+    if not response_policy.user_can(acting_user, "review", response):
         raise PermissionDenied
     if review_state not in Response.Review.values or not review_state:
         raise ValidationError({"review_state": _("Unbekannter Prüfstatus.")})
@@ -314,13 +334,19 @@ def response_review(
 
 
 @transaction.atomic
-def responses_import(*, survey_round: SurveyRound, rows, acting_user, source: str = "") -> int:
+def responses_import(
+    *,
+    survey_round: SurveyRound,
+    rows: Sequence[ImportRow],
+    acting_user: User | None,
+    source: str = "",
+) -> int:
     """Write already validated import rows (``exchange.ImportRow``) all at once.
 
     Existing responses of the listed Kitas are replaced. Returns the row count.
     """
-    if acting_user is not None and not permissions.can_import_responses(
-        acting_user, survey_round.jugendamt_id
+    if acting_user is not None and not round_policy.user_can(
+        acting_user, "import_responses", survey_round
     ):
         raise PermissionDenied
     now = timezone.now()
@@ -362,8 +388,6 @@ PARTNER_LABEL_MAX = 100
 
 
 def _partner_key(label: str, taken: set[str]) -> str:
-    from django.utils.text import slugify
-
     base = slugify(label).replace("-", "_")[:40].strip("_")
     if not base:
         raise ValidationError(
@@ -381,7 +405,9 @@ def _partner_key(label: str, taken: set[str]) -> str:
     return key
 
 
-def partners_from_labels(labels, old_partners) -> list[list[str]]:
+def partners_from_labels(
+    labels: Iterable[str], old_partners: Sequence[Sequence[str]]
+) -> list[list[str]]:
     """[key, label] pairs for ``labels``; a label that is already listed keeps its key."""
     old_keys = {label: key for key, label in old_partners}
     cleaned: list[str] = []
@@ -418,7 +444,9 @@ def partners_from_labels(labels, old_partners) -> list[list[str]]:
 
 
 @transaction.atomic
-def round_partners_set(*, survey_round: SurveyRound, labels, acting_user) -> SurveyRound:
+def round_partners_set(
+    *, survey_round: SurveyRound, labels: Iterable[str], acting_user: User
+) -> SurveyRound:
     """Replace the round's F4 network partners (one label each; keys stay stable).
 
     Only while the round is vorbereitet or offen, and never removing a partner that a

@@ -14,6 +14,7 @@ urlpatterns = [
         views.round_transition,
         name="round_transition",
     ),
+    path("runden/<str:code>/verlauf/", views.round_history, name="round_history"),
     path("runden/<str:code>/erinnern/", views.round_remind, name="round_remind"),
     path("runden/<str:code>/export.<str:fmt>", views.round_export, name="round_export"),
     path("runden/<str:code>/import/", views.round_import, name="round_import"),

@@ -24,7 +24,7 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
-from surveys.instrument import DEFAULT_PARTNERS, ITEMS, Item, scale_labels
+from surveys.instrument import DEFAULT_PARTNERS, ITEMS, Item
 
 
 def _(message: str) -> str:
@@ -260,9 +260,3 @@ def validate_answers(
     for code in errors:
         cleaned.pop(code, None)
     return cleaned, errors
-
-
-def likert_label(item: Item, value) -> str:
-    """'3 – eher stark' for display."""
-    labels = dict(scale_labels(item))
-    return f"{value} – {labels[value]}" if value in labels else str(value)

@@ -13,8 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sozialraeume.models import Kita
-from srb_project import permissions
+from audit import selectors as audit_selectors
+from audit.permissions import audit_policy
+from sozialraeume.models import Jugendamt, Kita
+from sozialraeume.permissions import kita_policy
+from sozialraeume.selectors import jugendamt_id_for_user
 from surveys import exchange, selectors, services
 from surveys.forms import (
     ImportForm,
@@ -26,16 +29,15 @@ from surveys.forms import (
 )
 from surveys.instrument import SECTIONS
 from surveys.models import Response, SurveyRound
+from surveys.permissions import response_policy, round_policy
 from surveys.presentation import answer_rows
 
 # --- Kita leaders ------------------------------------------------------------------
 
 
 def _led_kita(user, kita_id) -> Kita:
-    kita = get_object_or_404(selectors.led_kitas(user), pk=kita_id)
-    if not permissions.can_fill_questionnaire(user, kita):
-        raise Http404
-    return kita
+    """A Kita whose questionnaire the user fills in; 404 for any other."""
+    return get_object_or_404(selectors.led_kitas(user), pk=kita_id)
 
 
 def _open_round(kita, code) -> SurveyRound:
@@ -50,7 +52,7 @@ def _open_round(kita, code) -> SurveyRound:
 @login_required
 def kita_overview(request):
     """The Kita leader's Kitas, the open round(s) and the status of each questionnaire."""
-    if not permissions.can_view_kita_dashboard(request.user):
+    if not kita_policy.user_can(request.user, "fill_questionnaire"):
         raise PermissionDenied
     kitas = list(selectors.led_kitas(request.user))
     rounds = list(selectors.open_rounds_for_kitas([k.pk for k in kitas]))
@@ -180,25 +182,16 @@ def questionnaire(request, code, kita_id):
 # --- Jugendamt staff ---------------------------------------------------------------
 
 
-def _require_manager(user, jugendamt_id=None):
-    if not permissions.can_manage_rounds(user, jugendamt_id):
-        raise Http404
-
-
 def _staff_round(request, code) -> SurveyRound:
-    _require_manager(request.user)
-    survey_round = get_object_or_404(selectors.round_list_for_user(request.user), code=code)
-    _require_manager(request.user, survey_round.jugendamt_id)
-    return survey_round
+    """A round the user manages (``round_list_for_user``); 404 for any other."""
+    return get_object_or_404(selectors.round_list_for_user(request.user), code=code)
 
 
 @login_required
 def round_list(request):
     """All rounds of the Jugendamt with counts; staff may add a round."""
-    _require_manager(request.user)
-    from sozialraeume.models import Jugendamt
-    from sozialraeume.selectors import jugendamt_id_for_user
-
+    if not round_policy.user_can(request.user, "manage"):
+        raise Http404
     form = RoundCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         jugendamt = get_object_or_404(Jugendamt, pk=jugendamt_id_for_user(request.user))
@@ -241,6 +234,27 @@ def round_detail(request, code):
             "counts": counts,
             "total": sum(counts.values()),
             "filter_status": filter_status,
+        },
+    )
+
+
+@login_required
+def round_history(request, code):
+    """The round's audit trail and that of its questionnaires (Jugendamt staff)."""
+    survey_round = _staff_round(request, code)
+    if not audit_policy.user_can(request.user, "view", survey_round.jugendamt_id):
+        raise Http404
+    events = audit_selectors.round_history(
+        round_id=survey_round.pk,
+        response_ids=survey_round.responses.values_list("pk", flat=True),
+    )
+    return render(
+        request,
+        "surveys/round_history.html",
+        {
+            "title": _("Verlauf: %(round)s") % {"round": survey_round},
+            "round": survey_round,
+            "events": events,
         },
     )
 
@@ -305,7 +319,7 @@ def round_export(request, code, fmt):
 def round_import(request, code):
     """Upload of a CSV/XLSX file (legacy data); all-or-nothing."""
     survey_round = _staff_round(request, code)
-    if not permissions.can_import_responses(request.user, survey_round.jugendamt_id):
+    if not round_policy.user_can(request.user, "import_responses", survey_round):
         raise Http404
     form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     problems = []
@@ -368,15 +382,15 @@ def round_partners(request, code):
 
 
 def _staff_response(request, code, kita_id) -> Response:
+    """A questionnaire of a round the user manages, which they review; 404 otherwise."""
     survey_round = _staff_round(request, code)
-    response = get_object_or_404(
-        Response.objects.select_related("kita__sozialraum", "round", "submitted_by"),
+    return get_object_or_404(
+        response_policy.instances_for(request.user, "review").select_related(
+            "kita__sozialraum", "round", "submitted_by"
+        ),
         round=survey_round,
         kita_id=kita_id,
     )
-    if not permissions.can_review_response(request.user, response):
-        raise Http404
-    return response
 
 
 @login_required

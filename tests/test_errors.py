@@ -10,7 +10,7 @@ def test_a_database_error_shows_a_friendly_german_page_without_traceback(client,
     client.raise_request_exception = False
     client.force_login(role_users["jugendamt"])
     with mock.patch(
-        "srb_project.permissions.is_jugendamt_staff",
+        "srb_project.policy.is_staff",
         side_effect=OperationalError("server closed the connection unexpectedly"),
     ):
         response = client.get("/")

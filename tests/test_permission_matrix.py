@@ -1,10 +1,12 @@
 """Permission matrix: every URL of the application × every role against an explicit table.
 
-The table below (``CASES``) is written from the policy (``srb_project/permissions.py``,
-README "Rollen und Sicherheit", issue 7), not from what the views happen to answer:
+The table below (``CASES``) is written from the policy (``srb_project/policy.py`` and
+each app's ``permissions.py``, README "Rollen und Sicherheit", issue 7), not from what
+the views happen to answer:
 
 - Kita-Leitung: only their own Kita; another Kita's pages give 404.
-- Träger-Vertretung: the Kitas of their Träger and the plans with those Kitas.
+- Träger-Vertretung: the Kitas of their Träger and the plans with those Kitas, never a
+  draft plan (its pages give 404, and no page shows it).
 - Jugendamt staff: everything of their Jugendamt; a second Jugendamt's staff get 404
   for every object of the first one.
 - Jugendhilfeausschuss: the committee report and the trends, nothing per Kita, no
@@ -50,7 +52,7 @@ ROLES = {
 ROLE_KEYS = list(ROLES)
 STAFF = ("ja", "jal", "admin")  # staff of the demo Jugendamt
 LOGIN = 302  # login_required: redirect to the login page
-OUR_APPS = ("sozialraeume", "surveys", "indices", "allocation")
+OUR_APPS = ("audit", "sozialraeume", "surveys", "indices", "allocation")
 
 
 def row(default, *, anon=LOGIN, **overrides) -> dict[str, int]:
@@ -74,6 +76,8 @@ POST_ONLY = row(405)
 
 # --- the demo world ---------------------------------------------------------------------
 
+DRAFT_LINE_TEXT = "Matrix-Entwurfszeile"  # the justification of the draft plan's one line
+
 
 @dataclass
 class World:
@@ -86,6 +90,7 @@ class World:
 
 def _build_world() -> World:
     from allocation.models import (
+        AllocationLine,
         AllocationPlan,
         BudgetYear,
         PlanComment,
@@ -144,6 +149,21 @@ def _build_world() -> World:
     recompute, _created = RecomputeRequest.objects.get_or_create(
         round=round_2020, defaults={"requested_by": users["ja"]}
     )
+    # a draft plan (2027) in the same Sozialraum, with a line for the Träger's own Kita
+    draft = AllocationPlan.objects.create(
+        budget_year=BudgetYear.objects.get(jugendamt=ja, year=2027), sozialraum=kita_a.sozialraum
+    )
+    traeger_kita = plan.sozialraum.kitas.filter(traeger_id=users["traeger"].traeger_id).first()
+    assert traeger_kita is not None, "the demo Träger has no Kita in the plan's Sozialraum"
+    AllocationLine.objects.create(
+        plan=draft,
+        kita=traeger_kita,
+        strand="FS1",
+        fte=Decimal("0.50"),
+        annual_cost=Decimal("35000.00"),
+        state_part=Decimal("21000.00"),
+        justification=DRAFT_LINE_TEXT,
+    )
 
     world = World(users=users)
     world.ids = {
@@ -153,6 +173,7 @@ def _build_world() -> World:
         "year_f": year_f.pk,
         "round_2020": round_2020.pk,
         "plan": plan.pk,
+        "draft_plan": draft.pk,
         "line": line.pk,
         "line_version": line.version,
         "year_2026": year_2026.pk,
@@ -346,6 +367,7 @@ CASES: list[Case] = [
         post=lambda w: {},
         post_expected=forbidden(404, allowed=STAFF),
     ),
+    Case("surveys:round_history", kwargs=lambda w: ROUND_2020, expected=staff_object()),
     Case(
         "surveys:round_partners",
         kwargs=lambda w: ROUND_2027,
@@ -416,6 +438,21 @@ CASES: list[Case] = [
     ],
     # plan of 2026 (approved) in the Sozialraum of the demo Kita; the Träger has a Kita in it
     Case("allocation:plan_detail", kwargs=_ids(*PLAN), expected=staff_object(traeger=200)),
+    # the draft of 2027 in the same Sozialraum: the Träger neither sees nor comments it
+    Case(
+        "allocation:plan_detail",
+        label="allocation:plan_detail draft",
+        kwargs=_ids(("pk", "draft_plan")),
+        expected=staff_object(),
+    ),
+    Case(
+        "allocation:plan_comment",
+        label="allocation:plan_comment draft",
+        kwargs=_ids(("pk", "draft_plan")),
+        expected=POST_ONLY,
+        post=lambda w: {"text": "Matrix"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
     # The Träger sees the plan: the refusal is a message on the plan page (302), not a 404.
     Case(
         "allocation:plan_propose",
@@ -531,6 +568,14 @@ CASES: list[Case] = [
         label="reports:export_proof_of_use 2021",
         kwargs=lambda w: {"year": 2021, "fmt": "pdf"},
         expected=staff_object(403),
+    ),
+    # --- audit (/protokoll/): each Jugendamt's staff read their own trail ---------------
+    Case("audit:event_list", expected=row(403, **{r: 200 for r in STAFF}, fremd=200)),
+    Case(
+        "audit:event_list",
+        label="audit:event_list filtered",
+        query="aktion=plan.approve&seite=2",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200),
     ),
     # --- objects of the SECOND Jugendamt: 404 for everyone of the demo Jugendamt ---------
     Case(
@@ -876,16 +921,38 @@ def test_staff_cannot_make_themselves_superuser_in_the_admin(world, clients):
 def test_superuser_of_a_jugendamt_is_held_to_it_by_the_policy(world, db):
     """The demo admin is a superuser of the demo Jugendamt: the policy, like the selectors,
     keeps them out of the second Jugendamt."""
+    from allocation.permissions import budget_year_policy
+    from indices.permissions import evaluation_policy
     from sozialraeume.models import Kita
-    from srb_project import permissions
+    from sozialraeume.permissions import kita_policy
 
     admin_user = world.users["admin"]
     foreign = Kita.objects.select_related("sozialraum").get(pk=world.ids["kita_f"])
     own = Kita.objects.select_related("sozialraum").get(pk=world.ids["kita_a"])
-    assert permissions.can_view_kita(admin_user, own)
-    assert not permissions.can_view_kita(admin_user, foreign)
-    assert not permissions.can_manage_budget(admin_user, foreign.sozialraum.jugendamt_id)
-    assert not permissions.can_view_evaluation(admin_user, foreign.sozialraum.jugendamt_id)
+    assert kita_policy.user_can(admin_user, "view", own)
+    assert not kita_policy.user_can(admin_user, "view", foreign)
+    assert not budget_year_policy.user_can(admin_user, "manage", foreign.sozialraum.jugendamt_id)
+    assert not evaluation_policy.user_can(admin_user, "view", foreign.sozialraum.jugendamt_id)
+
+
+def test_traeger_sees_no_draft_plan_anywhere(world, clients):
+    """No page the Träger can open links the draft plan, names it or shows its line, while
+    the approved plan of the same Sozialraum is there to see (so the check can fail)."""
+    from allocation.models import AllocationPlan
+
+    draft = AllocationPlan.objects.get(pk=world.ids["draft_plan"])
+    approved = AllocationPlan.objects.get(pk=world.ids["plan"])
+    draft_url = reverse("allocation:plan_detail", kwargs={"pk": draft.pk})
+    signs_of_the_draft = [draft_url, str(draft), DRAFT_LINE_TEXT]
+    leaks = []
+    approved_seen = False
+    for case, text in _pages_with_200("traeger", world, clients["traeger"]):
+        approved_seen = approved_seen or str(approved) in text
+        found = [sign for sign in signs_of_the_draft if sign in text]
+        if found:
+            leaks.append(f"  {case.id}: {found}")
+    assert approved_seen, "the approved plan appears on none of the Träger's pages"
+    assert not leaks, "the draft plan on pages of the Träger:\n" + "\n".join(leaks)
 
 
 def test_foreign_admin_object_looks_like_a_missing_one(world, clients):
