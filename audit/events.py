@@ -1,25 +1,71 @@
 """The audit vocabulary: every kind of event the product writes, and the only way to write one.
 
 Each action is registered once here with a German label (what the history pages show) and
-the payload fields its ``old``/``new`` documents may carry. ``record`` refuses an action
-that is not registered and a payload field that the action does not declare, so the
-history pages can rely on the shape. Events written before the vocabulary existed keep
-their free-form action codes; ``label_for`` shows those as they are.
+the payload fields its ``old``/``new`` documents may carry, each with a German label and
+the kind of value it holds (so ``audit.display`` can show "VZÄ: 1,00 → 0,50" instead of a
+dict). ``record`` refuses an action that is not registered and a payload field that the
+action does not declare, so the history pages can rely on the shape. Events written
+before the vocabulary existed keep their free-form action codes and payloads; the pages
+show those as they are (code, and each value as "key: value").
+
+This is the bottom layer: other apps' objects are known here only as strings (the state
+names below repeat the models' choices; ``tests/audit/test_events.py`` keeps them equal).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
+from srb_project import roles
 
 
 class UnknownAuditAction(ValueError):
     """An event whose action or payload field is not in the vocabulary."""
+
+
+class Kind(StrEnum):
+    """What a payload value is, i.e. how the history pages format it (German notation)."""
+
+    TEXT = "text"
+    NUMBER = "number"  # a count: 1.234
+    EUR = "eur"  # 1.234,56 €
+    FTE = "fte"  # 0,80 (the field's label names the unit, VZÄ)
+    PERCENT = "percent"  # 17,37 %
+    INDEX = "index"  # 52,3 (an index value, one decimal)
+    DATE = "date"  # 01.12.2026
+    DATETIME = "datetime"  # 01.12.2026 14:05, Europe/Berlin
+    BOOL = "bool"  # ja / nein
+    STATE = "state"  # a stored choice shown by its German name (``choices``)
+    LIST = "list"  # several values; dicts by ``parts``, [key, label] pairs by their label
+    REF = "ref"  # an id that links the event to an object: kept, never shown
+
+
+@dataclass(frozen=True)
+class Field:
+    """One payload field: its key, German label and kind. ``choices`` (value, label) pairs
+    name the values of a STATE field; ``parts`` describe the keys of a dict value (or of
+    the dicts in a LIST)."""
+
+    name: str
+    label: str | Promise
+    kind: Kind = Kind.TEXT
+    choices: tuple[tuple[str, str | Promise], ...] = ()
+    parts: tuple[Field, ...] = ()
+
+    def choice_label(self, value) -> str | None:
+        for key, label in self.choices:
+            if key == value:
+                return str(label)
+        return None
+
+    def part(self, name: str) -> Field | None:
+        return next((p for p in self.parts if p.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -28,22 +74,33 @@ class Action:
 
     code: str
     label: str | Promise
-    fields: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()
     # Set where old/new are keyed by a name (e.g. a Sozialraum): each value then holds
     # ``fields``; the text says what the keys are.
-    keyed_by: str = ""
+    keyed_by: str | Promise = ""
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
 
 
 _REGISTRY: dict[str, Action] = {}
 
 
 def register(
-    code: str, label: str | Promise, fields: Iterable[str] = (), *, keyed_by: str = ""
+    code: str, label: str | Promise, fields: Iterable[Field] = (), *, keyed_by: str | Promise = ""
 ) -> Action:
-    """Add one action to the vocabulary (each code once)."""
+    """Add one action to the vocabulary (each code once, each field a ``Field``)."""
     if code in _REGISTRY:
         raise ValueError(f"audit action registered twice: {code}")
-    action = Action(code=code, label=label, fields=tuple(fields), keyed_by=keyed_by)
+    fields = tuple(fields)
+    for f in fields:
+        if not isinstance(f, Field):
+            raise TypeError(f"audit action {code}: field {f!r} is not a Field (label, kind)")
+    action = Action(code=code, label=label, fields=fields, keyed_by=keyed_by)
     _REGISTRY[code] = action
     return action
 
@@ -71,7 +128,7 @@ def _check_payload(action: Action, payload) -> None:
         keys = {k for value in payload.values() if isinstance(value, dict) for k in value}
     else:
         keys = set(payload)
-    unknown = sorted(keys - set(action.fields))
+    unknown = sorted(keys - set(action.field_names))
     if unknown:
         raise UnknownAuditAction(
             f"audit action {action.code} does not declare the field(s) {', '.join(unknown)}"
@@ -114,79 +171,181 @@ def record(
 # --- the vocabulary --------------------------------------------------------------------
 # Codes are stored in every row: never rename one that has been written. The two styles
 # (``round_created`` next to ``plan.approve``) are history; new actions use ``noun.verb``.
+# Field keys are stored too: a new label or kind changes only how old rows are shown.
 
+F = Field
+K = Kind
+
+# The stored values of other apps' choices, by their German names (msgids as in the
+# models, so one translation serves both).
+PLAN_STATES = (
+    ("draft", _("Entwurf")),
+    ("consultation", _("In Abstimmung")),
+    ("proposal", _("Beschlussvorlage")),
+    ("approved", _("Beschlossen")),
+)
+STRANDS = (
+    ("FS1", _("FS1 Individuelle Kita-Sozialarbeit")),
+    ("FS2", _("FS2 Kommunikations- und Nachbarschaftszentrum")),
+    ("FS3", _("FS3 Interkulturelle Fachkraft")),
+    ("FS4", _("FS4 Betriebserlaubnisrelevantes Zusatzpersonal")),
+)
+ROUND_STATES = (
+    ("vorbereitet", _("vorbereitet")),
+    ("offen", _("offen")),
+    ("geschlossen", _("geschlossen")),
+)
+RESPONSE_STATUSES = (("draft", _("Entwurf")), ("submitted", _("eingereicht")))
+REVIEW_STATES = (
+    ("in_pruefung", _("in Prüfung")),
+    ("geprueft", _("geprüft")),
+    ("rueckfrage", _("Rückfrage")),
+)
+RUN_TRIGGERS = (
+    ("automatic", _("automatisch nach Änderung der Antworten")),
+    ("manual", _("von Hand gestartet")),
+    ("pending", _("nachgeholt")),
+    ("demo", _("Demodaten")),
+)
+ROLES = tuple(roles.ROLE_LABELS.items())
+
+_STATUS = F("state", _("Status"), K.STATE, PLAN_STATES)
+_VERSION = F("version", _("Version"), K.REF)
 _BUDGET_YEAR = (
-    "year",
-    "label",
-    "state_budget",
-    "own_figure",
-    "round",
-    "fte_costs",
-    "fte_step",
+    F("year", _("Haushaltsjahr")),
+    F("label", _("Bezeichnung")),
+    F("state_budget", _("Landeszuweisung"), K.EUR),
+    F("own_figure", _("Betrag laut Bescheid"), K.BOOL),
+    F("round", _("Erhebungsrunde der Anteile")),
+    # {strand: euros}
+    F("fte_costs", _("Jahreskosten je Vollzeitstelle"), K.EUR),
+    F("fte_step", _("Rundungsschritt Stellenanteil"), K.FTE),
 )
-_PLAN = ("state", "version", "approved_at", "approved_by", "review_due")
+_PLAN = (
+    _STATUS,
+    _VERSION,
+    F("approved_at", _("beschlossen am"), K.DATETIME),
+    # the approver's login; the event's person shows who it was
+    F("approved_by", _("beschlossen von"), K.REF),
+    F("review_due", _("Überprüfung fällig am"), K.DATE),
+)
+_KITA = F("kita", _("Kita"))
+_FTE = F("fte", _("VZÄ"), K.FTE)
+_ANNUAL_COST = F("annual_cost", _("Personalkosten pro Jahr"), K.EUR)
 _LINE = (
-    "plan_id",
-    "kita_id",
-    "kita",
-    "strand",
-    "fte",
-    "annual_cost",
-    "state_part",
-    "justification",
-    "qualification",
-    "central_location",
-    "cross_provider",
+    F("plan_id", _("Plan"), K.REF),
+    F("kita_id", _("Kita"), K.REF),
+    _KITA,
+    F("strand", _("Förderstrang"), K.STATE, STRANDS),
+    _FTE,
+    _ANNUAL_COST,
+    F("state_part", _("Landesanteil"), K.EUR),
+    F("justification", _("Begründung der Zeile")),
+    F("qualification", _("Qualifikation")),
+    F("central_location", _("zentrale Lage bestätigt"), K.BOOL),
+    F("cross_provider", _("trägerübergreifende Angebote zugesagt"), K.BOOL),
 )
+_ROUND_STATE = F("state", _("Status"), K.STATE, ROUND_STATES)
+_RESPONSE_STATUS = F("status", _("Status"), K.STATE, RESPONSE_STATUSES)
 
 # master data and people (sozialraeume)
-USER_INVITE = register("user.invite", _("Person eingeladen"), ("email", "role", "kitas"))
+USER_INVITE = register(
+    "user.invite",
+    _("Person eingeladen"),
+    (
+        F("email", _("E-Mail")),
+        F("role", _("Rolle"), K.STATE, ROLES),
+        F("kitas", _("Kitas"), K.LIST),
+    ),
+)
 RETENTION_APPLY = register(
     "retention.apply",
     _("Löschkonzept angewendet"),
     (
-        "answers_cleared",
-        "invitations_deactivated",
-        "users_anonymised",
-        "login_records_deleted",
-        "sessions_deleted",
-        "audit_events_past_retention",
+        F("answers_cleared", _("geleerte Antworten"), K.NUMBER),
+        F("invitations_deactivated", _("deaktivierte Einladungen"), K.NUMBER),
+        F("users_anonymised", _("anonymisierte Personen"), K.NUMBER),
+        F("login_records_deleted", _("gelöschte Anmeldeprotokolle"), K.NUMBER),
+        F("sessions_deleted", _("beendete Sitzungen"), K.NUMBER),
+        F(
+            "audit_events_past_retention",
+            _("Protokolleinträge über der Aufbewahrungsfrist"),
+            K.NUMBER,
+        ),
     ),
 )
 
 # survey rounds and questionnaires (surveys)
 ROUND_CREATED = register(
-    "round_created", _("Erhebungsrunde angelegt"), ("code", "stichtag", "instrument")
+    "round_created",
+    _("Erhebungsrunde angelegt"),
+    (
+        F("code", _("Runde")),
+        F("stichtag", _("Stichtag"), K.DATE),
+        F("instrument", _("Fragebogen")),
+    ),
 )
-ROUND_OPENED = register("round_opened", _("Erhebungsrunde geöffnet"), ("state",))
-ROUND_CLOSED = register("round_closed", _("Erhebungsrunde geschlossen"), ("state", "submitted"))
+ROUND_OPENED = register("round_opened", _("Erhebungsrunde geöffnet"), (_ROUND_STATE,))
+ROUND_CLOSED = register(
+    "round_closed",
+    _("Erhebungsrunde geschlossen"),
+    (_ROUND_STATE, F("submitted", _("eingereichte Fragebögen"), K.NUMBER)),
+)
 ROUND_REMINDERS_QUEUED = register("round_reminders_queued", _("Erinnerungen angestoßen"))
 ROUND_PARTNERS_CHANGED = register(
-    "round_partners_changed", _("Netzwerkpartner der Runde geändert"), ("partners",)
+    "round_partners_changed",
+    _("Netzwerkpartner der Runde geändert"),
+    # [[key, label], ...]
+    (F("partners", _("Netzwerkpartner"), K.LIST),),
 )
-SURVEY_REMINDER = register("survey.reminder", _("Erinnerung versandt"), ("round_id", "round"))
+SURVEY_REMINDER = register(
+    "survey.reminder",
+    _("Erinnerung versandt"),
+    (F("round_id", _("Runde"), K.REF), F("round", _("Runde"))),
+)
 RESPONSE_SAVED = register(
-    "response_saved", _("Fragebogen zwischengespeichert"), ("status", "version")
+    "response_saved", _("Fragebogen zwischengespeichert"), (_RESPONSE_STATUS, _VERSION)
 )
 RESPONSE_SUBMITTED = register(
-    "response_submitted", _("Fragebogen eingereicht"), ("status", "version")
+    "response_submitted", _("Fragebogen eingereicht"), (_RESPONSE_STATUS, _VERSION)
 )
-RESPONSE_REOPENED = register("response_reopened", _("Fragebogen wieder geöffnet"), ("status",))
+RESPONSE_REOPENED = register(
+    "response_reopened", _("Fragebogen wieder geöffnet"), (_RESPONSE_STATUS,)
+)
 RESPONSE_REVIEWED = register(
-    "response_reviewed", _("Fragebogen geprüft"), ("review_state", "review_comment")
+    "response_reviewed",
+    _("Fragebogen geprüft"),
+    (
+        F("review_state", _("Prüfstatus"), K.STATE, REVIEW_STATES),
+        F("review_comment", _("Kommentar")),
+    ),
 )
-RESPONSES_IMPORTED = register("responses_imported", _("Antworten importiert"), ("rows", "source"))
+RESPONSES_IMPORTED = register(
+    "responses_imported",
+    _("Antworten importiert"),
+    (F("rows", _("Zeilen"), K.NUMBER), F("source", _("Quelle"))),
+)
 
 # index runs (indices)
 INDEX_RUN_REQUESTED = register("index_run.requested", _("Neuberechnung angefordert"))
 INDEX_RUN_FINISHED = register(
     "index_run.finished",
     _("Indizes berechnet"),
-    ("kitas", "sozialraeume", "checksum", "method_version", "trigger"),
+    (
+        F("kitas", _("Kitas"), K.NUMBER),
+        F("sozialraeume", _("Sozialräume"), K.NUMBER),
+        F("checksum", _("Prüfsumme der Eingaben")),
+        F("method_version", _("Methodenversion")),
+        F("trigger", _("Anlass"), K.STATE, RUN_TRIGGERS),
+    ),
 )
-INDEX_RUN_FAILED = register("index_run.failed", _("Berechnung fehlgeschlagen"), ("error",))
+INDEX_RUN_FAILED = register(
+    "index_run.failed", _("Berechnung fehlgeschlagen"), (F("error", _("Fehler")),)
+)
 INDEX_RUN_STALE = register(
-    "index_run.stale", _("Berechnung abgebrochen (zu lange)"), ("started_at",)
+    "index_run.stale",
+    _("Berechnung abgebrochen (zu lange)"),
+    (F("started_at", _("gestartet am"), K.DATETIME),),
 )
 
 # budget years, plans, lines and reallocations (allocation)
@@ -195,20 +354,37 @@ BUDGET_YEAR_UPDATE = register("budget_year.update", _("Budgetjahr geändert"), _
 BUDGET_YEAR_SHARES = register(
     "budget_year.shares",
     _("Anteile der Sozialräume festgelegt"),
-    ("percent", "state_amount", "carried_forward"),
+    (
+        F("percent", _("Anteil"), K.PERCENT),
+        F("state_amount", _("Landesanteil"), K.EUR),
+        F(
+            "carried_forward",
+            _("Gesamtindex übernommen"),
+            parts=(F("gesamt", _("Gesamtindex"), K.INDEX), F("from", _("aus"))),
+        ),
+    ),
     keyed_by=_("Sozialraum"),
 )
 PLAN_CREATE = register("plan.create", _("Verteilungsplan angelegt"), _PLAN)
 PLAN_PROPOSE = register(
     "plan.propose",
     _("Vorschlag nach Regel erstellt"),
-    ("fundable", "allocated", "unallocated", "lines"),
+    (
+        F("fundable", _("förderfähige Personalkosten"), K.EUR),
+        F("allocated", _("verteilt"), K.EUR),
+        F("unallocated", _("nicht verteilt"), K.EUR),
+        F("lines", _("Zeilen"), K.LIST, parts=(_KITA, _FTE, F("annual_cost", _("Kosten"), K.EUR))),
+    ),
 )
 PLAN_CONSULTATION = register("plan.consultation", _("In Abstimmung gegeben"), _PLAN)
 PLAN_SUBMIT = register("plan.submit", _("Als Beschlussvorlage vorgelegt"), _PLAN)
 PLAN_APPROVE = register("plan.approve", _("Beschlossen"), _PLAN)
 PLAN_REWORK = register("plan.rework", _("Zur Überarbeitung zurück in den Entwurf"), _PLAN)
-PLAN_COMMENT = register("plan.comment", _("Kommentar geschrieben"), ("comment_id", "text"))
+PLAN_COMMENT = register(
+    "plan.comment",
+    _("Kommentar geschrieben"),
+    (F("comment_id", _("Kommentar"), K.REF), F("text", _("Kommentar"))),
+)
 LINE_CREATE = register("line.create", _("Zeile angelegt"), _LINE)
 LINE_UPDATE = register("line.update", _("Zeile geändert"), _LINE)
 LINE_DELETE = register("line.delete", _("Zeile gelöscht"), _LINE)
@@ -216,24 +392,31 @@ REALLOCATION_CREATE = register(
     "reallocation.create",
     _("Mittel umverteilt"),
     (
-        "budget_year_id",
-        "from_sozialraum_id",
-        "from_sozialraum",
-        "to_sozialraum_id",
-        "to_sozialraum",
-        "kita_id",
-        "kita",
-        "amount",
+        F("budget_year_id", _("Haushaltsjahr"), K.REF),
+        F("from_sozialraum_id", _("von Sozialraum"), K.REF),
+        F("from_sozialraum", _("von Sozialraum")),
+        F("to_sozialraum_id", _("an Sozialraum"), K.REF),
+        F("to_sozialraum", _("an Sozialraum")),
+        F("kita_id", _("an Kita"), K.REF),
+        F("kita", _("an Kita")),
+        F("amount", _("Betrag"), K.EUR),
     ),
 )
 
 # downloads with per-Kita values (reports)
+_FORMAT = F("format", _("Format"))
 EXPORT_KITA_INDICES = register(
-    "export.kita_indices", _("Export: Indizes je Kita"), ("round", "run_id", "format")
+    "export.kita_indices",
+    _("Export: Indizes je Kita"),
+    (F("round", _("Runde")), F("run_id", _("Berechnung"), K.REF), _FORMAT),
 )
 EXPORT_ALLOCATION_LINES = register(
-    "export.allocation_lines", _("Export: Verteilung je Kita"), ("year", "format")
+    "export.allocation_lines",
+    _("Export: Verteilung je Kita"),
+    (F("year", _("Haushaltsjahr")), _FORMAT),
 )
 EXPORT_PROOF_OF_USE = register(
-    "export.proof_of_use", _("Export: Verwendungsnachweis"), ("year", "format")
+    "export.proof_of_use",
+    _("Export: Verwendungsnachweis"),
+    (F("year", _("Haushaltsjahr")), _FORMAT),
 )

@@ -23,4 +23,5 @@ urlpatterns = [
     path("auswertung/", include("indices.urls")),
     path("verteilung/", include("allocation.urls")),
     path("berichte/", include("reports.urls")),
+    path("protokoll/", include("audit.urls")),
 ]

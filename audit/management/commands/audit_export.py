@@ -5,8 +5,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
+from audit.models import AuditEvent
 from audit.selectors import audit_export
-from sozialraeume.models import Jugendamt
 
 
 class Command(BaseCommand):
@@ -19,8 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args, jugendamt=None, **options):
         jugendamt_id = None
         if jugendamt:
+            # The Jugendamt model is a layer above audit: reach it through the event's
+            # foreign key instead of importing it.
+            jugendamt_model = AuditEvent.jugendamt.field.related_model
             jugendamt_id = (
-                Jugendamt.objects.filter(slug=jugendamt).values_list("pk", flat=True).first()
+                jugendamt_model.objects.filter(slug=jugendamt).values_list("pk", flat=True).first()
             )
             if jugendamt_id is None:
                 raise CommandError(f"Unbekanntes Jugendamt: {jugendamt}")

@@ -4,18 +4,15 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from allocation import services
+from allocation.services import workflow
 from audit.models import AppendOnlyError, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def event(world):
-    plan = services.plan_create(
-        budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
-    )
-    services.plan_start_consultation(plan=plan, acting_user=world.staff)
+def event(plan, world):
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
     return AuditEvent.objects.get(action="plan.consultation")
 
 
@@ -46,6 +43,7 @@ def test_admin_shows_the_audit_trail_but_refuses_change_and_delete(client, world
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
     changelist = reverse("admin:audit_auditevent_changelist")
+    assert "In Abstimmung gegeben" in client.get(changelist).content.decode()  # the label
     client.post(
         changelist, {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"}
     )
