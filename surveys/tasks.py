@@ -2,10 +2,17 @@
 
 from celery import shared_task
 
+from surveys.reminders import round_reminders_deliver
+from surveys.retention import retention_apply
+
 
 @shared_task
 def send_round_reminders(round_id: int) -> int:
     """Remind the leaders of every Kita without a submitted questionnaire (German e-mail)."""
-    from surveys.reminders import round_reminders_deliver
-
     return round_reminders_deliver(round_id=round_id)
+
+
+@shared_task(name="surveys.tasks.apply_retention")
+def apply_retention() -> None:
+    """Daily: apply the retention rules (docs/datenschutz.md). Safe to run twice."""
+    retention_apply()

@@ -158,8 +158,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indices.tasks.recompute_pending",
         "schedule": 60.0,
     },
-    "sozialraeume-apply-retention": {
-        "task": "sozialraeume.tasks.apply_retention",
+    "apply-retention": {
+        "task": "surveys.tasks.apply_retention",
         "schedule": 24 * 60 * 60.0,
     },
 }

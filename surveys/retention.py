@@ -2,6 +2,9 @@
 
 The rules keep what the allocation decisions need and remove personal data as
 soon as it is no longer needed. Every run writes one audit event with its counts.
+It lives in surveys, the highest of the apps whose data it covers: questionnaire
+answers (here), accounts and login records (sozialraeume, Django, axes), and the
+audit trail (counted only).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
+from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -16,6 +20,7 @@ from django.utils import timezone
 
 from audit import events as audit_events
 from audit.models import AuditEvent
+from surveys.models import Response, SurveyRound
 
 # Free-text answers that may contain personal data (contact person, remarks).
 PERSONAL_ANSWER_CODES = ("F6", "F7")
@@ -42,10 +47,7 @@ def _years_ago(now, years):
 
 @transaction.atomic
 def retention_apply(*, acting_user=None, dry_run: bool = False, now=None) -> RetentionReport:
-    from axes.models import AccessAttempt, AccessLog
-
-    from surveys.models import Response, SurveyRound
-
+    """Apply every rule of the concept once (``dry_run``: only count); safe to run twice."""
     now = now or timezone.now()
     report = RetentionReport()
 

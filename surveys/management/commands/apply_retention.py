@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 from django.core.management.base import BaseCommand
 
-from sozialraeume.retention import retention_apply
+from surveys.retention import retention_apply
 
 LABELS = {
     "answers_cleared": "Fragebögen mit gelöschten Kontakt-/Freitextangaben",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from sozialraeume import roles
 from sozialraeume.models import User
-from sozialraeume.retention import retention_apply
+from surveys.retention import retention_apply
 from tests.factories import KitaFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -84,11 +84,11 @@ def test_old_login_attempts_are_deleted_and_the_command_prints_german_counts(cap
 
 
 def test_the_daily_task_applies_the_rules_and_is_scheduled(settings):
-    from sozialraeume.tasks import apply_retention
+    from surveys.tasks import apply_retention
 
     response = _old_round_with_contact(KitaFactory())
     apply_retention.delay()
     response.refresh_from_db()
     assert "F7" not in response.answers
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"sozialraeume.tasks.apply_retention", "indices.tasks.recompute_pending"} <= scheduled
+    assert {"surveys.tasks.apply_retention", "indices.tasks.recompute_pending"} <= scheduled
