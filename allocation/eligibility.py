@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from indices import eligibility as rules
+from indices.selectors import current_run
 
 
 @dataclass
@@ -35,8 +36,6 @@ def index_context(budget_year) -> IndexContext:
     """Current finished run of the budget year's survey round (or none)."""
     if budget_year.round_id is None:
         return IndexContext(None, {})
-    from indices.selectors import current_run
-
     run = current_run(round_id=budget_year.round_id)
     if run is None:
         return IndexContext(None, {})

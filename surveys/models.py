@@ -82,11 +82,23 @@ class SurveyRound(models.Model):
     def __str__(self):
         return f"Erhebung {self.code}"
 
-    @transition(field=state, source=State.VORBEREITET, target=State.OFFEN)
+    # The round's workflow: the round page offers exactly the available transitions
+    # (``custom``: the URL slug, the button label and its style).
+    @transition(
+        field=state,
+        source=State.VORBEREITET,
+        target=State.OFFEN,
+        custom={"slug": "oeffnen", "label": _("Runde öffnen"), "css": "btn-primary"},
+    )
     def open(self):
         """Kita leaders may fill in their questionnaires."""
 
-    @transition(field=state, source=State.OFFEN, target=State.GESCHLOSSEN)
+    @transition(
+        field=state,
+        source=State.OFFEN,
+        target=State.GESCHLOSSEN,
+        custom={"slug": "schliessen", "label": _("Runde schließen"), "css": "btn-danger"},
+    )
     def close(self):
         """No more changes by Kita leaders; indices are computed."""
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from audit import events as audit_events
 from sozialraeume.models import Jugendamt, Kita, User
@@ -119,7 +120,7 @@ def round_open(*, survey_round: SurveyRound, acting_user: User) -> SurveyRound:
     """vorbereitet → offen: Kita leaders can fill in their questionnaires."""
     _require_round_manager(acting_user, survey_round)
     locked = _round_locked(survey_round)
-    if locked.state != SurveyRound.State.VORBEREITET:
+    if not can_proceed(locked.open):
         raise ValidationError(_("Nur eine vorbereitete Runde kann geöffnet werden."))
     old = locked.state
     locked.open()
@@ -142,7 +143,7 @@ def round_close(*, survey_round: SurveyRound, acting_user: User) -> SurveyRound:
     """offen → geschlossen; the indices are recomputed after commit."""
     _require_round_manager(acting_user, survey_round)
     locked = _round_locked(survey_round)
-    if locked.state != SurveyRound.State.OFFEN:
+    if not can_proceed(locked.close):
         raise ValidationError(_("Nur eine offene Runde kann geschlossen werden."))
     old = locked.state
     locked.close()

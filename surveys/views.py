@@ -230,6 +230,8 @@ def round_detail(request, code):
         "surveys/round_detail.html",
         {
             "round": survey_round,
+            "transitions": [t.custom for t in survey_round.get_available_state_transitions()],
+            "can_remind": survey_round.is_open,
             "rows": rows,
             "counts": counts,
             "total": sum(counts.values()),

@@ -350,3 +350,32 @@ def test_kita_leader_overview_without_kita(client, db):
 def test_round_factory_helper_is_usable():
     # guard against accidental import-time DB access in the factories module
     assert SurveyRoundFactory._meta.model is SurveyRound and KitaFactory
+
+
+def _round_buttons(client, code: str) -> list[tuple[str, str]]:
+    """(form action, button text) of every form on the round page."""
+    html = client.get(reverse("surveys:round_detail", kwargs={"code": code})).content.decode()
+    return re.findall(
+        r'<form method="post" action="([^"]+)">.*?<button[^>]*>([^<]+)</button>', html
+    )
+
+
+def test_round_page_offers_exactly_the_steps_the_state_machine_allows(client, demo, role_users):
+    client.force_login(role_users["jugendamt"])
+    client.post(reverse("surveys:round_list"), {"code": "2030", "stichtag": "2030-10-01"})
+
+    def url(action):
+        return reverse("surveys:round_transition", kwargs={"code": "2030", "action": action})
+
+    remind = reverse("surveys:round_remind", kwargs={"code": "2030"})
+    assert _round_buttons(client, "2030") == [(url("oeffnen"), "Runde öffnen")]
+    client.post(url("oeffnen"))
+    assert _round_buttons(client, "2030") == [
+        (remind, "Erinnerung an Kitas ohne Einreichung senden"),
+        (url("schliessen"), "Runde schließen"),
+    ]
+    client.post(url("schliessen"))
+    assert _round_buttons(client, "2030") == []
+    # The step the page no longer offers is refused by the service as well.
+    client.post(url("oeffnen"))
+    assert SurveyRound.objects.get(code="2030").state == "geschlossen"
