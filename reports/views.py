@@ -153,6 +153,24 @@ def trends(request):
 # --- dashboards ---------------------------------------------------------------------------
 
 
+# Each role's start page, in this order; the first the user may see is theirs.
+START_PAGES = (
+    ("view_staff_dashboard", "reports:dashboard"),
+    ("view_kita_dashboard", "reports:kita"),
+    ("view_traeger_dashboard", "allocation:traeger_dashboard"),
+    ("view_committee_report", "reports:committee_latest"),
+)
+
+
+@login_required
+def start(request):
+    """Send each role to its work; a page of links where a role has none yet."""
+    for action, url_name in START_PAGES:
+        if report_policy.user_can(request.user, action):
+            return redirect(url_name)
+    return render(request, "reports/start.html")
+
+
 @require_GET
 @login_required
 def dashboard(request):

@@ -8,11 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from sozialraeume import roles
 from sozialraeume.forms import InviteForm
 from sozialraeume.permissions import user_policy
 from sozialraeume.services import user_invite
-from srb_project import policy
 
 
 @require_GET
@@ -26,25 +24,6 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means "not ready"
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-@login_required
-def start(request):
-    """Send each role to its work; a page of links where a role has none yet.
-
-    Which page is whose start is routing by role, not an access decision: each target
-    asks its own rule (those live in apps above this one, so this asks the policy base
-    who the user is)."""
-    user = request.user
-    if policy.is_staff(user):
-        return redirect("reports:dashboard")
-    if policy.has_role(user, roles.KITA_LEITUNG):
-        return redirect("reports:kita")
-    if policy.has_role(user, roles.TRAEGER):
-        return redirect("allocation:traeger_dashboard")
-    if policy.has_role(user, roles.AUSSCHUSS):
-        return redirect("reports:committee_latest")
-    return render(request, "sozialraeume/start.html")
 
 
 @login_required

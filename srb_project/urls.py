@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reports import views as report_views
 from sozialraeume import views as sozialraeume_views
 
 urlpatterns = [
-    path("", sozialraeume_views.start, name="start"),
+    path("", report_views.start, name="start"),
     path("healthz/", sozialraeume_views.healthz, name="healthz"),
     path("einladen/", sozialraeume_views.invite_user, name="invite_user"),
     path(
