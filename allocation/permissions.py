@@ -42,7 +42,7 @@ class PlanPolicy(policy.BasePolicy):
     approval service because it needs the plan's history)."""
 
     model = AllocationPlan
-    actions = ("view", "edit", "comment", "approve")
+    actions = ("view", "edit", "comment", "approve", "view_kita_lines")
 
     def _is_traeger(self, user) -> bool:
         return policy.has_role(user, roles.TRAEGER) and bool(user.traeger_id)
@@ -73,6 +73,31 @@ class PlanPolicy(policy.BasePolicy):
         if policy.is_staff(user):
             return qs.filter(policy.jugendamt_scope(user, "sozialraum__jugendamt"))
         return qs.filter(self._traeger_scope(user))
+
+    # view_kita_lines: whose plans' lines (and their history) a Kita page may show. Staff
+    # and Träger as "view"; a Kita leader the plans of their Kita's Sozialraum once they
+    # are no longer a draft (the page then shows only that Kita's lines).
+    def _leader_scope(self, user) -> Q:
+        if not policy.has_role(user, roles.KITA_LEITUNG):
+            return Q(pk__in=[])
+        sozialraum_ids = Kita.objects.filter(pk__in=policy.led_kita_ids(user)).values(
+            "sozialraum_id"
+        )
+        return Q(sozialraum_id__in=sozialraum_ids) & ~Q(state=PlanState.DRAFT)
+
+    def can_view_kita_lines(self, user, plan) -> bool:
+        if plan is None:
+            return self.can_view(user, None) or policy.has_role(user, roles.KITA_LEITUNG)
+        if self.can_view(user, plan):
+            return True
+        return (
+            policy.has_role(user, roles.KITA_LEITUNG)
+            and plan.state != PlanState.DRAFT
+            and plan.sozialraum.kitas.filter(pk__in=policy.led_kita_ids(user)).exists()
+        )
+
+    def view_kita_lines_queryset(self, user) -> QuerySet[AllocationPlan]:
+        return self.view_queryset(user) | AllocationPlan.objects.filter(self._leader_scope(user))
 
     def can_edit(self, user, plan) -> bool:
         return policy.is_planner(user) and (

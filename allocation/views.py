@@ -384,10 +384,10 @@ def plan_history(request, pk):
 @login_required
 def kita_history(request, pk):
     """The Kita's lines and reallocations: staff all of their Jugendamt, a Träger or Kita
-    leader only those of plans they may view (never a draft)."""
+    leader only those of plans in consultation or later (never a draft)."""
     user = request.user
     kita = get_object_or_404(kita_policy.instances_for(user, "view"), pk=pk)
-    plans = plan_policy.instances_for(user, "view")
+    plans = plan_policy.instances_for(user, "view_kita_lines")
     reads_audit = audit_policy.user_can(user, "view", kita.sozialraum.jugendamt_id)
     if reads_audit:
         events = audit_selectors.kita_history(kita_id=kita.pk)

@@ -118,12 +118,15 @@ def test_traeger_sees_no_event_of_a_draft_plan_in_the_kita_history(client, world
     _assert_readable(traeger, ["line.create"])
 
 
-def test_kita_leader_sees_no_event_of_a_plan_they_may_not_view(client, world, plan):
+def test_kita_leader_sees_no_event_of_a_draft_plan(client, world, plan):
     _line(world, plan, reason="Entwurfsüberlegung für Kita A")
-    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
     leader = make_user(roles.KITA_LEITUNG, kitas=[world.kitas["A"]], password=None)
     html = _html(client, leader, reverse("allocation:kita_history", args=[world.kitas["A"].pk]))
     assert "Entwurfsüberlegung" not in html and "Noch keine Einträge." in html
+    # once the plan goes into consultation, the Kita's leader follows its lines (issue 12)
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
+    html = _html(client, leader, reverse("allocation:kita_history", args=[world.kitas["A"].pk]))
+    assert "Entwurfsüberlegung" in html
 
 
 def test_round_history_page_and_its_link_on_the_round_page(client, world):
