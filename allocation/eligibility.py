@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from indices import eligibility as rules
-from indices.selectors import current_run
+from indices.selectors import round_published_run
 
 
 @dataclass
@@ -33,10 +33,12 @@ class IndexContext:
 
 
 def index_context(budget_year) -> IndexContext:
-    """Current finished run of the budget year's survey round (or none)."""
+    """The published run of the budget year's survey round: its current finished run
+    once the round is closed; none while the round is open (a provisional result never
+    decides shares or eligibility)."""
     if budget_year.round_id is None:
         return IndexContext(None, {})
-    run = current_run(round_id=budget_year.round_id)
+    run = round_published_run(round_id=budget_year.round_id)
     if run is None:
         return IndexContext(None, {})
     return IndexContext(run, {ki.kita_id: ki for ki in run.kita_values.all()})

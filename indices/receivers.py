@@ -1,4 +1,5 @@
-"""Signal receivers: a change of a round's answers queues its recomputation."""
+"""Signal receivers: a change of a round's answers queues its recomputation; the close of
+a round that already has a finished run publishes that run."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ def on_round_answers_changed(sender, round_id=None, **kwargs):
         return
 
     def publish():
+        try:
+            # The round was closed (or its answers changed after it was): its finished
+            # run is now the published result; the recomputation below publishes a
+            # newer one if the answers changed since. Nothing for an open round.
+            services.result_publish(round_id=round_id)
+        except Exception:  # noqa: BLE001 - the round is closed already; the run retries it
+            logger.exception("Result of round %s could not be recorded as published", round_id)
         try:
             services.round_recompute_queue(round_id=round_id)
         except Exception:  # noqa: BLE001 - a failed queue must never undo a submission

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -28,7 +28,7 @@ from indices.display import (
     NumberFormat,
     eligibility_text,
 )
-from indices.models import IndexRun, KitaIndex, RecomputeRequest, stale_after
+from indices.models import IndexRun, KitaIndex, RecomputeRequest, SozialraumIndex, stale_after
 from surveys.instrument import ITEMS_BY_CODE, VARIABLES
 from surveys.models import Response, SurveyRound
 
@@ -45,13 +45,96 @@ def current_run(*, round_id: int) -> IndexRun | None:
 
 
 def latest_finished_run(*, jugendamt_id: int) -> IndexRun | None:
-    """The current run of the Jugendamt's newest round (by Stichtag) that has one."""
+    """The current run of the Jugendamt's newest round (by Stichtag) that has one.
+
+    Open rounds included: never show this as "the" result; pages and services read
+    ``published_run`` (an open round's result is provisional, for staff only).
+    """
     return (
         IndexRun.objects.filter(round__jugendamt_id=jugendamt_id, status=IndexRun.Status.FINISHED)
         .select_related("round")
         .order_by("-round__stichtag", "-round_id", "-started_at", "-pk")
         .first()
     )
+
+
+# --- the published result ---------------------------------------------------------
+# One published result per Jugendamt: the newest finished run of its most recent
+# CLOSED round (by Stichtag) that has one. Closing a round publishes its result once
+# its run has finished; until then, and while a round is open, the previous result
+# stays published. An open round's runs are provisional: only Jugendamt staff see
+# them, on the evaluation pages, marked "vorläufig — nicht veröffentlicht".
+# ``indices.services.result_publish`` records each publication in the audit trail.
+
+
+def _closed_runs(qs: QuerySet[IndexRun]) -> QuerySet[IndexRun]:
+    """Finished runs of closed rounds that have a result: at least one Sozialraum with a
+    Gesamtindex (a round closed with no or too few answers publishes nothing)."""
+    has_result = Exists(SozialraumIndex.objects.filter(run_id=OuterRef("pk"), gesamt__isnull=False))
+    return _finished(qs.filter(has_result, round__state=SurveyRound.State.GESCHLOSSEN))
+
+
+def published_run(*, jugendamt_id: int) -> IndexRun | None:
+    """The Jugendamt's published result (see above), or None before any round closed.
+
+    What Kita leaders, Träger, the committee, the start pages and the default view of
+    the evaluation show; a submission in an open round never changes it.
+    """
+    return (
+        _closed_runs(IndexRun.objects.filter(round__jugendamt_id=jugendamt_id))
+        .select_related("round")
+        .order_by("-round__stichtag", "-round_id", "-started_at", "-pk")
+        .first()
+    )
+
+
+def round_published_run(*, round_id: int) -> IndexRun | None:
+    """The result of one round once it is published: its current run (with a result) if
+    the round is closed, else None (step 1 and eligibility of a budget year read it)."""
+    return _closed_runs(IndexRun.objects.filter(round_id=round_id)).select_related("round").first()
+
+
+def provisional_run(*, round_id: int) -> IndexRun | None:
+    """The current run of a round that is not closed yet: a provisional result, for
+    Jugendamt staff only. None for a closed round (its result is published)."""
+    return (
+        _finished(IndexRun.objects.filter(round_id=round_id))
+        .exclude(round__state=SurveyRound.State.GESCHLOSSEN)
+        .first()
+    )
+
+
+def closed_round_runs(*, jugendamt_id: int) -> list[IndexRun]:
+    """The current run of every closed round of the Jugendamt, oldest Stichtag first:
+    the published results over time (for trends; never an open round's)."""
+    chosen: dict[int, IndexRun] = {}
+    for run in (
+        _closed_runs(IndexRun.objects.filter(round__jugendamt_id=jugendamt_id))
+        .select_related("round")
+        .order_by("round__stichtag", "round_id", "-started_at", "-pk")
+    ):
+        chosen.setdefault(run.round_id, run)
+    return list(chosen.values())
+
+
+PUBLISHED = "published"  # the Jugendamt's published result
+EARLIER = "earlier"  # the result of an older closed round (published before)
+PROVISIONAL = "provisional"  # an open (or prepared) round: vorläufig, nicht veröffentlicht
+NO_RESULT = "no_result"  # a closed round newer than the published one, without a result
+
+
+def result_kind(*, run: IndexRun, published: IndexRun | None) -> str:
+    """How the evaluation pages label a run (no query: the rounds are loaded)."""
+    if published is not None and run.pk == published.pk:
+        return PUBLISHED
+    if run.round.state != SurveyRound.State.GESCHLOSSEN:
+        return PROVISIONAL
+    if published is not None and (run.round.stichtag, run.round_id) < (
+        published.round.stichtag,
+        published.round_id,
+    ):
+        return EARLIER
+    return NO_RESULT
 
 
 def latest_run(*, round_id: int) -> IndexRun | None:

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit import events as audit_events
+from audit.models import AuditEvent
 from indices import compute
 from indices.models import (
     FIELD_BY_CATEGORY,
@@ -33,7 +34,7 @@ from indices.models import (
     SozialraumIndex,
     stale_after,
 )
-from indices.selectors import current_run
+from indices.selectors import current_run, published_run
 from sozialraeume.models import User
 from surveys.instrument import VARIABLE_INPUT_CODES
 from surveys.models import SurveyRound
@@ -114,6 +115,10 @@ def index_run_compute(
         ):
             _request_done(round_id=round_id, since=started_at)
             logger.info("Round %s unchanged (checksum %s): no new run", round_id, checksum[:12])
+            # A closed round whose answers did not change: its current run is the result
+            # (published when the round was closed; recorded here if that was missed).
+            if survey_round.state == SurveyRound.State.GESCHLOSSEN:
+                result_publish(round_id=round_id, acting_user=acting_user)
             return None
 
     run = IndexRun.objects.create(
@@ -163,6 +168,10 @@ def index_run_compute(
                     "trigger": trigger,
                 },
             )
+            # A run of a closed round is published as it finishes (same transaction). A
+            # round closed while this ran is published by the run its close queued.
+            if survey_round.state == SurveyRound.State.GESCHLOSSEN:
+                result_publish(round_id=round_id, acting_user=acting_user)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the run
         logger.exception("Index run %s of round %s failed", run.pk, round_id)
         _run_fail(run=run, error=f"{type(exc).__name__}: {exc}", acting_user=acting_user)
@@ -172,6 +181,52 @@ def index_run_compute(
         return IndexRun.objects.get(pk=run.pk)
     _request_done(round_id=round_id, since=started_at)
     return IndexRun.objects.get(pk=run.pk)
+
+
+RESULTS_PUBLISHED = "results.published"
+
+
+@transaction.atomic
+def result_publish(*, round_id: int, acting_user: User | None = None) -> IndexRun | None:
+    """Record that the round's current run has become its Jugendamt's published result.
+
+    Which run is published follows from the data (``selectors.published_run``: the
+    newest finished run of the most recent closed round). It changes when a round is
+    closed while it has a finished run (called by ``receivers`` after the close is
+    committed) and when a run of a closed round finishes (called by
+    ``index_run_compute`` in the transaction that finishes the run, and when it skips an
+    unchanged closed round). Safe to call twice: each run is published once, so a
+    second call writes nothing. Returns the run if this call published it, else None
+    (round open, no finished run, not the newest closed round, or already recorded).
+    """
+    survey_round = SurveyRound.objects.select_for_update().filter(pk=round_id).first()
+    if survey_round is None or survey_round.state != SurveyRound.State.GESCHLOSSEN:
+        return None
+    run = published_run(jugendamt_id=survey_round.jugendamt_id)
+    if run is None or run.round_id != survey_round.pk:
+        return None
+    events = AuditEvent.objects.filter(
+        action=RESULTS_PUBLISHED, jugendamt_id=survey_round.jugendamt_id
+    )
+    if events.filter(new__run_id=run.pk).exists():
+        return None
+    previous = events.order_by("-at", "-pk").values_list("new", flat=True).first() or {}
+    audit_events.record(
+        actor=acting_user,
+        action=RESULTS_PUBLISHED,
+        obj=survey_round,
+        jugendamt_id=survey_round.jugendamt_id,
+        old={"run_id": previous.get("run_id"), "round": previous.get("round")}
+        if previous
+        else None,
+        new={
+            "run_id": run.pk,
+            "round": survey_round.code,
+            "kitas": run.kita_count,
+            "computed_at": run.finished_at.isoformat() if run.finished_at else None,
+        },
+    )
+    return run
 
 
 def _compute_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -23,6 +23,8 @@ from indices.display import CATEGORY_LABELS, INDEX_ORDER
 from indices.permissions import evaluation_policy
 from sozialraeume.permissions import kita_policy
 from sozialraeume.selectors import jugendamt_id_for_user
+from surveys.models import SurveyRound
+from surveys.selectors import submission_progress
 
 KITAS_PER_PAGE = 100
 
@@ -42,7 +44,8 @@ def _round_or_404(jugendamt_id, round_id):
     return get_object_or_404(selectors.rounds_for_jugendamt(jugendamt_id=jugendamt_id), pk=round_id)
 
 
-def _select_round(request, jugendamt_id):
+def _select_round(request, jugendamt_id, published):
+    """The round chosen by ?round=, else the published result's round, else the newest."""
     rounds = list(selectors.rounds_for_jugendamt(jugendamt_id=jugendamt_id))
     wanted = request.GET.get("round")
     if wanted:
@@ -50,10 +53,22 @@ def _select_round(request, jugendamt_id):
             if str(survey_round.pk) == wanted:
                 return rounds, survey_round
         raise Http404
-    latest = selectors.latest_finished_run(jugendamt_id=jugendamt_id)
-    if latest is not None:
-        return rounds, latest.round
+    if published is not None:
+        return rounds, next((r for r in rounds if r.pk == published.round_id), published.round)
     return rounds, (rounds[0] if rounds else None)
+
+
+def _result_context(survey_round, run, published, *, with_progress: bool = True) -> dict:
+    """What the staff pages say about the result shown: published, of an earlier round,
+    or provisional (an open round: with its progress, never shown outside the staff)."""
+    context = {
+        "published": published,
+        "result_kind": selectors.result_kind(run=run, published=published) if run else "",
+        "progress": None,
+    }
+    if with_progress and survey_round.state != SurveyRound.State.GESCHLOSSEN:
+        context["progress"] = submission_progress(survey_round=survey_round)
+    return context
 
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -109,7 +124,8 @@ def _budget(request, jugendamt_id, survey_round):
 def overview(request):
     """Per round: the Sozialraum table with shares and euros, and the Kita table."""
     jugendamt_id = _staff_jugendamt_id(request.user)
-    rounds, survey_round = _select_round(request, jugendamt_id)
+    published = selectors.published_run(jugendamt_id=jugendamt_id)
+    rounds, survey_round = _select_round(request, jugendamt_id, published)
     context = {
         "rounds": rounds,
         "survey_round": survey_round,
@@ -119,6 +135,7 @@ def overview(request):
         return render(request, "indices/overview.html", context)
     years, budget_year, budget, budget_default = _budget(request, jugendamt_id, survey_round)
     run = selectors.current_run(round_id=survey_round.pk)
+    context.update(_result_context(survey_round, run, published))
     context.update(
         budget_years=years,
         budget_year=budget_year,
@@ -161,10 +178,13 @@ def kita_detail(request, kita_id):
         pk=kita_id,
         sozialraum__jugendamt_id=jugendamt_id,
     )
-    rounds, survey_round = _select_round(request, jugendamt_id)
+    published = selectors.published_run(jugendamt_id=jugendamt_id)
+    rounds, survey_round = _select_round(request, jugendamt_id, published)
     run = selectors.current_run(round_id=survey_round.pk) if survey_round else None
     value = selectors.kita_value(run=run, kita_id=kita.pk) if run else None
     context = {"kita": kita, "rounds": rounds, "survey_round": survey_round, "run": run}
+    if survey_round is not None:
+        context.update(_result_context(survey_round, run, published, with_progress=False))
     if value is not None:
         answers, changed = selectors.kita_answers(run=run, kita_id=kita.pk)
         context.update(
@@ -197,10 +217,14 @@ def _own_kitas(user):
 @login_required
 @require_GET
 def my_kita_detail(request, kita_id):
-    """Own Kita's indices and classes next to the city mean; never other Kitas."""
+    """Own Kita's indices and classes next to the city mean; never other Kitas.
+
+    Always the published result (of the most recent closed round): a provisional result
+    of an open round never reaches Kita leaders or Träger, whatever the query string.
+    """
     kita = get_object_or_404(_own_kitas(request.user), pk=kita_id)
     jugendamt_id = kita.sozialraum.jugendamt_id
-    run = selectors.latest_finished_run(jugendamt_id=jugendamt_id)
+    run = selectors.published_run(jugendamt_id=jugendamt_id)
     value = selectors.kita_value(run=run, kita_id=kita.pk) if run else None
     context = {"kita": kita, "run": run, "value": value}
     if value is not None:

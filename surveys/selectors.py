@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
+from django.utils.translation import ngettext
 
 from sozialraeume.models import Kita, User
 from sozialraeume.permissions import kita_policy
@@ -111,3 +114,44 @@ def response_status_key(response: Response | None) -> str:
     if response is None:
         return "nicht_begonnen"
     return "eingereicht" if response.is_submitted else "entwurf"
+
+
+@dataclass
+class SubmissionProgress:
+    """How far a round is: submitted questionnaires of the Jugendamt's active Kitas, and
+    the Kitas still without a submission (a draft does not count)."""
+
+    round: SurveyRound
+    submitted: int
+    kitas: int
+    missing: list[Kita]
+
+    @property
+    def text(self) -> str:
+        """The sentence "12 von 32 Fragebögen eingereicht" (plural by the number of Kitas)."""
+        return ngettext(
+            "%(submitted)s von %(kitas)s Fragebogen eingereicht",
+            "%(submitted)s von %(kitas)s Fragebögen eingereicht",
+            self.kitas,
+        ) % {"submitted": self.submitted, "kitas": self.kitas}
+
+
+def submission_progress(*, survey_round: SurveyRound) -> SubmissionProgress:
+    """Submitted of all active Kitas of the round's Jugendamt, and who is missing (two
+    queries whatever the number of Kitas)."""
+    kitas = list(
+        Kita.objects.filter(sozialraum__jugendamt_id=survey_round.jugendamt_id, active=True)
+        .select_related("sozialraum")
+        .order_by("sozialraum__position", "sozialraum__name", "name")
+    )
+    submitted = set(
+        survey_round.responses.filter(status=Response.Status.SUBMITTED).values_list(
+            "kita_id", flat=True
+        )
+    )
+    return SubmissionProgress(
+        round=survey_round,
+        submitted=sum(1 for k in kitas if k.pk in submitted),
+        kitas=len(kitas),
+        missing=[k for k in kitas if k.pk not in submitted],
+    )

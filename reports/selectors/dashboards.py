@@ -13,10 +13,11 @@ from django.utils import timezone
 from allocation.models import AllocationLine, AllocationPlan, PlanState
 from allocation.selectors import plans_due_for_review
 from indices.models import KitaIndex
-from indices.selectors import latest_finished_run
+from indices.selectors import published_run
 from reports.selectors.common import budget_year_list
 from sozialraeume.models import Kita
 from surveys.models import Response, SurveyRound
+from surveys.selectors import submission_progress
 
 
 @dataclass
@@ -73,10 +74,18 @@ def plans_by_state(*, jugendamt_id) -> list[dict]:
 
 
 def jugendamt_dashboard(*, jugendamt_id) -> dict:
+    """The staff start page: progress of the newest rounds (with who is missing in an
+    open one) and the published result; a provisional result is only on /auswertung/."""
     today = timezone.localdate()
+    progress = round_progress(jugendamt_id=jugendamt_id)
     return {
-        "progress": round_progress(jugendamt_id=jugendamt_id),
-        "last_run": latest_finished_run(jugendamt_id=jugendamt_id),
+        "progress": progress,
+        "open_progress": [
+            submission_progress(survey_round=p.round)
+            for p in progress
+            if p.round.state == SurveyRound.State.OFFEN
+        ],
+        "published_run": published_run(jugendamt_id=jugendamt_id),
         "plans_by_state": plans_by_state(jugendamt_id=jugendamt_id),
         "reviews_due": list(plans_due_for_review(jugendamt_id, today=today)),
         "today": today,
@@ -89,7 +98,7 @@ def jugendamt_dashboard(*, jugendamt_id) -> dict:
 
 def kita_overview(user) -> list[dict]:
     """Per Kita the user leads: questionnaire status in the newest round, own indices
-    (current run of the newest round with a result), staff positions received."""
+    (the published result: of the most recent closed round), staff positions received."""
     kitas = list(user.kitas.select_related("sozialraum").order_by("name"))
     if not kitas:
         return []
@@ -102,7 +111,7 @@ def kita_overview(user) -> list[dict]:
         responses = {
             r.kita_id: r for r in Response.objects.filter(round=current_round, kita__in=kitas)
         }
-    run = latest_finished_run(jugendamt_id=jugendamt_id)
+    run = published_run(jugendamt_id=jugendamt_id)
     values = {}
     if run:
         values = {

@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from indices import services
 from indices.models import IndexRun
 from sozialraeume import roles
+from surveys.models import SurveyRound
 from tests.factories import make_user
 from tests.indices.factories import round_with_answers
 
@@ -138,6 +139,8 @@ def test_the_kita_detail_explains_every_number(client, computed):
 
 def test_the_kita_leader_sees_only_their_own_kita_compared_with_the_city(client, computed):
     survey_round, run = computed
+    # Kita leaders see the published result: that of a closed round
+    SurveyRound.objects.filter(pk=survey_round.pk).update(state=SurveyRound.State.GESCHLOSSEN)
     own, foreign = list(run.kita_values.select_related("kita").order_by("kita__name")[:2])
     leader = make_user(roles.KITA_LEITUNG, kitas=[own.kita])
     client.force_login(leader)
