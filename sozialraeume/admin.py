@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sozialraeume.models import Jugendamt, Kita, Sozialraum, Traeger, User
 from sozialraeume.permissions import user_policy
 from srb_project import policy
-from srb_project.admin_site import JugendamtScopedAdmin
+from srb_project.admin_site import GermanNumbersAdmin, JugendamtScopedAdmin
 
 admin.site.site_header = _("Sozialraumbudget – Verwaltung")
 admin.site.site_title = _("Sozialraumbudget")
@@ -14,7 +14,7 @@ admin.site.index_title = _("Verwaltung")
 
 
 @admin.register(Jugendamt)
-class JugendamtAdmin(admin.ModelAdmin):
+class JugendamtAdmin(GermanNumbersAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
 

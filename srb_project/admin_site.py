@@ -1,11 +1,24 @@
 """Admin base classes that ask the one permission policy and scope rows to the Jugendamt."""
 
 from django.contrib import admin
+from django.db import models
 
 from srb_project import policy
+from srb_project.numbers import GermanDecimalField, IntegerTextInput
 
 
-class JugendamtScopedAdmin(admin.ModelAdmin):
+class GermanNumbersAdmin(admin.ModelAdmin):
+    """Numbers in the admin as on the pages: text inputs read in German notation
+    (``srb_project.numbers``), never ``type=number``, whose reading follows the browser's
+    language ("0,80" became 80 in an English browser)."""
+
+    formfield_overrides = {
+        models.DecimalField: {"form_class": GermanDecimalField},
+        models.IntegerField: {"widget": IntegerTextInput},
+    }
+
+
+class JugendamtScopedAdmin(GermanNumbersAdmin):
     """Shows only rows of the user's Jugendamt; ``jugendamt_path`` names the lookup."""
 
     jugendamt_path = "jugendamt"

@@ -9,6 +9,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from srb_project.numbers import DecimalTextInput, IntegerTextInput
 from surveys.instrument import ITEMS_BY_CODE, QUESTION_TEXTS, SECTIONS, Item, scale_labels
 from surveys.models import Response
 from surveys.validation import validate_answers
@@ -83,19 +84,20 @@ class QuestionnaireForm(forms.Form):
         label = f"{item.code}. {item.label}"
         help_text = _help_text(item)
         if item.kind == "int":
-            attrs = {"min": int(item.min), "max": int(item.max), "step": 1, "inputmode": "numeric"}
+            # A text input, never type=number: the browser's language would decide how a
+            # typed number is read (srb_project.numbers); surveys.validation checks it.
             self.fields[item.code] = forms.CharField(
                 label=label,
                 help_text=help_text,
                 required=False,
-                widget=forms.NumberInput(attrs=attrs),
+                widget=IntegerTextInput(),
             )
         elif item.kind == "decimal":
             self.fields[item.code] = forms.CharField(
                 label=label,
                 help_text=help_text,
                 required=False,
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                widget=DecimalTextInput(),
             )
         elif item.kind == "likert":
             options = [(str(n), f"{n} – {text}") for n, text in scale_labels(item)]

@@ -3,9 +3,16 @@
 A line may change only while its plan is editable (Entwurf, Abstimmung), by the plan's
 editors, if the Kita is eligible for the strand; after the proposal with a reason.
 Every change counts the line's and the plan's version up and is audited.
+
+The cost follows the FTE: annual cost = FTE × the budget year's rate of the strand
+(``BudgetYear.fte_cost``), rounded half up to the cent. Staff may set it by hand
+(``cost_override``) with a reason, at most the Sozialraum's budget. The FTE must lie
+within the Jugendamt's plausibility bounds (``Jugendamt.fte_min/fte_max/fte_step``).
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,10 +20,12 @@ from django.utils.translation import gettext as _
 
 from allocation import distribution as d
 from allocation import eligibility as elig
-from allocation.models import AllocationLine, AllocationPlan, Strand
+from allocation import selectors
+from allocation.models import EDITABLE_STATES, AllocationLine, AllocationPlan, BudgetYear, Strand
 from allocation.services.common import (
     ConflictError,
     Number,
+    eur_text,
     fte_value,
     lock_plan,
     money,
@@ -26,7 +35,8 @@ from allocation.services.common import (
 )
 from audit import events as audit_events
 from indices import eligibility as rules
-from sozialraeume.models import Kita, User
+from sozialraeume.models import Jugendamt, Kita, User
+from srb_project.numbers import check_bounds, cost_of_fte, german
 
 LINE_FIELDS = (
     "strand",
@@ -36,7 +46,86 @@ LINE_FIELDS = (
     "qualification",
     "central_location",
     "cross_provider",
+    "cost_override",
+    "cost_override_reason",
 )
+
+
+def fte_bounds(jugendamt: Jugendamt) -> dict[str, Decimal]:
+    """The Jugendamt's plausibility bounds of a line's FTE (``min_value``, ``max_value``,
+    ``step``), as the form field and ``check_fte`` take them."""
+    return {
+        "min_value": jugendamt.fte_min,
+        "max_value": jugendamt.fte_max,
+        "step": jugendamt.fte_step,
+    }
+
+
+def check_fte(fte: Decimal, jugendamt: Jugendamt) -> None:
+    """Refuse an FTE outside the Jugendamt's bounds or off its step (German message)."""
+    check_bounds(fte, label=_("Stellenanteil (VZÄ)"), unit=_("VZÄ"), **fte_bounds(jugendamt))
+
+
+def plan_budget_total(plan: AllocationPlan) -> Decimal | None:
+    """The Sozialraum's whole budget (state and municipal) of the plan's year, or None
+    before step 1: what one line's personnel cost can be at most."""
+    amount = selectors.state_amount_for(plan.budget_year_id, plan.sozialraum_id)
+    return d.funding_for_state_amount(amount).total if amount is not None else None
+
+
+def line_cost(
+    *,
+    plan: AllocationPlan,
+    strand: str,
+    fte: Decimal,
+    cost_override: bool,
+    annual_cost: Number | None,
+    cost_override_reason: str,
+) -> Decimal:
+    """The line's annual cost: FTE × rate, or the amount set by hand with a reason.
+
+    Without ``cost_override`` an ``annual_cost`` that differs from FTE × rate is refused
+    (nothing is silently replaced); with it, the reason is required and the amount must
+    lie within the Sozialraum's budget.
+    """
+    if strand not in Strand.values:
+        raise ValidationError(_("Unbekannter Förderstrang."))
+    rate = plan.budget_year.fte_cost(strand)
+    derived = cost_of_fte(fte, rate)
+    if not cost_override:
+        if annual_cost not in (None, "") and money(annual_cost, _("Die Personalkosten")) != derived:
+            raise ValidationError(
+                _(
+                    "Die Personalkosten ergeben sich aus dem Stellenanteil: %(fte)s VZÄ × "
+                    "%(rate)s € = %(cost)s €. Für einen anderen Betrag wählen Sie "
+                    "„Personalkosten abweichend festlegen“ und geben den Grund an."
+                )
+                % {"fte": german(fte), "rate": eur_text(rate), "cost": eur_text(derived)},
+                code="cost_not_derived",
+            )
+        return derived
+    if not (cost_override_reason or "").strip():
+        raise ValidationError(
+            _("Abweichende Personalkosten brauchen einen Grund (z. B. tatsächliches Gehalt)."),
+            code="override_reason",
+        )
+    if annual_cost in (None, ""):
+        raise ValidationError(
+            _("Bitte geben Sie die abweichenden Personalkosten pro Jahr an."),
+            code="override_amount",
+        )
+    cost = money(annual_cost, _("Die Personalkosten"))
+    budget = plan_budget_total(plan)
+    if budget is not None and cost > budget:
+        raise ValidationError(
+            _(
+                "Personalkosten pro Jahr: %(cost)s € ist mehr als das ganze Budget des "
+                "Sozialraums (%(budget)s €)."
+            )
+            % {"cost": eur_text(cost), "budget": eur_text(budget)},
+            code="override_above_budget",
+        )
+    return cost
 
 
 def _check_line(
@@ -111,8 +200,10 @@ def line_add(
     kita: Kita,
     strand: str,
     fte: Number,
-    annual_cost: Number,
     acting_user: User,
+    annual_cost: Number | None = None,
+    cost_override: bool = False,
+    cost_override_reason: str = "",
     justification: str = "",
     qualification: str = "",
     central_location: bool = False,
@@ -120,13 +211,19 @@ def line_add(
     reason: str = "",
     from_proposal: bool = False,
 ) -> AllocationLine:
-    """Add a line; refused if the Kita is not eligible for the strand."""
+    """Add a line; refused if the Kita is not eligible for the strand.
+
+    The cost is FTE × the strand's rate unless ``cost_override`` (with
+    ``cost_override_reason``) sets ``annual_cost`` by hand. Proposal lines follow the
+    budget year's own rounding step instead of the Jugendamt's entry bounds.
+    """
     plan = lock_plan(plan)
     require_edit(plan, acting_user)
     if not from_proposal:
         require_reason(plan, reason)
     fte = fte_value(fte)
-    annual_cost = money(annual_cost, _("Die Personalkosten"))
+    if not from_proposal:
+        check_fte(fte, plan.sozialraum.jugendamt)
     _check_line(
         plan=plan,
         kita=kita,
@@ -136,6 +233,15 @@ def line_add(
         cross_provider=cross_provider,
         line_id=None,
     )
+    cost_override_reason = (cost_override_reason or "").strip() if cost_override else ""
+    annual_cost = line_cost(
+        plan=plan,
+        strand=strand,
+        fte=fte,
+        cost_override=cost_override,
+        annual_cost=annual_cost,
+        cost_override_reason=cost_override_reason,
+    )
     line = AllocationLine.objects.create(
         plan=plan,
         kita=kita,
@@ -143,6 +249,8 @@ def line_add(
         fte=fte,
         annual_cost=annual_cost,
         state_part=d.state_part(annual_cost),
+        cost_override=cost_override,
+        cost_override_reason=cost_override_reason,
         justification=justification,
         qualification=qualification,
         central_location=central_location,
@@ -173,8 +281,9 @@ def line_update(
 ) -> AllocationLine:
     """Change a line if nobody else saved it since ``expected_version`` was read.
 
-    ``changes`` may hold the fields of ``LINE_FIELDS``; the state part follows the
-    annual cost. A stale version raises ``ConflictError`` and changes nothing.
+    ``changes`` may hold the fields of ``LINE_FIELDS``. Without ``cost_override`` the
+    cost follows FTE and strand (FTE × rate); the state part follows the cost. A stale
+    version raises ``ConflictError`` and changes nothing.
     """
     unknown = set(changes) - set(LINE_FIELDS)
     if unknown:
@@ -201,10 +310,27 @@ def line_update(
     old = line.snapshot()
     if "fte" in changes:
         changes["fte"] = fte_value(changes["fte"])
-    if "annual_cost" in changes:
-        changes["annual_cost"] = money(changes["annual_cost"], _("Die Personalkosten"))
+        if changes["fte"] != line.fte:
+            check_fte(changes["fte"], plan.sozialraum.jugendamt)
+    annual_cost = changes.pop("annual_cost", None)
     for key, value in changes.items():
         setattr(line, key, value)
+    line.cost_override = bool(line.cost_override)
+    if line.cost_override:
+        line.cost_override_reason = (line.cost_override_reason or "").strip()
+        if annual_cost is None:
+            annual_cost = line.annual_cost  # the amount set earlier stays
+    else:
+        line.cost_override_reason = ""
+    line.plan = plan
+    line.annual_cost = line_cost(
+        plan=plan,
+        strand=line.strand,
+        fte=line.fte,
+        cost_override=line.cost_override,
+        annual_cost=annual_cost,
+        cost_override_reason=line.cost_override_reason,
+    )
     line.state_part = d.state_part(line.annual_cost)
     new = line.snapshot()
     if new == old:
@@ -259,3 +385,44 @@ def line_delete(
     )
     line.delete()
     touch(plan, acting_user)
+
+
+@transaction.atomic
+def lines_reprice(*, budget_year: BudgetYear, acting_user: User) -> list[AllocationLine]:
+    """After the year's rates changed: every line of an editable plan (Entwurf, Abstimmung)
+    whose cost follows its FTE gets FTE × the new rate; each change is audited as a line
+    change with the reason. Lines with a cost set by hand keep it; plans laid before the
+    Leitung or decided keep their figures (they change only through Überarbeitung).
+    Called by ``budget_year_save``, which checks the right to manage the year."""
+    changed = []
+    for plan in budget_year.plans.filter(state__in=EDITABLE_STATES).order_by("pk"):
+        plan = lock_plan(plan)
+        for line in (
+            plan.lines.select_for_update().select_related("kita").filter(cost_override=False)
+        ):
+            line.plan = plan
+            cost = line.derived_cost
+            if cost == line.annual_cost:
+                continue
+            old = line.snapshot()
+            line.annual_cost = cost
+            line.state_part = d.state_part(cost)
+            line.version += 1
+            line.updated_by = acting_user
+            line.save()
+            new = line.snapshot()
+            keep = ("plan_id", "kita_id", "kita", "fte", "strand")
+            audit_events.record(
+                actor=acting_user,
+                action="line.update",
+                obj=line,
+                jugendamt_id=plan.jugendamt_id,
+                old={k: v for k, v in old.items() if new[k] != v or k in keep},
+                new={k: v for k, v in new.items() if old[k] != v or k in keep},
+                reason=_("Kostensatz je Vollzeitstelle %(strand)s geändert: %(rate)s €")
+                % {"strand": line.strand, "rate": eur_text(line.fte_rate)},
+            )
+            changed.append(line)
+        if any(x.plan_id == plan.pk for x in changed):
+            touch(plan, acting_user)
+    return changed

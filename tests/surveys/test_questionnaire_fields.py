@@ -110,7 +110,8 @@ def _both_inputs(make_form, code):
 def test_input_items_under_test_cover_every_input_kind():
     form = QuestionnaireForm(survey_round=SurveyRoundFactory())
     widgets = {type(form[code].field.widget).__name__ for code in INPUTS}
-    assert widgets == {"NumberInput", "TextInput", "Textarea"}
+    # no type=number anywhere (srb_project.numbers): counts and decimals are text inputs
+    assert widgets == {"IntegerTextInput", "DecimalTextInput", "TextInput", "Textarea"}
 
 
 @pytest.mark.parametrize("code", INPUTS)
@@ -152,6 +153,6 @@ def test_invalid_input_renders_the_same_error_and_aria_attributes(code):
 def test_input_tag_keeps_the_widget_attributes_and_adds_form_control():
     form = QuestionnaireForm(survey_round=SurveyRoundFactory())
     html = input_tag(form["A1"])
-    assert html.startswith('<input type="number" name="A1" min=')
-    assert 'class="numberinput form-control"' in html
+    assert html.startswith('<input type="text" name="A1" inputmode="numeric"')
+    assert 'class="integertextinput form-control"' in html
     assert html.endswith('aria-describedby="id_A1_helptext" id="id_A1">')
