@@ -81,6 +81,15 @@ def seed(stdout=None):
         plan_services.plan_propose(plan=plan, acting_user=staff)
         _adjust_once(plan, by, staff)
         workflow.plan_start_consultation(plan=plan, acting_user=staff)
+        # The demo cannot wait the Träger's minimum consultation time: the Leitung
+        # shortens it with reasons, as the product asks for in that case.
+        workflow.plan_consultation_shorten(
+            plan=plan,
+            reason="Demodaten: Die Träger haben den Vorschlag in der Sozialraumkonferenz "
+            "vorab besprochen.",
+            public_reason="Abstimmung mit den Trägern vorab in der Sozialraumkonferenz.",
+            acting_user=leitung,
+        )
         workflow.plan_submit(plan=plan, acting_user=staff)
         workflow.plan_approve(
             plan=plan, acting_user=leitung, reason="Beschluss nach Abstimmung mit den Trägern"

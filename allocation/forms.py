@@ -1,39 +1,39 @@
 """Forms of the allocation pages; validation of the rules happens in the services."""
 
+import json
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from allocation.models import AllocationLine, Strand
+from allocation.services import lines as line_services
 from sozialraeume.models import Kita, Sozialraum
-
-
-class DecimalCommaField(forms.DecimalField):
-    """A decimal that also accepts the German comma ("0,5") when no point is given."""
-
-    def to_python(self, value):
-        if isinstance(value, str) and "," in value and "." not in value:
-            value = value.replace(",", ".")
-        return super().to_python(value)
+from srb_project.numbers import EuroField, FteField, cost_of_fte, german
 
 
 class LineForm(forms.Form):
+    """A line as staff type it: FTE in German notation within the Jugendamt's bounds; the
+    cost follows from FTE × the strand's rate unless set by hand with a reason."""
+
     kita = forms.ModelChoiceField(label=_("Kita"), queryset=Kita.objects.none())
     strand = forms.ChoiceField(label=_("Förderstrang"), choices=Strand.choices)
-    fte = DecimalCommaField(
-        label=_("Stellenanteil (VZÄ)"),
-        max_digits=5,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        error_messages={"min_value": _("Der Stellenanteil muss größer als 0 sein.")},
+    fte = FteField(label=_("Stellenanteil (VZÄ)"))
+    cost_override = forms.BooleanField(
+        label=_("Personalkosten abweichend festlegen"),
+        required=False,
+        help_text=_("Nur wenn die tatsächlichen Kosten vom Kostensatz abweichen."),
     )
-    annual_cost = DecimalCommaField(
-        label=_("Personalkosten pro Jahr (€)"),
+    annual_cost = EuroField(
+        label=_("Abweichende Personalkosten pro Jahr (€)"),
+        required=False,
+        min_value=Decimal("0.00"),
         max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        error_messages={"min_value": _("Die Personalkosten dürfen nicht negativ sein.")},
+    )
+    cost_override_reason = forms.CharField(
+        label=_("Grund der abweichenden Personalkosten"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     justification = forms.CharField(
         label=_("Begründung der Förderung"),
@@ -60,7 +60,9 @@ class LineForm(forms.Form):
                 "kita": line.kita_id,
                 "strand": line.strand,
                 "fte": line.fte,
-                "annual_cost": line.annual_cost,
+                "cost_override": line.cost_override,
+                "annual_cost": line.annual_cost if line.cost_override else None,
+                "cost_override_reason": line.cost_override_reason,
                 "justification": line.justification,
                 "qualification": line.qualification,
                 "central_location": line.central_location,
@@ -68,9 +70,71 @@ class LineForm(forms.Form):
                 "version": line.version,
             }
         super().__init__(*args, **kwargs)
+        self.plan = plan
         self.fields["kita"].queryset = Kita.objects.filter(sozialraum_id=plan.sozialraum_id)
         if line is not None:
             self.fields["kita"].disabled = True
+        jugendamt = plan.sozialraum.jugendamt
+        fte = self.fields["fte"]
+        bounds = line_services.fte_bounds(jugendamt)
+        fte.min_value, fte.max_value, fte.step = (
+            bounds["min_value"],
+            bounds["max_value"],
+            bounds["step"],
+        )
+        self.rates = plan.budget_year.fte_cost_rates()
+        fte.help_text = _(
+            "%(min)s bis %(max)s VZÄ in Schritten von %(step)s, z. B. 0,80. "
+            "Personalkosten = Stellenanteil × Kostensatz je Vollzeitstelle (%(year)s): %(rates)s."
+        ) % {
+            "min": german(bounds["min_value"]),
+            "max": german(bounds["max_value"]),
+            "step": german(bounds["step"]),
+            "year": plan.budget_year,
+            "rates": ", ".join(f"{strand} {german(rate)} €" for strand, rate in self.rates.items()),
+        }
+        # For the script that shows the cost while typing (static/allocation/line_cost.js).
+        fte.widget.attrs["data-rates"] = json.dumps({k: str(v) for k, v in self.rates.items()})
+        budget = line_services.plan_budget_total(plan)
+        if budget is not None:
+            self.fields["annual_cost"].max_value = budget
+        self.fields["annual_cost"].help_text = _(
+            "Nur mit „Personalkosten abweichend festlegen“; höchstens das Budget des Sozialraums."
+        )
+
+    def cost_preview(self) -> Decimal | None:
+        """The annual cost of the FTE and strand shown (typed or stored): FTE × rate."""
+        fte_field = self["fte"]
+        try:
+            fte = self.fields["fte"].to_python(fte_field.value())
+        except forms.ValidationError:
+            return None
+        strand = self["strand"].value() or Strand.FS1
+        if fte is None or strand not in self.rates:
+            return None
+        return cost_of_fte(fte, self.rates[strand])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cost_override"):
+            if not (data.get("cost_override_reason") or "").strip():
+                self.add_error(
+                    "cost_override_reason",
+                    _(
+                        "Abweichende Personalkosten brauchen einen Grund "
+                        "(z. B. tatsächliches Gehalt)."
+                    ),
+                )
+            if data.get("annual_cost") is None and "annual_cost" not in self.errors:
+                self.add_error(
+                    "annual_cost", _("Bitte geben Sie die abweichenden Personalkosten pro Jahr an.")
+                )
+        else:
+            # Without the choice the cost is FTE × rate: a typed amount does not count.
+            data["annual_cost"] = None
+            data["cost_override_reason"] = ""
+            self.errors.pop("annual_cost", None)
+        return data
 
     def full_clean(self):
         super().full_clean()
@@ -103,14 +167,24 @@ class ReallocationForm(forms.Form):
     to_kita = forms.ModelChoiceField(
         label=_("für Kita (optional)"), queryset=Kita.objects.none(), required=False
     )
-    amount = DecimalCommaField(
+    amount = EuroField(
         label=_("Landesmittel (€)"),
         max_digits=12,
-        decimal_places=2,
         min_value=Decimal("0.01"),
-        error_messages={"min_value": _("Der Betrag muss größer als 0 sein.")},
+        help_text=_("z. B. 10.000 oder 10.000,00; höchstens die nicht verplanten Landesmittel."),
     )
-    reason = forms.CharField(label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Begründung (intern)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Für die Jugendamt-Leitung und das Protokoll; darf Kitas nennen."),
+    )
+    public_reason = forms.CharField(
+        label=_("Begründung für den Ausschuss"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Wird im Bericht an den Jugendhilfeausschuss veröffentlicht: ohne Namen von Kitas."
+        ),
+    )
 
     def __init__(self, *args, jugendamt_id, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,3 +194,36 @@ class ReallocationForm(forms.Form):
         self.fields["to_kita"].queryset = Kita.objects.filter(
             sozialraum__jugendamt_id=jugendamt_id
         ).select_related("sozialraum")
+
+
+class ReallocationDecisionForm(forms.Form):
+    """Approve or reject a proposed reallocation (the version the page showed)."""
+
+    reason = forms.CharField(
+        label=_("Begründung der Entscheidung"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bei einer Ablehnung Pflicht."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ConsultationShortenForm(forms.Form):
+    """The Jugendamt-Leitung shortens the Träger's consultation, with two reasons.
+    Its own ids: the plan page also has the status form's "reason"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_shorten_%s")
+        super().__init__(*args, **kwargs)
+
+    reason = forms.CharField(
+        label=_("Begründung (intern)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    public_reason = forms.CharField(
+        label=_("Begründung für den Ausschuss"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Wird im Bericht an den Jugendhilfeausschuss veröffentlicht: ohne Namen von Kitas."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -4,8 +4,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
+
+from srb_project.numbers import cost_of_fte, german
 
 # --- budget years and step 1 -----------------------------------------------------------
 
@@ -62,8 +65,14 @@ class BudgetYear(models.Model):
         return self.label or str(self.year)
 
     def fte_cost(self, strand: str) -> Decimal:
+        """The annual cost of one full position (1,00 VZÄ) in ``strand``: a line's cost is
+        its FTE times this rate (``AllocationLine.derived_cost``)."""
         costs = {**default_fte_costs(), **(self.fte_costs or {})}
-        return Decimal(str(costs[strand]))
+        return Decimal(str(costs[strand])).quantize(Decimal("0.01"))
+
+    def fte_cost_rates(self) -> dict[str, Decimal]:
+        """Every strand's rate, in the strands' order (for the planning pages)."""
+        return {strand: self.fte_cost(strand) for strand in default_fte_costs()}
 
 
 class SozialraumShare(models.Model):
@@ -131,6 +140,14 @@ def _may_approve(plan, user) -> bool:
     return plan_policy.user_can(user, "approve", plan)
 
 
+def _consultation_time_over(plan) -> bool:
+    """The Träger had the Jugendamt's minimum consultation time (or the Leitung shortened it)."""
+    from allocation.selectors import consultation_earliest_submit  # cycle: selectors import models
+
+    earliest = consultation_earliest_submit(plan)
+    return earliest is None or timezone.localdate() >= earliest
+
+
 class AllocationPlan(models.Model):
     """Per Sozialraum and budget year: which Kita gets which personnel in which strand.
 
@@ -159,6 +176,54 @@ class AllocationPlan(models.Model):
         verbose_name=_("beschlossen von"),
     )
     review_due = models.DateField(_("Überprüfung fällig am"), null=True, blank=True)
+    # Four eyes (issue 12): who laid the plan before the Leitung, how long the Träger had
+    # to comment, and a decision that was taken back.
+    submitted_at = models.DateTimeField(
+        _("zur Beschlussvorlage vorgelegt am"), null=True, blank=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vorgelegt von"),
+    )
+    consultation_started_at = models.DateTimeField(
+        _("Abstimmung begonnen am"), null=True, blank=True
+    )
+    consultation_shortened_at = models.DateTimeField(
+        _("Abstimmung verkürzt am"), null=True, blank=True
+    )
+    consultation_shortened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Abstimmung verkürzt von"),
+    )
+    consultation_shortened_reason = models.TextField(
+        _("Begründung der Verkürzung (intern)"), blank=True
+    )
+    consultation_shortened_public_reason = models.TextField(
+        _("Begründung der Verkürzung (für den Ausschuss)"), blank=True
+    )
+    revoked_approval_at = models.DateTimeField(
+        _("zurückgenommener Beschluss vom"), null=True, blank=True
+    )
+    approval_revoked_at = models.DateTimeField(
+        _("Beschluss zurückgenommen am"), null=True, blank=True
+    )
+    approval_revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Beschluss zurückgenommen von"),
+    )
+    approval_revoked_reason = models.TextField(_("Begründung der Rücknahme"), blank=True)
     last_editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -193,6 +258,15 @@ class AllocationPlan(models.Model):
         return self.state in EDITABLE_STATES
 
     @property
+    def is_approved(self):
+        return self.state == PlanState.APPROVED
+
+    @property
+    def shows_revoked_approval(self):
+        """A decision was taken back and the plan has not been decided again since."""
+        return bool(self.approval_revoked_at) and not self.is_approved
+
+    @property
     def comments_open(self):
         """Träger comment while the plan is in consultation (the Jugendamt at any time)."""
         return self.state == PlanState.CONSULTATION
@@ -219,10 +293,12 @@ class AllocationPlan(models.Model):
         source=PlanState.CONSULTATION,
         target=PlanState.PROPOSAL,
         permission=_may_edit,
+        conditions=[_consultation_time_over],
         custom={"label": _("Als Beschlussvorlage vorlegen"), "button": "btn-primary"},
     )
     def submit(self):
-        """Beschlussvorlage: lines are frozen for the decision."""
+        """Beschlussvorlage: lines are frozen for the decision (not before the minimum
+        consultation time is over)."""
 
     @transition(
         field=state,
@@ -234,9 +310,21 @@ class AllocationPlan(models.Model):
     def approve(self):
         """Decided by the Jugendamt-Leitung (four eyes, within budget: checked by the service)."""
 
+    # Two sources, two rules: what is not yet decided goes back by its editors; a decision
+    # is undone only by the Jugendamt-Leitung (four eyes: whoever prepared it cannot).
     @transition(
         field=state,
-        source=[PlanState.CONSULTATION, PlanState.PROPOSAL, PlanState.APPROVED],
+        source=PlanState.APPROVED,
+        target=PlanState.DRAFT,
+        permission=_may_approve,
+        custom={
+            "label": _("Beschluss zurücknehmen (zurück in den Entwurf)"),
+            "button": "btn-outline-danger",
+        },
+    )
+    @transition(
+        field=state,
+        source=[PlanState.CONSULTATION, PlanState.PROPOSAL],
         target=PlanState.DRAFT,
         permission=_may_edit,
         custom={
@@ -273,6 +361,14 @@ class AllocationLine(models.Model):
         _("Personalkosten pro Jahr (€)"), max_digits=12, decimal_places=2
     )
     state_part = models.DecimalField(_("Landesanteil (€)"), max_digits=12, decimal_places=2)
+    # The cost follows the FTE (FTE × the year's rate of the strand) unless staff set it
+    # by hand with a reason, e.g. a known salary above the flat rate.
+    cost_override = models.BooleanField(
+        _("Personalkosten abweichend festgelegt"),
+        default=False,
+        help_text=_("Sonst: Stellenanteil × Kostensatz je Vollzeitstelle des Förderstrangs."),
+    )
+    cost_override_reason = models.TextField(_("Grund der abweichenden Personalkosten"), blank=True)
     justification = models.TextField(_("Begründung"), blank=True)
     qualification = models.CharField(_("Qualifikation"), max_length=200, blank=True)
     central_location = models.BooleanField(
@@ -299,11 +395,21 @@ class AllocationLine(models.Model):
         ordering = ["plan", "kita__name", "strand", "pk"]
 
     def __str__(self):
-        return f"{self.kita} · {self.strand} · {self.fte} VZÄ"
+        return f"{self.kita} · {self.strand} · {german(self.fte)} VZÄ"
 
     @property
     def municipal_part(self):
         return self.annual_cost - self.state_part
+
+    @property
+    def fte_rate(self) -> Decimal:
+        """The annual cost of a full position in the line's strand and budget year."""
+        return self.plan.budget_year.fte_cost(self.strand)
+
+    @property
+    def derived_cost(self) -> Decimal:
+        """FTE × rate, rounded half up to the cent: the cost unless overridden."""
+        return cost_of_fte(self.fte, self.fte_rate)
 
     def snapshot(self) -> dict:
         """The line's values as the audit trail keeps them."""
@@ -319,6 +425,8 @@ class AllocationLine(models.Model):
             "qualification": self.qualification,
             "central_location": self.central_location,
             "cross_provider": self.cross_provider,
+            "cost_override": self.cost_override,
+            "cost_override_reason": self.cost_override_reason,
         }
 
 
@@ -342,6 +450,12 @@ class PlanComment(models.Model):
 
     def __str__(self):
         return f"{self.author} · {self.created_at:%d.%m.%Y %H:%M}"
+
+
+class ReallocationState(models.TextChoices):
+    PROPOSED = "proposed", _("vorgeschlagen")
+    APPROVED = "approved", _("genehmigt")
+    REJECTED = "rejected", _("abgelehnt")
 
 
 class Reallocation(models.Model):
@@ -375,6 +489,11 @@ class Reallocation(models.Model):
     )
     amount = models.DecimalField(_("Landesmittel (€)"), max_digits=12, decimal_places=2)
     reason = models.TextField(_("Begründung"))
+    public_reason = models.TextField(
+        _("Begründung für den Ausschuss"),
+        blank=True,
+        help_text=_("Wird im Bericht an den Jugendhilfeausschuss veröffentlicht; ohne Kita-Namen."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -382,6 +501,25 @@ class Reallocation(models.Model):
         verbose_name=_("erfasst von"),
     )
     created_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
+    # Four eyes: a proposal moves money only once a second person (Jugendamt-Leitung,
+    # not the proposer) approved it. Only the services change these fields.
+    state = models.CharField(
+        _("Status"),
+        max_length=10,
+        choices=ReallocationState.choices,
+        default=ReallocationState.PROPOSED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entschieden von"),
+    )
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decision_reason = models.TextField(_("Begründung der Entscheidung"), blank=True)
+    version = models.PositiveIntegerField(_("Version"), default=1)
 
     class Meta:
         verbose_name = _("Umverteilung")
@@ -390,3 +528,11 @@ class Reallocation(models.Model):
 
     def __str__(self):
         return f"{self.from_sozialraum} → {self.to_sozialraum}: {self.amount} €"
+
+    @property
+    def jugendamt_id(self):
+        return self.budget_year.jugendamt_id
+
+    @property
+    def is_open(self):
+        return self.state == ReallocationState.PROPOSED

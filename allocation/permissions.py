@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from allocation.models import AllocationPlan, BudgetYear, PlanState
+from allocation.models import AllocationPlan, BudgetYear, PlanState, Reallocation
 from sozialraeume.models import Kita
 from srb_project import policy, roles
 
@@ -39,7 +39,9 @@ class PlanPolicy(policy.BasePolicy):
     Kitas once they are no longer a draft (a Träger never sees a draft). edit: Jugendamt
     (Fachkraft) and Leitung. comment: editors, and Träger who may view it. approve: only
     the Jugendamt-Leitung (the four-eyes rule, not the last editor, is checked by the
-    approval service because it needs the plan's history)."""
+    approval service because it needs the plan's history); the same right takes a
+    decision back and shortens the Träger's consultation (the model's transitions and
+    ``workflow.plan_consultation_shorten`` ask it)."""
 
     model = AllocationPlan
     actions = ("view", "edit", "comment", "approve", "view_kita_lines")
@@ -132,5 +134,47 @@ class PlanPolicy(policy.BasePolicy):
         ).select_related("sozialraum", "budget_year")
 
 
+class ReallocationPolicy(policy.BasePolicy):
+    """view: Jugendamt staff of the year's Jugendamt. propose: whoever manages the budget
+    year (Fachkraft and Leitung). decide (approve or reject a proposal): the
+    Jugendamt-Leitung of that Jugendamt, never for a proposal they made themselves
+    (four eyes). ``obj`` a reallocation, or None for the action as such."""
+
+    model = Reallocation
+    actions = ("view", "propose", "decide")
+
+    def _scope(self, user):
+        return Reallocation.objects.filter(
+            policy.jugendamt_scope(user, "budget_year__jugendamt")
+        ).select_related("budget_year", "from_sozialraum", "to_sozialraum", "to_kita")
+
+    def can_view(self, user, obj) -> bool:
+        return policy.is_staff(user) and policy.in_scope(user, obj)
+
+    def view_queryset(self, user) -> QuerySet[Reallocation]:
+        if not policy.is_staff(user):
+            return Reallocation.objects.none()
+        return self._scope(user)
+
+    def can_propose(self, user, obj) -> bool:
+        return policy.is_planner(user) and policy.in_scope(user, obj)
+
+    def propose_queryset(self, user) -> QuerySet[Reallocation]:
+        if not policy.is_planner(user):
+            return Reallocation.objects.none()
+        return self._scope(user)
+
+    def can_decide(self, user, obj) -> bool:
+        if not policy.has_role(user, roles.JUGENDAMT_LEITUNG) or not policy.in_scope(user, obj):
+            return False
+        return obj is None or obj.created_by_id != user.pk
+
+    def decide_queryset(self, user) -> QuerySet[Reallocation]:
+        if not policy.has_role(user, roles.JUGENDAMT_LEITUNG):
+            return Reallocation.objects.none()
+        return self._scope(user).exclude(created_by=user)
+
+
 budget_year_policy = policy.register(BudgetYearPolicy())
 plan_policy = policy.register(PlanPolicy())
+reallocation_policy = policy.register(ReallocationPolicy())

@@ -16,9 +16,23 @@ from django.views.decorators.http import require_POST
 from django_fsm import has_transition_perm
 
 from allocation import selectors
-from allocation.forms import CommentForm, LineForm, ReallocationForm, ReasonForm
-from allocation.models import AllocationLine, AllocationPlan, BudgetYear, PlanState
-from allocation.permissions import budget_year_policy, plan_policy
+from allocation.forms import (
+    CommentForm,
+    ConsultationShortenForm,
+    LineForm,
+    ReallocationDecisionForm,
+    ReallocationForm,
+    ReasonForm,
+)
+from allocation.models import (
+    AllocationLine,
+    AllocationPlan,
+    BudgetYear,
+    PlanState,
+    Reallocation,
+    ReallocationState,
+)
+from allocation.permissions import budget_year_policy, plan_policy, reallocation_policy
 from allocation.services import budget_years as budget_year_services
 from allocation.services import lines as line_services
 from allocation.services import plans as plan_services
@@ -50,24 +64,26 @@ def _plan_or_404(request, pk, action: str = "view") -> AllocationPlan:
     return get_object_or_404(plan_policy.instances_for(request.user, action), pk=pk)
 
 
-@login_required
-def plan_list(request):
-    """Budget year overview: state / municipal / total per Sozialraum, plans, reviews."""
+def _plan_list_context(request, wanted: str | None, **overrides) -> dict:
+    """The budget year page for ``wanted`` (a year as text; else this year or the last)."""
     user = request.user
-    if not _may_use(user):
-        raise PermissionDenied
-    if not budget_year_policy.user_can(user, "view"):
-        return redirect("allocation:traeger_dashboard")
     jugendamt_id = jugendamt_id_for_user(user)
     years = list(selectors.budget_years_for_jugendamt(jugendamt_id))
     selected = None
-    wanted = request.GET.get("jahr")
     for by in years:
         if wanted and str(by.year) == wanted:
             selected = by
     if selected is None and years:
         this_year = timezone.localdate().year
         selected = next((by for by in years if by.year == this_year), years[-1])
+    reallocations = list(selectors.reallocations_of_year(selected)) if selected else []
+    for r in reallocations:
+        # The Leitung's approve/reject form on proposals they may decide (not their own).
+        r.decision_form = (
+            ReallocationDecisionForm(initial={"version": r.version}, prefix=f"r{r.pk}")
+            if r.is_open and reallocation_policy.user_can(user, "decide", r)
+            else None
+        )
     context = {
         "years": years,
         "selected": selected,
@@ -76,12 +92,23 @@ def plan_list(request):
         "next_survey_year": selectors.next_survey_year(),
         "can_manage": budget_year_policy.user_can(user, "manage", jugendamt_id),
         "reallocation_form": ReallocationForm(jugendamt_id=jugendamt_id),
-        "reallocations": selected.reallocations.select_related(
-            "from_sozialraum", "to_sozialraum", "to_kita", "created_by"
-        )
-        if selected
-        else [],
+        "reallocations": reallocations,
+        "decidable": [r for r in reallocations if r.decision_form],
     }
+    context.update(overrides)
+    return context
+
+
+@login_required
+def plan_list(request):
+    """Budget year overview: state / municipal / total per Sozialraum, plans, reviews,
+    reallocations (open proposals with the Leitung's buttons)."""
+    user = request.user
+    if not _may_use(user):
+        raise PermissionDenied
+    if not budget_year_policy.user_can(user, "view"):
+        return redirect("allocation:traeger_dashboard")
+    context = _plan_list_context(request, request.GET.get("jahr"))
     return render(request, "allocation/plan_list.html", context)
 
 
@@ -132,22 +159,88 @@ def budget_year_plans(request, pk):
 @login_required
 @require_POST
 def reallocation_create(request, pk):
+    """A proposal; it moves money once another person of the Jugendamt-Leitung approves.
+    A refused form is shown again with what was typed and the message at its field."""
     by = _budget_year_or_404(request, pk)
     form = ReallocationForm(request.POST, jugendamt_id=by.jugendamt_id)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-        return _back_to_year(by)
+    if form.is_valid():
+        try:
+            reallocation_services.reallocation_create(
+                budget_year=by, acting_user=request.user, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(
+                "public_reason" if getattr(exc, "code", None) == "kita_named" else None,
+                exc if isinstance(exc, ValidationError) else str(exc) or _("Keine Berechtigung."),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Die Umverteilung ist vorgeschlagen. Sie wird wirksam, sobald eine andere "
+                    "Person der Jugendamt-Leitung sie genehmigt."
+                ),
+            )
+            return _back_to_year(by)
+    messages.error(
+        request, _("Die Umverteilung ist nicht gespeichert; bitte prüfen Sie das Formular.")
+    )
+    context = _plan_list_context(request, str(by.year), reallocation_form=form)
+    return render(request, "allocation/plan_list.html", context, status=400)
+
+
+def _reallocation_or_404(request, pk):
+    """A reallocation of the user's Jugendamt that they may see; else 404."""
+    return get_object_or_404(
+        reallocation_policy.instances_for(request.user, "view"),
+        pk=pk,
+        budget_year__jugendamt_id=jugendamt_id_for_user(request.user),
+    )
+
+
+REALLOCATION_DECISIONS = {
+    "approve": (
+        reallocation_services.reallocation_approve,
+        _("Die Umverteilung ist genehmigt; die Mittel sind umverteilt."),
+    ),
+    "reject": (
+        reallocation_services.reallocation_reject,
+        _("Die Umverteilung ist abgelehnt; es wurden keine Mittel umverteilt."),
+    ),
+}
+
+
+def _reallocation_decide(request, pk, decision: str):
+    r = _reallocation_or_404(request, pk)
+    service, done = REALLOCATION_DECISIONS[decision]
+    form = ReallocationDecisionForm(request.POST, prefix=f"r{r.pk}")
+    form.is_valid()
+    version = form.cleaned_data.get("version")
     try:
-        reallocation_services.reallocation_create(
-            budget_year=by, acting_user=request.user, **form.cleaned_data
+        service(
+            reallocation=r,
+            acting_user=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            # The proposal as the page showed it: a stale page cannot decide twice.
+            expected_version=version if version is not None else r.version,
         )
     except (ValidationError, PermissionDenied) as exc:
         _refusal(request, exc)
     else:
-        messages.success(request, _("Die Umverteilung ist gespeichert."))
-    return _back_to_year(by)
+        messages.success(request, done)
+    return redirect(f"{reverse('allocation:plan_list')}?jahr={r.budget_year.year}#umverteilungen")
+
+
+@login_required
+@require_POST
+def reallocation_approve(request, pk):
+    return _reallocation_decide(request, pk, "approve")
+
+
+@login_required
+@require_POST
+def reallocation_reject(request, pk):
+    return _reallocation_decide(request, pk, "reject")
 
 
 # The badge of each state on the plan page (Bootstrap colour); "secondary" otherwise.
@@ -172,11 +265,11 @@ def _workflow_buttons(plan: AllocationPlan, user) -> list[dict]:
     ]
 
 
-@login_required
-def plan_detail(request, pk):
-    plan = _plan_or_404(request, pk)
+def _plan_detail_context(request, plan: AllocationPlan, **overrides) -> dict:
     user = request.user
     can_edit = plan_policy.user_can(user, "edit", plan)
+    earliest = selectors.consultation_earliest_submit(plan)
+    waiting = plan.state == PlanState.CONSULTATION and earliest and earliest > timezone.localdate()
     context = {
         "plan": plan,
         "state_badge": STATE_BADGES.get(plan.state, "secondary"),
@@ -193,8 +286,50 @@ def plan_detail(request, pk):
         "reason_form": ReasonForm(),
         # The per-Kita index values behind each line's eligibility: the evaluation rule.
         "show_index": evaluation_policy.user_can(user, "view", plan.jugendamt_id),
+        # The Träger's minimum consultation time: until when, and who may shorten it.
+        "consultation_earliest": earliest if waiting else None,
+        "can_shorten": bool(waiting) and plan_policy.user_can(user, "approve", plan),
+        "shorten_form": ConsultationShortenForm(initial={"version": plan.version}),
     }
-    return render(request, "allocation/plan_detail.html", context)
+    context.update(overrides)
+    return context
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = _plan_or_404(request, pk)
+    return render(request, "allocation/plan_detail.html", _plan_detail_context(request, plan))
+
+
+@login_required
+@require_POST
+def plan_consultation_shorten(request, pk):
+    """The Jugendamt-Leitung shortens the Träger's consultation, with an internal reason
+    and one for the committee; a refusal shows the form again with what was typed."""
+    plan = _plan_or_404(request, pk)
+    form = ConsultationShortenForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.plan_consultation_shorten(
+                plan=plan,
+                reason=form.cleaned_data["reason"],
+                public_reason=form.cleaned_data["public_reason"],
+                acting_user=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except PermissionDenied as exc:
+            _refusal(request, exc)
+            return redirect("allocation:plan_detail", pk=plan.pk)
+        except ValidationError as exc:
+            form.add_error("public_reason" if exc.code == "kita_named" else None, exc)
+        else:
+            messages.success(
+                request,
+                _("Die Abstimmung ist verkürzt; der Plan kann jetzt vorgelegt werden."),
+            )
+            return redirect("allocation:plan_detail", pk=plan.pk)
+    context = _plan_detail_context(request, plan, shorten_form=form)
+    return render(request, "allocation/plan_detail.html", context, status=400)
 
 
 @login_required
@@ -220,6 +355,7 @@ TRANSITION_MESSAGES = {
     "approve": _("Der Plan ist beschlossen."),
     "rework": _("Der Plan ist zur Überarbeitung zurück im Entwurf."),
 }
+REVOKED_MESSAGE = _("Der Beschluss ist zurückgenommen; der Plan ist wieder im Entwurf.")
 
 
 @login_required
@@ -232,6 +368,7 @@ def plan_transition(request, pk, action):
     form = ReasonForm(request.POST)
     form.is_valid()
     version = request.POST.get("version", "")
+    was_approved = plan.is_approved
     try:
         service(
             plan=plan,
@@ -243,7 +380,8 @@ def plan_transition(request, pk, action):
     except (ValidationError, PermissionDenied) as exc:
         _refusal(request, exc)
     else:
-        messages.success(request, TRANSITION_MESSAGES[action])
+        revoked = action == "rework" and was_approved
+        messages.success(request, REVOKED_MESSAGE if revoked else TRANSITION_MESSAGES[action])
     return redirect("allocation:plan_detail", pk=plan.pk)
 
 
@@ -271,6 +409,8 @@ def _line_kwargs(data):
         "strand": data["strand"],
         "fte": data["fte"],
         "annual_cost": data["annual_cost"],
+        "cost_override": data["cost_override"],
+        "cost_override_reason": data["cost_override_reason"],
         "justification": data["justification"],
         "qualification": data["qualification"],
         "central_location": data["central_location"],
@@ -392,12 +532,18 @@ def kita_history(request, pk):
     if reads_audit:
         events = audit_selectors.kita_history(kita_id=kita.pk)
     else:
+        budget_year_ids = plans.filter(sozialraum_id=kita.sozialraum_id).values_list(
+            "budget_year_id", flat=True
+        )
         events = audit_selectors.kita_history(
             kita_id=kita.pk,
             plan_ids=plans.values_list("pk", flat=True),
-            budget_year_ids=plans.filter(sozialraum_id=kita.sozialraum_id).values_list(
-                "budget_year_id", flat=True
-            ),
+            # only decided reallocations: a proposal or a rejection is not theirs to read
+            reallocation_ids=Reallocation.objects.filter(
+                to_kita=kita,
+                state=ReallocationState.APPROVED,
+                budget_year_id__in=budget_year_ids,
+            ).values_list("pk", flat=True),
         )
     return render(
         request,

@@ -4,7 +4,11 @@ Every record hangs off a ``Jugendamt`` (the youth-welfare authority of one distr
 so that one installation can serve many districts without data crossing over.
 """
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +16,38 @@ from django.utils.translation import gettext_lazy as _
 class Jugendamt(models.Model):
     name = models.CharField(_("Name"), max_length=200, unique=True)
     slug = models.SlugField(_("Kurzname"), max_length=50, unique=True)
+    consultation_min_days = models.PositiveSmallIntegerField(
+        _("Mindestdauer der Abstimmung mit den Trägern (Tage)"),
+        default=14,
+        help_text=_(
+            "Frühestens so viele Tage nach Beginn der Abstimmung kann ein Plan als "
+            "Beschlussvorlage vorgelegt werden; kürzer nur mit Begründung der Jugendamt-Leitung."
+        ),
+    )
+    # Plausibility of a line's position share (VZÄ): typed FTE outside these bounds or off
+    # the step is refused with a message (issue 12: "0,80" once became 80 VZÄ).
+    fte_min = models.DecimalField(
+        _("kleinster Stellenanteil je Zeile (VZÄ)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.05"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    fte_max = models.DecimalField(
+        _("größter Stellenanteil je Zeile (VZÄ)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("5.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    fte_step = models.DecimalField(
+        _("Schritt des Stellenanteils (VZÄ)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.05"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Stellenanteile werden in diesen Schritten eingegeben, z. B. 0,05."),
+    )
 
     class Meta:
         verbose_name = _("Jugendamt")
@@ -20,6 +56,17 @@ class Jugendamt(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.fte_min is not None and self.fte_max is not None and self.fte_min > self.fte_max:
+            raise ValidationError(
+                {
+                    "fte_max": _(
+                        "Der größte Stellenanteil muss mindestens so groß wie der kleinste sein."
+                    )
+                }
+            )
 
 
 class Traeger(models.Model):

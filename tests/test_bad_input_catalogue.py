@@ -36,7 +36,7 @@ from surveys import services as survey_services
 from surveys.models import Response, SurveyRound
 from tests.allocation.factories import make_world
 from tests.factories import KitaFactory, SozialraumFactory, make_user
-from tests.surveys.factories import ResponseFactory, valid_answers
+from tests.surveys.factories import ResponseFactory, SurveyRoundFactory, valid_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +59,11 @@ class Catalogue:
     draft: Response
     plan: AllocationPlan
     line: AllocationLine
+    open_round: SurveyRound  # where the Kitas answer now (the world's round is closed)
 
     @property
     def round(self) -> SurveyRound:
-        return self.world.survey_round
+        return self.open_round
 
 
 @pytest.fixture
@@ -71,13 +72,14 @@ def cat():
     kita = world.kitas["A"]
     leader = make_user(roles.KITA_LEITUNG, kitas=[kita], username="leitung-a", password=None)
     umlaut_kita = KitaFactory(sozialraum=world.south, traeger=world.traeger, name=UMLAUT_KITA)
+    open_round = SurveyRoundFactory(jugendamt=world.jugendamt, code="2027")
     draft = ResponseFactory(
-        round=world.survey_round,
+        round=open_round,
         kita=kita,
         status=Response.Status.DRAFT,
         answers={"A1": 80, "A2": 70, "F1": "Bibliothek"},
     )
-    ResponseFactory(round=world.survey_round, kita=world.kitas["B"])
+    ResponseFactory(round=open_round, kita=world.kitas["B"])
     plan = plans.plan_create(
         budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
     )
@@ -90,7 +92,9 @@ def cat():
         justification="Gesamtindex hoch",
         acting_user=world.staff,
     )
-    return Catalogue(world, leader, kita, world.kitas["B"], umlaut_kita, draft, plan, line)
+    return Catalogue(
+        world, leader, kita, world.kitas["B"], umlaut_kita, draft, plan, line, open_round
+    )
 
 
 def snapshot() -> dict:
@@ -565,17 +569,40 @@ def _line_post(cat, **overrides):
     return data
 
 
+# The cost set by hand instead of FTE × rate (issue 12)
+OVERRIDE = {"cost_override": "on", "cost_override_reason": "Tarifstufe 5"}
+
 # (id, field overrides, field the error sits at or None for the form, German fragment)
 LINE_ADD_CASES = [
-    ("fte-negative", {"fte": "-1"}, "fte", "Der Stellenanteil muss größer als 0 sein"),
-    ("fte-zero", {"fte": "0,00"}, "fte", "Der Stellenanteil muss größer als 0 sein"),
-    ("fte-text", {"fte": "halbe"}, "fte", "Bitte eine Zahl eingeben"),
-    ("fte-three-places", {"fte": "0.333"}, "fte", "2 Dezimalstellen"),
-    ("fte-absurd", {"fte": "123456"}, "fte", "Ziffern"),
-    ("fte-nan", {"fte": "NaN"}, "fte", "Bitte eine Zahl eingeben"),
-    ("cost-negative", {"annual_cost": "-100"}, "annual_cost", "dürfen nicht negativ sein"),
-    ("cost-absurd", {"annual_cost": "1e15"}, "annual_cost", "Ziffern"),
-    ("cost-text", {"annual_cost": "teuer"}, "annual_cost", "Bitte eine Zahl eingeben"),
+    ("fte-negative", {"fte": "-1"}, "fte", "-1,00 VZÄ ist zu niedrig, mindestens 0,05 VZÄ"),
+    ("fte-zero", {"fte": "0,00"}, "fte", "0,00 VZÄ ist zu niedrig, mindestens 0,05 VZÄ"),
+    ("fte-text", {"fte": "halbe"}, "fte", "„halbe“ ist keine Zahl. Bitte so eingeben: 0,80"),
+    ("fte-three-places", {"fte": "0.333"}, "fte", "zu viele Nachkommastellen (höchstens 2)"),
+    ("fte-absurd", {"fte": "123456"}, "fte", "ist zu hoch, höchstens 5,00 VZÄ"),
+    ("fte-nan", {"fte": "NaN"}, "fte", "„NaN“ ist keine Zahl"),
+    ("fte-off-step", {"fte": "0,83"}, "fte", "in Schritten von 0,05"),
+    ("fte-ambiguous", {"fte": "1,000"}, "fte", "ist nicht eindeutig"),
+    ("cost-negative", {**OVERRIDE, "annual_cost": "-100"}, "annual_cost", "ist zu niedrig"),
+    ("cost-absurd", {**OVERRIDE, "annual_cost": "1e15"}, "annual_cost", "ist keine Zahl"),
+    ("cost-text", {**OVERRIDE, "annual_cost": "teuer"}, "annual_cost", "ist keine Zahl"),
+    (
+        "cost-override-empty",
+        {**OVERRIDE, "annual_cost": ""},
+        "annual_cost",
+        "abweichenden Personalkosten pro Jahr an",
+    ),
+    (
+        "cost-override-no-reason",
+        {**OVERRIDE, "annual_cost": "40.000", "cost_override_reason": " "},
+        "cost_override_reason",
+        "brauchen einen Grund",
+    ),
+    (
+        "cost-override-above-budget",
+        {**OVERRIDE, "annual_cost": "99.000.000"},
+        "annual_cost",
+        "ist zu hoch, höchstens",
+    ),
     ("strand-unknown", {"strand": "FS9"}, "strand", "gültige Auswahl"),
     ("kita-other-sozialraum", {"kita": "KITA_D"}, "kita", "gültige Auswahl"),
     ("kita-not-a-number", {"kita": "abc"}, "kita", "gültige Auswahl"),
@@ -607,8 +634,8 @@ def test_line_add_form_refuses_bad_values(client, cat, overrides, field, fragmen
 
 
 LINE_EDIT_CASES = [
-    ("fte-negative", {"fte": "-0.5"}, "Der Stellenanteil muss größer als 0 sein"),
-    ("cost-negative", {"annual_cost": "-1"}, "dürfen nicht negativ sein"),
+    ("fte-negative", {"fte": "-0.5"}, "ist zu niedrig, mindestens 0,05 VZÄ"),
+    ("cost-negative", {**OVERRIDE, "annual_cost": "-1"}, "ist zu niedrig"),
     ("stale-version", {"version": "99"}, "inzwischen von"),
     ("version-text", {"version": "abc"}, "Die Seite ist veraltet"),
 ]
@@ -634,19 +661,23 @@ def _realloc(cat, **overrides):
         "to_sozialraum": cat.world.south.pk,
         "amount": "100.00",
         "reason": "Restmittel",
+        "public_reason": "Restmittel für den Sozialraum Süd",
     }
     data.update(overrides)
     return data
 
 
 REALLOCATION_CASES = [
-    ("amount-negative", {"amount": "-5"}, "Der Betrag muss größer als 0 sein"),
-    ("amount-text", {"amount": "viel"}, "Bitte eine Zahl eingeben"),
-    ("amount-absurd", {"amount": "99999999999"}, "Ziffern"),
+    ("amount-negative", {"amount": "-5"}, "-5,00 € ist zu niedrig, mindestens 0,01 €"),
+    ("amount-text", {"amount": "viel"}, "„viel“ ist keine Zahl"),
+    ("amount-absurd", {"amount": "99999999999"}, "unrealistisch hoch"),
+    ("amount-ambiguous", {"amount": "10,000"}, "ist nicht eindeutig"),
     ("amount-above-unspent", {"amount": "9999999.00"}, "nicht verplante Landesmittel"),
     ("same-sozialraum", {"to_sozialraum": "NORTH"}, "verschiedene Sozialräume"),
     ("reason-missing", {"reason": ""}, "zwingend erforderlich"),
     ("reason-blank", {"reason": "   "}, "zwingend erforderlich"),
+    ("public-reason-missing", {"public_reason": ""}, "zwingend erforderlich"),
+    ("public-reason-names-a-kita", {"public_reason": "für kita a"}, "darf keine Kita nennen"),
 ]
 
 
@@ -675,7 +706,22 @@ def test_line_add_accepts_the_german_decimal_comma(client, cat):
     )
     assert response.status_code == 302
     line = AllocationLine.objects.get(kita=cat.world.kitas["B"])
-    assert (line.fte, line.annual_cost) == (Decimal("0.75"), Decimal("52500.50"))
+    # Without "abweichend" the cost is FTE × rate (70.000 €), whatever the cost field held.
+    assert (line.fte, line.annual_cost) == (Decimal("0.75"), Decimal("52500.00"))
+
+
+def test_line_add_takes_a_german_cost_override_with_its_reason(client, cat):
+    client.force_login(cat.world.staff)
+    response = client.post(
+        reverse("allocation:line_add", args=[cat.plan.pk]),
+        _line_post(
+            cat, kita=cat.world.kitas["B"].pk, fte="0,75", annual_cost="52.500,50", **OVERRIDE
+        ),
+    )
+    assert response.status_code == 302
+    line = AllocationLine.objects.get(kita=cat.world.kitas["B"])
+    assert (line.annual_cost, line.cost_override) == (Decimal("52500.50"), True)
+    assert line.cost_override_reason == "Tarifstufe 5"
 
 
 def test_empty_comment_is_refused(client, cat):

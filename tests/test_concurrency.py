@@ -23,7 +23,7 @@ from surveys import services as survey_services
 from surveys.models import Response
 from tests.allocation.factories import make_world
 from tests.factories import KitaFactory, make_user
-from tests.surveys.factories import valid_answers
+from tests.surveys.factories import SurveyRoundFactory, valid_answers
 
 pytestmark = [
     pytest.mark.services,
@@ -81,6 +81,8 @@ def world():
 
 @pytest.mark.parametrize("existing_draft", [True, False], ids=["with-draft", "first-save"])
 def test_double_submit_of_a_questionnaire_submits_once(world, existing_draft):
+    # an open round (the world's round is closed: its result is published)
+    open_round = SurveyRoundFactory(jugendamt=world.jugendamt, code="2027")
     for attempt in range(REPEAT):
         kita = KitaFactory(
             sozialraum=world.north, traeger=world.traeger, name=f"Kita Doppel {attempt}"
@@ -89,7 +91,7 @@ def test_double_submit_of_a_questionnaire_submits_once(world, existing_draft):
         version = 0
         if existing_draft:
             draft = survey_services.response_save_draft(
-                survey_round=world.survey_round,
+                survey_round=open_round,
                 kita=kita,
                 answers={"A1": 80},
                 version=0,
@@ -99,7 +101,7 @@ def test_double_submit_of_a_questionnaire_submits_once(world, existing_draft):
 
         def submit(kita=kita, leader=leader, version=version):
             return survey_services.response_submit(
-                survey_round=world.survey_round,
+                survey_round=open_round,
                 kita=kita,
                 answers=valid_answers(),
                 version=version,
@@ -114,7 +116,7 @@ def test_double_submit_of_a_questionnaire_submits_once(world, existing_draft):
             loss, (survey_services.StaleVersionError, survey_services.AlreadySubmittedError)
         ), repr(loss)
         assert "bitte laden Sie die Seite neu" in str(loss) or "bereits eingereicht" in str(loss)
-        response = Response.objects.get(round=world.survey_round, kita=kita)
+        response = Response.objects.get(round=open_round, kita=kita)
         assert response.status == Response.Status.SUBMITTED
         assert response.version == version + 1 or not existing_draft
         assert audit_count("response_submitted", response) == 1
@@ -140,8 +142,9 @@ def test_two_staff_members_editing_the_same_line_one_wins(world):
         line.refresh_from_db()
         version = line.version
         updates_before = audit_count("line.update", line)
-        first_fte = Decimal("0.60") + Decimal(attempt) / 100
-        second_fte = Decimal("0.80") + Decimal(attempt) / 100
+        # FTE in the Jugendamt's steps of 0,05; each attempt writes new values
+        first_fte = Decimal("0.60") + Decimal(attempt) * Decimal("0.05")
+        second_fte = Decimal("2.60") + Decimal(attempt) * Decimal("0.05")
 
         def edit(user, fte, version=version):
             return lines.line_update(
@@ -169,7 +172,8 @@ def test_two_staff_members_editing_the_same_line_one_wins(world):
 def _to_proposal(world, plan):
     plan.refresh_from_db()
     if plan.state != PlanState.DRAFT:
-        workflow.plan_rework(plan=plan, acting_user=world.staff, reason="neue Runde im Test")
+        # an approved plan is taken back by the Jugendamt-Leitung only (four eyes)
+        workflow.plan_rework(plan=plan, acting_user=world.leitung2, reason="neue Runde im Test")
     workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
     workflow.plan_submit(plan=plan, acting_user=world.staff)
     plan.refresh_from_db()

@@ -177,6 +177,7 @@ def _build_world() -> World:
         "line": line.pk,
         "line_version": line.version,
         "year_2026": year_2026.pk,
+        "reallocation": reallocation.pk,
         "response": response.pk,
         "run": run.pk,
     }
@@ -461,13 +462,34 @@ CASES: list[Case] = [
         post=lambda w: {},
         post_expected=forbidden(404, allowed=STAFF, traeger=302),
     ),
+    # The demo plan is approved: only the Jugendamt-Leitung takes a decision back (four
+    # eyes); a Fachkraft or the Administration sees the plan, so the refusal is a message.
     Case(
         "allocation:plan_transition",
         kwargs=lambda w: {"pk": w.ids["plan"], "action": "rework"},
         expected=POST_ONLY,
         post=lambda w: {"reason": "Matrix"},
-        post_expected=forbidden(404, allowed=STAFF, traeger=302),
+        post_expected=forbidden(404, allowed=("jal",), ja=302, admin=302, traeger=302),
     ),
+    Case(
+        "allocation:plan_consultation_shorten",
+        kwargs=_ids(*PLAN),
+        expected=POST_ONLY,
+        post=lambda w: {"reason": "Matrix", "public_reason": "Matrix"},
+        post_expected=forbidden(404, allowed=("jal",), ja=302, admin=302, traeger=302),
+    ),
+    # The matrix's reallocation is a proposal by the Fachkraft ("ja"): only another person
+    # of the Leitung decides it; staff see it, so their refusal is a message.
+    *[
+        Case(
+            f"allocation:{name}",
+            kwargs=_ids(("pk", "reallocation")),
+            expected=POST_ONLY,
+            post=lambda w: {"reason": "Matrix"},
+            post_expected=forbidden(404, allowed=("jal",), ja=302, admin=302),
+        )
+        for name in ("reallocation_approve", "reallocation_reject")
+    ],
     Case(
         "allocation:plan_comment",
         kwargs=_ids(*PLAN),
@@ -761,9 +783,11 @@ def _snapshot() -> dict:
     return {
         "audit": AuditEvent.objects.count(),
         "lines": rows(AllocationLine, "fte", "annual_cost", "version", "kita_id"),
-        "plans": rows(AllocationPlan, "state", "proposed_at"),
+        "plans": rows(
+            AllocationPlan, "state", "proposed_at", "approved_at", "consultation_shortened_at"
+        ),
         "comments": rows(PlanComment, "text"),
-        "reallocations": rows(Reallocation, "amount"),
+        "reallocations": rows(Reallocation, "amount", "state", "decided_by_id"),
         "shares": rows(SozialraumShare, "percent", "state_amount"),
         "budget_years": rows(BudgetYear, "state_budget"),
         "rounds": rows(SurveyRound, "state", "code"),

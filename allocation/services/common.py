@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from allocation import distribution as d
 from allocation.models import AllocationPlan
 from allocation.permissions import plan_policy
-from sozialraeume.models import User
+from sozialraeume.models import Kita, User
 
 ZERO = Decimal("0.00")
 MAX_MONEY = Decimal("1E10")  # max_digits=12, decimal_places=2
@@ -125,3 +125,33 @@ def touch(plan: AllocationPlan, user: User) -> None:
         last_editor=user, version=F("version") + 1, updated_at=timezone.now()
     )
     plan.refresh_from_db(fields=["last_editor", "version", "updated_at"])
+
+
+def public_text(text: str, *, jugendamt_id: int, label: str) -> str:
+    """A text written for publication (the committee report): required, and naming no
+    Kita of the Jugendamt (case-insensitive), since the committee sees Sozialräume only."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            _("%(label)s fehlt: Bitte schreiben Sie eine Begründung für den Ausschuss.")
+            % {"label": label}
+        )
+    folded = text.casefold()
+    named = sorted(
+        name
+        for name in Kita.objects.filter(sozialraum__jugendamt_id=jugendamt_id).values_list(
+            "name", flat=True
+        )
+        if name.strip() and name.strip().casefold() in folded
+    )
+    if named:
+        raise ValidationError(
+            _(
+                "%(label)s wird im Bericht an den Jugendhilfeausschuss veröffentlicht und darf "
+                "keine Kita nennen (genannt: %(names)s). Bitte beschreiben Sie den Grund auf "
+                "Ebene des Sozialraums."
+            )
+            % {"label": label, "names": ", ".join(f"„{n}“" for n in named)},
+            code="kita_named",
+        )
+    return text

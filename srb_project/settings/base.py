@@ -3,6 +3,7 @@
 - ``DATABASE_URL``: defaults to a SQLite file in the repository (embedded mode).
 - ``CELERY_BROKER_URL``: unset means Celery runs tasks eagerly in-process.
 - ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``, ``EMAIL_URL`` / ``DEFAULT_FROM_EMAIL``.
+- ``SRB_SITE_URL``: the site's address for links in e-mails.
 """
 
 import importlib.util
@@ -139,6 +140,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="sozialraumbudget@localhost")
+# Where the site is reached from outside: the links in e-mails (no request to ask).
+SRB_SITE_URL = env("SRB_SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: without a broker URL tasks run eagerly (embedded mode).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

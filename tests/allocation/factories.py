@@ -75,7 +75,9 @@ class World:
 def make_world(*, state_budget=Decimal("120000.00")) -> World:
     """Two Sozialräume with points 60/40; Nord has Kitas A (60, FM 70), B (45, FM 40),
     C (30, FM 20); Süd has D (50, FM 55). Budget year 2026 with the shares applied."""
-    ja = JugendamtFactory()
+    # No minimum consultation time here, so journeys can take their steps back to back;
+    # the minimum (default 14 days) is tested in tests/allocation/test_four_eyes.py.
+    ja = JugendamtFactory(consultation_min_days=0)
     north = SozialraumFactory(jugendamt=ja, name="Nord", position=1)
     south = SozialraumFactory(jugendamt=ja, name="Süd", position=2)
     traeger = TraegerFactory(jugendamt=ja, name="Träger Eins")
@@ -86,7 +88,8 @@ def make_world(*, state_budget=Decimal("120000.00")) -> World:
         "C": KitaFactory(sozialraum=north, traeger=other, name="Kita C"),
         "D": KitaFactory(sozialraum=south, traeger=other, name="Kita D"),
     }
-    rnd = SurveyRoundFactory(jugendamt=ja, code="2020")
+    # closed: step 1 takes shares only from the published result of a closed round
+    rnd = SurveyRoundFactory(jugendamt=ja, code="2020", state="geschlossen")
     run = finished_run(
         rnd,
         kitas={

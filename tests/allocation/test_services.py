@@ -63,7 +63,7 @@ def test_step_1_refuses_a_sozialraum_without_index_and_names_it():
     ja = JugendamtFactory()
     rich = SozialraumFactory(jugendamt=ja, name="Mitte")
     SozialraumFactory(jugendamt=ja, name="Leerfeld")
-    rnd = SurveyRoundFactory(jugendamt=ja)
+    rnd = SurveyRoundFactory(jugendamt=ja, state="geschlossen")
     finished_run(rnd, kitas={}, sozialraeume={rich: 50.0})
     staff = make_user(roles.JUGENDAMT, jugendamt=ja, password=None)
     by = budget_year_services.budget_year_save(
@@ -311,6 +311,7 @@ def test_reallocation_moves_unspent_funds_and_keeps_totals(world, plan):
             to_sozialraum=world.south,
             amount="3000",
             reason="zu viel",
+            public_reason="Restmittel",
             acting_user=world.staff,
         )
     assert "2.700,00" in _messages(exc)
@@ -321,23 +322,28 @@ def test_reallocation_moves_unspent_funds_and_keeps_totals(world, plan):
             to_sozialraum=world.south,
             amount="100",
             reason="  ",
+            public_reason="Restmittel",
             acting_user=world.staff,
         )
-    reallocation_services.reallocation_create(
+    proposal = reallocation_services.reallocation_create(
         budget_year=world.budget_year,
         from_sozialraum=world.north,
         to_sozialraum=world.south,
         to_kita=world.kitas["D"],
         amount="2700",
         reason="Zuzug vieler Familien in Süd",
+        public_reason="Zuzug vieler Familien in den Sozialraum Süd",
         acting_user=world.staff,
     )
+    # Four eyes: the money moves once the Leitung approves the proposal.
+    reallocation_services.reallocation_approve(reallocation=proposal, acting_user=world.leitung)
     overview = selectors.budget_overview(world.budget_year)
     amounts = {r.sozialraum.name: r.funding.state for r in overview.rows}
     assert amounts == {"Nord": Decimal("69300.00"), "Süd": Decimal("50700.00")}
     assert overview.total_state_amounts == world.budget_year.state_budget
     history = audit_selectors.kita_events(kita_id=world.kitas["D"].pk)
-    assert history.filter(action="reallocation.create", reason__contains="Zuzug").exists()
+    assert history.filter(action="reallocation.propose", reason__contains="Zuzug").exists()
+    assert history.filter(action="reallocation.approve").exists()
 
 
 def test_line_from_another_sozialraum_is_refused(world, plan):
@@ -372,7 +378,7 @@ def test_step_1_can_carry_a_previous_value_forward_and_records_it():
     mitte = SozialraumFactory(jugendamt=ja, name="Mitte")
     leer = SozialraumFactory(jugendamt=ja, name="Leerfeld")
     staff = make_user(roles.JUGENDAMT, jugendamt=ja, password=None)
-    old_round = SurveyRoundFactory(jugendamt=ja, code="2020")
+    old_round = SurveyRoundFactory(jugendamt=ja, code="2020", state="geschlossen")
     finished_run(old_round, kitas={}, sozialraeume={mitte: 50.0, leer: 25.0})
     old_year = budget_year_services.budget_year_save(
         jugendamt_id=ja.pk,
@@ -382,7 +388,7 @@ def test_step_1_can_carry_a_previous_value_forward_and_records_it():
         acting_user=staff,
     )
     budget_year_services.budget_year_apply_shares(budget_year=old_year, acting_user=staff)
-    new_round = SurveyRoundFactory(jugendamt=ja, code="2027")
+    new_round = SurveyRoundFactory(jugendamt=ja, code="2027", state="geschlossen")
     finished_run(new_round, kitas={}, sozialraeume={mitte: 50.0})
     new_year = budget_year_services.budget_year_save(
         jugendamt_id=ja.pk,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from allocation.models import AllocationLine, AllocationPlan, PlanState
+from allocation.models import AllocationLine, AllocationPlan, PlanState, Reallocation
 from allocation.services import lines as line_services
 from allocation.services import plans as plan_services
 from allocation.services import workflow
@@ -166,10 +166,17 @@ def test_reallocation_form_on_overview(client, world, plan):
             "to_sozialraum": world.south.pk,
             "amount": "1000.00",
             "reason": "Neue Unterkunft in Süd",
+            "public_reason": "Zuzug in den Sozialraum Süd",
         },
     )
     html = _text(c.get(reverse("allocation:plan_list"), {"jahr": 2026}))
-    assert "Neue Unterkunft in Süd" in html
+    assert "Neue Unterkunft in Süd" in html and "Zuzug in den Sozialraum Süd" in html
+    # A proposal: the amounts change once another person of the Leitung approves it.
+    assert "49.000,00 €" not in html and "71.000,00 €" not in html
+    r = Reallocation.objects.get()
+    c = _client(client, world.leitung)
+    c.post(reverse("allocation:reallocation_approve", args=[r.pk]), {f"r{r.pk}-version": 1})
+    html = _text(c.get(reverse("allocation:plan_list"), {"jahr": 2026}))
     assert "49.000,00 €" in html and "71.000,00 €" in html
 
 
@@ -266,6 +273,8 @@ def test_plan_page_offers_the_steps_the_state_machine_and_the_policy_allow(clien
     workflow.plan_approve(plan=plan, acting_user=world.leitung2)
     leitung = _text(client.get(detail))
     assert _buttons(leitung) == [
-        ("btn-outline-danger", "rework", "Überarbeitung (zurück in den Entwurf)")
+        ("btn-outline-danger", "rework", "Beschluss zurücknehmen (zurück in den Entwurf)")
     ]
     assert 'class="badge text-bg-success"' in leitung
+    # A decision is taken back by the Jugendamt-Leitung only (four eyes).
+    assert _buttons(_text(_client(client, world.staff).get(detail))) == []

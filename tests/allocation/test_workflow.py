@@ -44,7 +44,7 @@ def test_the_full_cycle_back_to_draft_counts_the_version_up(world, plan):
         ("start_consultation", world.staff),
         ("submit", world.staff),
         ("approve", world.leitung),
-        ("rework", world.staff),
+        ("rework", world.leitung2),  # a decision is taken back by the Leitung only
     ]:
         workflow.TRANSITIONS[step](
             plan=plan, acting_user=user, reason="Runde", expected_version=plan.version

@@ -37,6 +37,7 @@ def _reallocate(world, *, to_kita=None, reason="Zuzug"):
         to_kita=to_kita,
         amount="1000",
         reason=reason,
+        public_reason="Zuzug im Sozialraum Süd",
         acting_user=world.staff,
     )
 
@@ -64,9 +65,9 @@ def test_plan_history_has_its_own_its_lines_and_its_reallocations_events(world, 
         "line.create",
         "line.delete",  # found by the plan id in the old values
         "plan.consultation",
-        "reallocation.create",  # from Nord
+        "reallocation.propose",  # from Nord
     ]
-    assert _actions(_plan_events(south)) == ["reallocation.create", "plan.create", "line.create"]
+    assert _actions(_plan_events(south)) == ["reallocation.propose", "plan.create", "line.create"]
     rows = selectors.plan_history(
         plan_id=plan.pk, budget_year_id=plan.budget_year_id, sozialraum_id=plan.sozialraum_id
     )
@@ -87,7 +88,7 @@ def test_kita_history_keeps_to_the_plans_and_years_it_is_given(world, plan):
     _line(world, other, kita="D")
 
     everything = selectors.kita_events(kita_id=world.kitas["D"].pk)
-    assert _actions(everything) == ["reallocation.create", "line.create"]
+    assert _actions(everything) == ["reallocation.propose", "line.create"]
     only_plan = selectors.kita_events(
         kita_id=world.kitas["D"].pk, plan_ids=[plan.pk], budget_year_ids=[]
     )
@@ -98,7 +99,7 @@ def test_kita_history_keeps_to_the_plans_and_years_it_is_given(world, plan):
             plan_ids=[other.pk],
             budget_year_ids=[world.budget_year.pk],
         )
-    ) == ["reallocation.create", "line.create"]
+    ) == ["reallocation.propose", "line.create"]
     assert _actions(selectors.kita_events(kita_id=world.kitas["A"].pk)) == ["line.create"]
 
 

@@ -77,6 +77,17 @@ def test_questionnaire_to_committee_pdf(page, browser, live_server):
         kita_row = staff.locator("#kita-table tbody tr", has_text=kita.name)
         expect(kita_row).to_have_count(1)
         expect(kita_row.locator("td").nth(5)).to_have_text(re.compile(r"^\d+,\d\d$"))
+        # The round is still open: its result is provisional, for the Jugendamt only.
+        expect(staff.locator(".result-provisional")).to_contain_text(
+            "vorläufig — nicht veröffentlicht"
+        )
+        # Shares come from a published result only: the Jugendamt closes the round first.
+        visit(staff, f"{base}/erhebung/runden/2027/", name="journey-2b-round")
+        staff.get_by_role("button", name="Runde schließen").click()
+        expect(staff.get_by_role("alert")).to_contain_text("Die Runde ist geschlossen")
+        visit(staff, f"{base}/auswertung/", name="journey-2b-published")
+        expect(staff.get_by_role("heading", level=1)).to_contain_text("2027")
+        expect(staff.locator(".result-published")).to_contain_text("veröffentlicht")
 
         visit(staff, f"{base}/verteilung/?jahr={BUDGET_YEAR}", name="journey-2b-budget-year")
         expect(staff.get_by_role("link", name=re.compile(str(BUDGET_YEAR)))).to_have_attribute(
@@ -107,11 +118,14 @@ def test_questionnaire_to_committee_pdf(page, browser, live_server):
         expect(staff.get_by_role("heading", level=1)).to_have_text("Zeile bearbeiten")
         assert_accessible(staff, context="Zeile bearbeiten")
         fte = _number(staff.get_by_label("Stellenanteil (VZÄ)").input_value())
-        cost = _number(staff.get_by_label("Personalkosten pro Jahr (€)").input_value())
+        # The cost follows the FTE (FTE × the strand's rate), shown next to the field.
+        cost = _number(staff.locator("[data-line-cost]").inner_text().replace("€", ""))
         new_fte = fte - Decimal("0.05") if fte > Decimal("0.05") else fte / 2
         new_cost = (cost * new_fte / fte).quantize(Decimal("0.01"))
-        staff.get_by_label("Stellenanteil (VZÄ)").fill(str(new_fte))
-        staff.get_by_label("Personalkosten pro Jahr (€)").fill(str(new_cost))
+        staff.get_by_label("Stellenanteil (VZÄ)").fill(f"{new_fte:.2f}".replace(".", ","))
+        expect(staff.locator("[data-line-cost]")).to_contain_text(
+            f"{new_cost:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+        )
         staff.get_by_label("Grund der Änderung").fill("Stelle erst ab Februar besetzbar.")
         shot(staff, "journey-2d-line-edit")
         staff.get_by_role("button", name="Speichern").click()
@@ -121,6 +135,17 @@ def test_questionnaire_to_committee_pdf(page, browser, live_server):
 
         staff.get_by_role("button", name="In Abstimmung geben").click()
         expect(staff.get_by_test_id("plan-state")).to_have_text("In Abstimmung")
+        # The Träger have 14 days; only the Leitung can shorten that, with two reasons.
+        expect(staff.get_by_test_id("consultation")).to_contain_text("frühestens am")
+        expect(staff.get_by_role("button", name="Als Beschlussvorlage vorlegen")).to_have_count(0)
+        with role_page(browser, live_server, "jugendamt-leitung") as head:
+            visit(head, staff.url, name="journey-2e-shorten-consultation")
+            head.get_by_label("Begründung (intern)").fill("Landesfrist: Meldung bis Monatsende.")
+            head.get_by_label("Begründung für den Ausschuss").fill("Meldefrist des Landes")
+            head.get_by_role("button", name="Abstimmung verkürzen").click()
+            expect(head.get_by_role("alert")).to_contain_text("Die Abstimmung ist verkürzt")
+            assert_accessible(head, context="Abstimmung verkürzt")
+        staff.reload()
         staff.get_by_role("button", name="Als Beschlussvorlage vorlegen").click()
         expect(staff.get_by_role("alert")).to_contain_text("Beschlussvorlage")
         assert_accessible(staff, context="Plan als Beschlussvorlage")

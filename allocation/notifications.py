@@ -1,0 +1,213 @@
+"""E-mails of the four-eyes workflow: who hears of a step that needs them or concerns them.
+
+- consultation starts: every Träger representative of the Sozialraum's Kitas (whoever the
+  plan rule lets comment on the plan now);
+- a plan is laid before the Leitung, a reallocation is proposed: the Jugendamt-Leitung
+  of the Jugendamt (whoever may decide it; the proposer of a reallocation cannot);
+- a plan is decided, sent back or its decision taken back: who laid it before the
+  Leitung; a reallocation is approved or rejected: who proposed it.
+
+Nobody gets a mail about their own step. The services call these functions inside their
+transaction; the messages are rendered there (German, absolute links built from
+``settings.SRB_SITE_URL``) and sent by ``transaction.on_commit``, so a step that is
+rolled back sends nothing, and a mail server that fails does not undo the step (it is
+logged).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from allocation import selectors
+from allocation.models import AllocationPlan, Reallocation
+from allocation.permissions import plan_policy, reallocation_policy
+from sozialraeume.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on the configured site (``SRB_SITE_URL``, e.g. https://srb.example.de)."""
+    return settings.SRB_SITE_URL.rstrip("/") + path
+
+
+def plan_url(plan: AllocationPlan) -> str:
+    return absolute_url(reverse("allocation:plan_detail", args=[plan.pk]))
+
+
+def reallocations_url(reallocation: Reallocation) -> str:
+    year = reallocation.budget_year.year
+    return absolute_url(f"{reverse('allocation:plan_list')}?jahr={year}#umverteilungen")
+
+
+def _recipients(users: Iterable[User], acting_user: User | None) -> list[User]:
+    """Active people with an address, each once, never the person who acted."""
+    seen: set[int] = set()
+    result = []
+    for user in users:
+        if user is None or user.pk in seen or not user.is_active or not user.email:
+            continue
+        if acting_user is not None and user.pk == acting_user.pk:
+            continue
+        seen.add(user.pk)
+        result.append(user)
+    return result
+
+
+def _send_on_commit(
+    template: str, subject: str, context: dict, recipients: list[User], acting_user
+) -> None:
+    """One message per person (nobody sees the other addresses), sent after commit."""
+    if not recipients:
+        return
+    messages = []
+    with translation.override("de"):
+        for user in recipients:
+            body = render_to_string(
+                f"allocation/mail/{template}.txt",
+                {**context, "user": user, "acting_user": acting_user},
+            )
+            messages.append(
+                EmailMessage(
+                    subject=subject,
+                    body=body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[user.email],
+                )
+            )
+
+    def send():
+        try:
+            get_connection().send_messages(messages)
+        except Exception:
+            # The step is done and recorded; a missing mail must not turn it into an error.
+            logger.exception("allocation mail %s could not be sent", template)
+
+    transaction.on_commit(send)
+
+
+def _jugendamt_users(jugendamt_id) -> Iterable[User]:
+    return User.objects.filter(jugendamt_id=jugendamt_id, is_active=True).exclude(email="")
+
+
+def _plan_context(plan: AllocationPlan, **extra) -> dict:
+    return {"plan": plan, "url": plan_url(plan), "jugendamt": plan.sozialraum.jugendamt, **extra}
+
+
+def consultation_started(*, plan: AllocationPlan, acting_user: User) -> None:
+    """To every Träger representative who may now read and comment the plan."""
+    candidates = (
+        User.objects.filter(is_active=True, traeger__kitas__sozialraum_id=plan.sozialraum_id)
+        .exclude(email="")
+        .distinct()
+    )
+    recipients = _recipients(
+        (u for u in candidates if plan_policy.user_can(u, "comment", plan)), acting_user
+    )
+    with translation.override("de"):
+        subject = _("Verteilungsplan %(plan)s: Abstimmung mit den Trägern") % {"plan": plan}
+    context = _plan_context(plan, earliest=selectors.consultation_earliest_submit(plan))
+    _send_on_commit("consultation_started", subject, context, recipients, acting_user)
+
+
+def plan_submitted(*, plan: AllocationPlan, acting_user: User, reason: str = "") -> None:
+    """To the Jugendamt-Leitung: a plan waits for their decision."""
+    recipients = _recipients(
+        (
+            u
+            for u in _jugendamt_users(plan.jugendamt_id)
+            if plan_policy.user_can(u, "approve", plan)
+        ),
+        acting_user,
+    )
+    with translation.override("de"):
+        subject = _("Verteilungsplan %(plan)s: Beschlussvorlage zur Entscheidung") % {"plan": plan}
+    _send_on_commit(
+        "plan_submitted", subject, _plan_context(plan, reason=reason), recipients, acting_user
+    )
+
+
+def plan_decided(*, plan: AllocationPlan, acting_user: User, reason: str = "") -> None:
+    """To who laid the plan before the Leitung: it is decided."""
+    recipients = _recipients([plan.submitted_by], acting_user)
+    with translation.override("de"):
+        subject = _("Verteilungsplan %(plan)s: beschlossen") % {"plan": plan}
+    _send_on_commit(
+        "plan_decided", subject, _plan_context(plan, reason=reason), recipients, acting_user
+    )
+
+
+def plan_sent_back(
+    *, plan: AllocationPlan, acting_user: User, reason: str, revoked: bool, submitted_by
+) -> None:
+    """To who laid the plan before the Leitung: it is back in Entwurf (sent back, or its
+    decision taken back)."""
+    recipients = _recipients([submitted_by], acting_user)
+    with translation.override("de"):
+        if revoked:
+            subject = _("Verteilungsplan %(plan)s: Beschluss zurückgenommen") % {"plan": plan}
+        else:
+            subject = _("Verteilungsplan %(plan)s: zur Überarbeitung zurück") % {"plan": plan}
+    context = _plan_context(plan, reason=reason, revoked=revoked)
+    _send_on_commit("plan_sent_back", subject, context, recipients, acting_user)
+
+
+def _reallocation_context(reallocation: Reallocation) -> dict:
+    return {
+        "reallocation": reallocation,
+        "url": reallocations_url(reallocation),
+        "jugendamt": reallocation.budget_year.jugendamt,
+    }
+
+
+def reallocation_proposed(*, reallocation: Reallocation, acting_user: User) -> None:
+    """To the Jugendamt-Leitung who may decide the proposal (not the proposer)."""
+    jugendamt_id = reallocation.budget_year.jugendamt_id
+    recipients = _recipients(
+        (
+            u
+            for u in _jugendamt_users(jugendamt_id)
+            if reallocation_policy.user_can(u, "decide", reallocation)
+        ),
+        acting_user,
+    )
+    with translation.override("de"):
+        subject = _("Umverteilung %(year)s zur Entscheidung: %(from)s → %(to)s") % {
+            "year": reallocation.budget_year,
+            "from": reallocation.from_sozialraum,
+            "to": reallocation.to_sozialraum,
+        }
+    _send_on_commit(
+        "reallocation_proposed",
+        subject,
+        _reallocation_context(reallocation),
+        recipients,
+        acting_user,
+    )
+
+
+def reallocation_decided(*, reallocation: Reallocation, acting_user: User) -> None:
+    """To who proposed the reallocation: approved (money moved) or rejected."""
+    recipients = _recipients([reallocation.created_by], acting_user)
+    with translation.override("de"):
+        subject = _("Umverteilung %(from)s → %(to)s: %(state)s") % {
+            "from": reallocation.from_sozialraum,
+            "to": reallocation.to_sozialraum,
+            "state": reallocation.get_state_display(),
+        }
+    _send_on_commit(
+        "reallocation_decided",
+        subject,
+        _reallocation_context(reallocation),
+        recipients,
+        acting_user,
+    )
