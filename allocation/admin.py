@@ -5,13 +5,16 @@ Plans are never saved by the admin itself: line inlines call ``line_add`` /
 the workflow is a set of admin actions that call the transition services.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +27,7 @@ from allocation.models import (
     PlanComment,
     Reallocation,
     SozialraumShare,
+    Strand,
 )
 from allocation.services import budget_years as budget_year_services
 from allocation.services import lines as line_services
@@ -32,6 +36,7 @@ from allocation.services import reallocations as reallocation_services
 from allocation.services import workflow
 from allocation.templatetags.allocation_tags import eur
 from srb_project.admin_site import JugendamtScopedAdmin, ReadOnlyAdmin
+from srb_project.numbers import EuroField, FteField, IntegerTextInput
 from surveys.models import SurveyRound
 
 
@@ -45,6 +50,11 @@ def _report(request, exc):
 
 
 # --- budget years -------------------------------------------------------------------------
+
+# Plausibility of a rate per full position and year (employer gross): typing "70,000"
+# or "700.000" by mistake is refused, not stored.
+RATE_MIN = Decimal("1000.00")
+RATE_MAX = Decimal("500000.00")
 
 
 class SozialraumShareInline(admin.TabularInline):
@@ -69,26 +79,92 @@ class SozialraumShareInline(admin.TabularInline):
         return eur(d.funding_for_state_amount(obj.state_amount).total)
 
 
+def _rate_field_name(strand: str) -> str:
+    return f"fte_cost_{strand}"
+
+
+def _rate_field(strand: str) -> EuroField:
+    return EuroField(
+        label=format_lazy(_("Kostensatz {strand} je Vollzeitstelle und Jahr (€)"), strand=strand),
+        max_digits=12,
+        min_value=RATE_MIN,
+        max_value=RATE_MAX,
+        help_text=_(
+            "Arbeitgeberbrutto einer Vollzeitstelle; eine Zeile kostet Stellenanteil × Kostensatz."
+        ),
+    )
+
+
 class BudgetYearForm(forms.ModelForm):
-    state_budget = forms.DecimalField(
+    """The budget year in German numbers; the cost per full position one field per strand
+    (stored together in ``BudgetYear.fte_costs``)."""
+
+    state_budget = EuroField(
         label=_("Landeszuweisung (€)"),
         required=False,
         max_digits=12,
-        decimal_places=2,
+        min_value=Decimal("0.00"),
         help_text=_("Leer lassen: Vorjahr × 1,025, auf ganze Euro gerundet."),
     )
+    fte_step = FteField(
+        label=_("Rundungsschritt Stellenanteil (Vorschlag)"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("1.00"),
+        help_text=_("Der Vorschlag nach Regel rundet Stellenanteile auf diesen Schritt ab."),
+    )
+    fte_cost_FS1 = _rate_field("FS1")
+    fte_cost_FS2 = _rate_field("FS2")
+    fte_cost_FS3 = _rate_field("FS3")
+    fte_cost_FS4 = _rate_field("FS4")
 
     class Meta:
         model = BudgetYear
-        fields = ("year", "label", "state_budget", "round", "fte_costs", "fte_step")
+        fields = ("year", "label", "state_budget", "round", "fte_step")
+        widgets = {"year": IntegerTextInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rates = self.instance.fte_cost_rates()
+        for strand in Strand.values:
+            self.fields[_rate_field_name(strand)].initial = rates[strand]
+        if not self.instance.pk:
+            self.fields["fte_step"].initial = Decimal("0.05")
+
+    def fte_costs(self) -> dict[str, Decimal]:
+        """{strand: euros per full position} as ``budget_year_save`` stores them."""
+        return {s: self.cleaned_data[_rate_field_name(s)] for s in Strand.values}
 
 
 @admin.register(BudgetYear)
 class BudgetYearAdmin(JugendamtScopedAdmin):
     form = BudgetYearForm
-    list_display = ("year", "label", "state_budget", "municipal", "total", "own_figure", "round")
+    list_display = (
+        "year",
+        "label",
+        "state_budget_eur",
+        "municipal",
+        "total",
+        "own_figure",
+        "round",
+        "rates",
+    )
     inlines = [SozialraumShareInline]
     actions = ["apply_shares", "create_plans"]
+
+    def get_fieldsets(self, request, obj=None):
+        rates = [_rate_field_name(s) for s in Strand.values]
+        return [
+            (None, {"fields": ["year", "label", "state_budget", "round", "fte_step"]}),
+            (_("Kostensätze je Vollzeitstelle"), {"fields": rates}),
+        ]
+
+    @admin.display(description=_("Landeszuweisung"), ordering="state_budget")
+    def state_budget_eur(self, obj):
+        return eur(obj.state_budget)
+
+    @admin.display(description=_("Kostensätze je Vollzeitstelle"))
+    def rates(self, obj):
+        return " · ".join(f"{s} {eur(rate)}" for s, rate in obj.fte_cost_rates().items())
 
     @admin.display(description=_("Kommunaler Anteil"))
     def municipal(self, obj):
@@ -109,18 +185,39 @@ class BudgetYearAdmin(JugendamtScopedAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         jugendamt_id = obj.jugendamt_id if change else request.user.jugendamt_id
+        stored = BudgetYear.objects.filter(pk=obj.pk) if change else BudgetYear.objects.none()
+        before = stored.values_list("state_budget", flat=True).first()
         saved = budget_year_services.budget_year_save(
             jugendamt_id=jugendamt_id,
             year=obj.year,
             state_budget=data.get("state_budget"),
             label=data.get("label", ""),
             round=data.get("round"),
-            fte_costs=data.get("fte_costs"),
+            fte_costs=form.fte_costs(),
             fte_step=data.get("fte_step"),
             acting_user=request.user,
         )
         obj.pk = saved.pk
         obj.refresh_from_db()
+        if before is not None and before != saved.state_budget and saved.shares.exists():
+            self._report_reapportioned(request, saved)
+
+    def _report_reapportioned(self, request, budget_year):
+        """Say that the shares follow the new allocation, and which approved plan is above it."""
+        messages.info(
+            request,
+            gettext(
+                "Die Landeszuweisung %(y)s ist geändert: Die Anteile der Sozialräume sind auf "
+                "den neuen Betrag von %(amount)s verteilt."
+            )
+            % {"y": budget_year, "amount": eur(budget_year.state_budget)},
+        )
+        for row in selectors.budget_overview(budget_year).plans_over_new_amount:
+            messages.warning(
+                request,
+                gettext("%(sr)s: Der beschlossene Plan übersteigt den neuen Anteil um %(over)s.")
+                % {"sr": row.sozialraum, "over": eur(row.approved_excess)},
+            )
 
     @admin.action(description=_("Anteile aus der Indexberechnung übernehmen (Schritt 1)"))
     def apply_shares(self, request, queryset):
@@ -149,6 +246,17 @@ class BudgetYearAdmin(JugendamtScopedAdmin):
 
 
 class AdminLineForm(forms.ModelForm):
+    """A line in the plan's admin page: German numbers, the FTE within the Jugendamt's
+    bounds, the cost FTE × rate unless set by hand with a reason (as on the line page)."""
+
+    fte = FteField(label=_("Stellenanteil (VZÄ)"))
+    annual_cost = EuroField(
+        label=_("Personalkosten pro Jahr (€)"),
+        required=False,
+        max_digits=12,
+        min_value=Decimal("0.00"),
+        help_text=_("Ergibt sich aus VZÄ × Kostensatz; nur abweichend mit Grund änderbar."),
+    )
     reason = forms.CharField(
         label=_("Grund der Änderung"), required=False, widget=forms.Textarea(attrs={"rows": 1})
     )
@@ -161,22 +269,54 @@ class AdminLineForm(forms.ModelForm):
             "strand",
             "fte",
             "annual_cost",
+            "cost_override",
+            "cost_override_reason",
             "justification",
             "qualification",
             "central_location",
             "cross_provider",
         )
-        widgets = {"justification": forms.Textarea(attrs={"rows": 1})}
+        widgets = {
+            "justification": forms.Textarea(attrs={"rows": 1}),
+            "cost_override_reason": forms.Textarea(attrs={"rows": 1}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+        plan = AllocationPlan.objects.filter(pk=self.instance.plan_id).first()
+        if plan is not None:
+            bounds = line_services.fte_bounds(plan.sozialraum.jugendamt)
+            fte = self.fields["fte"]
+            fte.min_value, fte.max_value, fte.step = (
+                bounds["min_value"],
+                bounds["max_value"],
+                bounds["step"],
+            )
 
     def clean(self):
         """Refuse an ineligible line (or a change without reason) before anything is saved."""
         data = super().clean()
         if self.errors or data.get("DELETE") or not self.has_changed():
+            return data
+        if not data.get("cost_override") and "annual_cost" in self.changed_data:
+            cost = data.get("annual_cost")
+            if cost is not None and self.instance.pk and cost != self.instance.annual_cost:
+                self.add_error(
+                    "annual_cost",
+                    gettext(
+                        "Die Personalkosten ergeben sich aus VZÄ × Kostensatz. Für einen "
+                        "anderen Betrag „Personalkosten abweichend festgelegt“ wählen und den "
+                        "Grund angeben."
+                    ),
+                )
+                return data
+        if data.get("cost_override") and not (data.get("cost_override_reason") or "").strip():
+            self.add_error(
+                "cost_override_reason",
+                gettext("Abweichende Personalkosten brauchen einen Grund."),
+            )
             return data
         plan = AllocationPlan.objects.filter(pk=self.instance.plan_id).first()
         if plan is not None and data.get("kita") and data.get("strand"):
@@ -202,6 +342,8 @@ class AllocationLineInline(admin.TabularInline):
         "strand",
         "fte",
         "annual_cost",
+        "cost_override",
+        "cost_override_reason",
         "state_part",
         "eligibility",
         "justification",
@@ -360,7 +502,9 @@ class AllocationPlanAdmin(JugendamtScopedAdmin):
                         kita=data["kita"],
                         strand=data["strand"],
                         fte=data["fte"],
-                        annual_cost=data["annual_cost"],
+                        annual_cost=data["annual_cost"] if data.get("cost_override") else None,
+                        cost_override=data.get("cost_override", False),
+                        cost_override_reason=data.get("cost_override_reason", ""),
                         justification=data.get("justification", ""),
                         qualification=data.get("qualification", ""),
                         central_location=data.get("central_location", False),
@@ -377,7 +521,10 @@ class AllocationPlanAdmin(JugendamtScopedAdmin):
                         **{
                             k: data[k]
                             for k in line_services.LINE_FIELDS
-                            if k in data and k in f.changed_data
+                            if k in data
+                            and k in f.changed_data
+                            # without the choice the cost follows the FTE
+                            and (k != "annual_cost" or data.get("cost_override"))
                         },
                     )
             except (ValidationError, PermissionDenied) as exc:
@@ -430,8 +577,21 @@ class ReallocationAdmin(JugendamtScopedAdmin):
         "reason",
         "created_by",
         "created_at",
+        "state",
+        "decided_by",
     )
-    fields = ("budget_year", "from_sozialraum", "to_sozialraum", "to_kita", "amount", "reason")
+    # German amounts ("10.000"), never a browser number input.
+    formfield_overrides = {models.DecimalField: {"form_class": EuroField}}
+    # A proposal (four eyes): it is decided on the budget year page, not here.
+    fields = (
+        "budget_year",
+        "from_sozialraum",
+        "to_sozialraum",
+        "to_kita",
+        "amount",
+        "reason",
+        "public_reason",
+    )
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)

@@ -21,6 +21,7 @@ from allocation.models import (
     BudgetYear,
     PlanState,
     Reallocation,
+    ReallocationState,
     SozialraumShare,
     Strand,
 )
@@ -60,6 +61,18 @@ def next_survey_year(today: datetime.date | None = None) -> int:
     return nxt
 
 
+def consultation_earliest_submit(plan) -> datetime.date | None:
+    """The first day a plan in consultation may be laid before the Leitung: the day the
+    consultation began plus the Jugendamt's minimum (``Jugendamt.consultation_min_days``).
+    None when there is no wait: no start recorded (plans from before issue 12), or the
+    Leitung shortened it."""
+    if plan.consultation_started_at is None or plan.consultation_shortened_at is not None:
+        return None
+    days = plan.sozialraum.jugendamt.consultation_min_days
+    started = timezone.localdate(plan.consultation_started_at)
+    return started + datetime.timedelta(days=days)
+
+
 # --- budget years and amounts -----------------------------------------------------------
 
 
@@ -67,10 +80,36 @@ def budget_years_for_jugendamt(jugendamt_id) -> QuerySet[BudgetYear]:
     return BudgetYear.objects.filter(jugendamt_id=jugendamt_id).select_related("round")
 
 
+def approved_reallocations(budget_year_id) -> QuerySet[Reallocation]:
+    """The reallocations that move money: approved by a second person (four eyes).
+    Proposals and rejected ones change no amount anywhere."""
+    return Reallocation.objects.filter(
+        budget_year_id=budget_year_id, state=ReallocationState.APPROVED
+    )
+
+
+def reallocations_of_year(budget_year) -> QuerySet[Reallocation]:
+    """Every reallocation of the year (proposed, approved, rejected), oldest first."""
+    return budget_year.reallocations.select_related(
+        "from_sozialraum", "to_sozialraum", "to_kita", "created_by", "decided_by"
+    ).order_by("created_at", "pk")
+
+
+def pending_outgoing(budget_year_id, sozialraum_id) -> Decimal:
+    """State money of a Sozialraum already asked for by open proposals (not yet decided)."""
+    qs = Reallocation.objects.filter(
+        budget_year_id=budget_year_id,
+        from_sozialraum_id=sozialraum_id,
+        state=ReallocationState.PROPOSED,
+    )
+    return qs.aggregate(s=Sum("amount"))["s"] or ZERO
+
+
 def reallocation_balance(budget_year_id) -> dict[int, Decimal]:
-    """Net reallocated state money per Sozialraum id (incoming minus outgoing)."""
+    """Net reallocated state money per Sozialraum id (incoming minus outgoing), approved
+    reallocations only."""
     balance: dict[int, Decimal] = {}
-    for r in Reallocation.objects.filter(budget_year_id=budget_year_id):
+    for r in approved_reallocations(budget_year_id):
         balance[r.to_sozialraum_id] = balance.get(r.to_sozialraum_id, ZERO) + r.amount
         balance[r.from_sozialraum_id] = balance.get(r.from_sozialraum_id, ZERO) - r.amount
     return balance
@@ -101,6 +140,9 @@ class SozialraumRow:
     plan: AllocationPlan | None
     planned: d.Funding
     unspent_state: Decimal | None
+    # An approved plan whose state part is above the Sozialraum's amount (after a change
+    # of the state allocation): by how much; None otherwise.
+    approved_excess: Decimal | None = None
 
     @property
     def state_amount(self):
@@ -116,6 +158,11 @@ class BudgetOverview:
     @property
     def total_state_amounts(self) -> Decimal:
         return sum((r.funding.state for r in self.rows if r.funding), ZERO)
+
+    @property
+    def plans_over_new_amount(self) -> list[SozialraumRow]:
+        """Rows whose approved plan spends more state money than the Sozialraum now has."""
+        return [r for r in self.rows if r.approved_excess is not None]
 
 
 def budget_overview(budget_year: BudgetYear) -> BudgetOverview:
@@ -139,6 +186,9 @@ def budget_overview(budget_year: BudgetYear) -> BudgetOverview:
         planned_total = (plan.planned_total or ZERO) if plan else ZERO
         planned_state = (plan.planned_state or ZERO) if plan else ZERO
         planned = d.Funding(planned_state, planned_total - planned_state, planned_total)
+        excess = None
+        if plan is not None and plan.state == PlanState.APPROVED and funding is not None:
+            excess = planned_state - funding.state if planned_state > funding.state else None
         rows.append(
             SozialraumRow(
                 sozialraum=sr,
@@ -150,6 +200,7 @@ def budget_overview(budget_year: BudgetYear) -> BudgetOverview:
                 plan=plan,
                 planned=planned,
                 unspent_state=(funding.state - planned_state) if funding else None,
+                approved_excess=excess,
             )
         )
     return BudgetOverview(

@@ -6,6 +6,8 @@ and writes its audit event in it.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,7 +16,8 @@ from allocation import distribution as d
 from allocation import eligibility as elig
 from allocation.models import AllocationPlan, BudgetYear, SozialraumShare
 from allocation.permissions import budget_year_policy
-from allocation.services.common import Number, fte_step_value, money
+from allocation.services import lines as line_services
+from allocation.services.common import Number, eur_text, fte_step_value, money
 from allocation.services.plans import plan_create
 from audit import events as audit_events
 from sozialraeume.models import Sozialraum, User
@@ -49,7 +52,9 @@ def budget_year_save(
     """Create or change a budget year (the state's allocation and where its shares come from).
 
     Without ``state_budget`` the default rule applies: previous year's allocation × 1,025,
-    rounded half up to whole euros.
+    rounded half up to whole euros. A changed allocation of a year whose shares are applied
+    is apportioned over them again in the same transaction (``_shares_reapportion``), so
+    the Sozialraum amounts always add up to the allocation.
     """
     if not budget_year_policy.user_can(acting_user, "manage", jugendamt_id):
         raise PermissionDenied
@@ -81,6 +86,7 @@ def budget_year_save(
         by.label = label
     if round is not None:
         by.round = round
+    rates_before = by.fte_cost_rates() if by.pk else None
     if fte_costs is not None:
         by.fte_costs = {k: str(money(v, k)) for k, v in fte_costs.items()}
     if fte_step is not None:
@@ -95,7 +101,60 @@ def budget_year_save(
         new=_budget_snapshot(by),
         reason=reason,
     )
+    if old and old["state_budget"] != str(by.state_budget):
+        _shares_reapportion(by, old_budget=old["state_budget"], acting_user=acting_user)
+    if rates_before is not None and rates_before != by.fte_cost_rates():
+        # The cost of a line follows its FTE: editable plans follow the new rates.
+        line_services.lines_reprice(budget_year=by, acting_user=acting_user)
     return by
+
+
+def _shares_reapportion(by: BudgetYear, *, old_budget: str, acting_user: User) -> None:
+    """A changed state allocation is apportioned again over the stored shares at once.
+
+    The shares keep each Sozialraum's Gesamtindex (``SozialraumShare.gesamt``), so the new
+    amount goes over the same values by the one largest-remainder rule
+    (``distribution.sozialraum_amounts``): the Sozialraum amounts add up to the new
+    allocation to the cent in the same transaction. Shares stored without a Gesamtindex
+    (none written by ``budget_year_apply_shares``) count with their stored percent. An
+    approved plan above its new amount stays approved; the budget page warns about it
+    (``selectors.BudgetOverview.plans_over_new_amount``). Called inside ``budget_year_save``.
+    """
+    shares = list(
+        SozialraumShare.objects.select_for_update()
+        .filter(budget_year=by)
+        .select_related("sozialraum")
+        .order_by("sozialraum__position", "sozialraum__name")
+    )
+    if not shares:
+        return  # step 1 not taken yet: nothing to re-apportion
+    if all(s.gesamt is not None for s in shares):
+        points = {s.sozialraum.name: s.gesamt for s in shares}
+    else:
+        points = {s.sozialraum.name: s.percent for s in shares}
+    percents = d.sozialraum_percents(points)
+    amounts = d.sozialraum_amounts(points, by.state_budget)
+    old = {}
+    new = {}
+    for s in shares:
+        name = s.sozialraum.name
+        old[name] = {"percent": str(s.percent), "state_amount": str(s.state_amount)}
+        s.percent, s.state_amount = percents[name], amounts[name]
+        new[name] = {"percent": str(s.percent), "state_amount": str(s.state_amount)}
+    SozialraumShare.objects.bulk_update(shares, ["percent", "state_amount"])
+    audit_events.record(
+        actor=acting_user,
+        action="budget_year.shares",
+        obj=by,
+        jugendamt_id=by.jugendamt_id,
+        old=old,
+        new=new,
+        reason=_(
+            "Landeszuweisung geändert (%(old)s € → %(new)s €): Anteile auf den neuen Betrag "
+            "verteilt."
+        )
+        % {"old": eur_text(Decimal(old_budget)), "new": eur_text(by.state_budget)},
+    )
 
 
 @transaction.atomic
@@ -106,7 +165,9 @@ def budget_year_apply_shares(
     reason: str = "",
     carry_forward: bool = False,
 ) -> list[SozialraumShare]:
-    """Step 1: the Sozialraum shares and state amounts from the round's current index run.
+    """Step 1: the Sozialraum shares and state amounts from the round's published index run.
+
+    Refuses while the budget year's round is not closed (its result is provisional).
 
     Refuses with an error naming the Sozialräume without a Gesamtindex (section 4),
     unless ``carry_forward`` is given: then such a Sozialraum keeps the Gesamtindex
@@ -114,6 +175,18 @@ def budget_year_apply_shares(
     """
     if not budget_year_policy.user_can(acting_user, "manage", budget_year):
         raise PermissionDenied
+    survey_round = budget_year.round
+    if survey_round is not None and survey_round.state != SurveyRound.State.GESCHLOSSEN:
+        # Shares come from a published result only: an open round's is provisional.
+        raise ValidationError(
+            _(
+                "Die Anteile können nicht aus %(round)s übernommen werden: Die Runde ist "
+                "noch nicht geschlossen, ihr Ergebnis ist vorläufig und nicht veröffentlicht. "
+                "Schließen Sie die Runde oder wählen Sie für das Haushaltsjahr eine "
+                "geschlossene Erhebungsrunde."
+            )
+            % {"round": survey_round}
+        )
     ctx = elig.index_context(budget_year)
     if ctx.run is None:
         raise ValidationError(
