@@ -244,6 +244,9 @@ _LINE = (
     F("qualification", _("Qualifikation")),
     F("central_location", _("zentrale Lage bestätigt"), K.BOOL),
     F("cross_provider", _("trägerübergreifende Angebote zugesagt"), K.BOOL),
+    # the cost set by hand instead of FTE × rate (issue 12), and why
+    F("cost_override", _("Personalkosten abweichend festgelegt"), K.BOOL),
+    F("cost_override_reason", _("Grund der abweichenden Personalkosten")),
 )
 _ROUND_STATE = F("state", _("Status"), K.STATE, ROUND_STATES)
 _RESPONSE_STATUS = F("status", _("Status"), K.STATE, RESPONSE_STATUSES)
@@ -347,6 +350,18 @@ INDEX_RUN_STALE = register(
     _("Berechnung abgebrochen (zu lange)"),
     (F("started_at", _("gestartet am"), K.DATETIME),),
 )
+# recorded on the round whose result is now the Jugendamt's published one; ``old`` names
+# the result published before
+RESULTS_PUBLISHED = register(
+    "results.published",
+    _("Ergebnis veröffentlicht"),
+    (
+        F("run_id", _("Berechnung"), K.REF),
+        F("round", _("Erhebungsrunde")),
+        F("kitas", _("Fragebögen im Ergebnis"), K.NUMBER),
+        F("computed_at", _("berechnet am"), K.DATETIME),
+    ),
+)
 
 # budget years, plans, lines and reallocations (allocation)
 BUDGET_YEAR_CREATE = register("budget_year.create", _("Budgetjahr angelegt"), _BUDGET_YEAR)
@@ -376,10 +391,36 @@ PLAN_PROPOSE = register(
         F("lines", _("Zeilen"), K.LIST, parts=(_KITA, _FTE, F("annual_cost", _("Kosten"), K.EUR))),
     ),
 )
-PLAN_CONSULTATION = register("plan.consultation", _("In Abstimmung gegeben"), _PLAN)
-PLAN_SUBMIT = register("plan.submit", _("Als Beschlussvorlage vorgelegt"), _PLAN)
-PLAN_APPROVE = register("plan.approve", _("Beschlossen"), _PLAN)
-PLAN_REWORK = register("plan.rework", _("Zur Überarbeitung zurück in den Entwurf"), _PLAN)
+# The workflow steps (four eyes, issue 12): who laid the plan before the Leitung, when
+# the Träger's consultation began or was shortened, which decision was taken back.
+_PLAN_STEP = (
+    *_PLAN,
+    F("submitted_at", _("vorgelegt am"), K.DATETIME),
+    F("submitted_by", _("vorgelegt von"), K.REF),
+    F("consultation_started_at", _("Abstimmung begonnen am"), K.DATETIME),
+    F("revoked_approval_at", _("zurückgenommener Beschluss vom"), K.DATETIME),
+    F("approval_revoked_at", _("Beschluss zurückgenommen am"), K.DATETIME),
+    F("approval_revoked_by", _("zurückgenommen von"), K.REF),
+)
+PLAN_CONSULTATION = register("plan.consultation", _("In Abstimmung gegeben"), _PLAN_STEP)
+PLAN_SUBMIT = register("plan.submit", _("Als Beschlussvorlage vorgelegt"), _PLAN_STEP)
+PLAN_APPROVE = register("plan.approve", _("Beschlossen"), _PLAN_STEP)
+PLAN_REWORK = register("plan.rework", _("Zur Überarbeitung zurück in den Entwurf"), _PLAN_STEP)
+PLAN_REVOKE = register(
+    "plan.revoke", _("Beschluss zurückgenommen (zurück in den Entwurf)"), _PLAN_STEP
+)
+PLAN_CONSULTATION_SHORTEN = register(
+    "plan.consultation_shorten",
+    _("Abstimmung mit den Trägern verkürzt"),
+    (
+        _STATUS,
+        _VERSION,
+        F("consultation_started_at", _("Abstimmung begonnen am"), K.DATETIME),
+        F("min_days", _("Mindestdauer (Tage)"), K.NUMBER),
+        F("earliest", _("ohne Verkürzung frühestens vorlegbar am"), K.DATE),
+        F("public_reason", _("Begründung für den Ausschuss")),
+    ),
+)
 PLAN_COMMENT = register(
     "plan.comment",
     _("Kommentar geschrieben"),
@@ -402,6 +443,33 @@ REALLOCATION_CREATE = register(
         F("amount", _("Betrag"), K.EUR),
     ),
 )
+# Since issue 12 a reallocation is a proposal until a second person of the
+# Jugendamt-Leitung approves it; ``reallocation.create`` stays for the rows written before.
+REALLOCATION_STATES = (
+    ("proposed", _("vorgeschlagen")),
+    ("approved", _("genehmigt")),
+    ("rejected", _("abgelehnt")),
+)
+_REALLOCATION = (
+    F("budget_year_id", _("Haushaltsjahr"), K.REF),
+    F("from_sozialraum_id", _("von Sozialraum"), K.REF),
+    F("from_sozialraum", _("von Sozialraum")),
+    F("to_sozialraum_id", _("an Sozialraum"), K.REF),
+    F("to_sozialraum", _("an Sozialraum")),
+    F("kita_id", _("an Kita"), K.REF),
+    F("kita", _("an Kita")),
+    F("amount", _("Betrag"), K.EUR),
+    F("state", _("Status"), K.STATE, REALLOCATION_STATES),
+    F("version", _("Version"), K.REF),
+    F("public_reason", _("Begründung für den Ausschuss")),
+)
+REALLOCATION_PROPOSE = register(
+    "reallocation.propose", _("Umverteilung vorgeschlagen"), _REALLOCATION
+)
+REALLOCATION_APPROVE = register(
+    "reallocation.approve", _("Umverteilung genehmigt (Mittel umverteilt)"), _REALLOCATION
+)
+REALLOCATION_REJECT = register("reallocation.reject", _("Umverteilung abgelehnt"), _REALLOCATION)
 
 # downloads with per-Kita values (reports)
 _FORMAT = F("format", _("Format"))

@@ -51,12 +51,14 @@ def kita_events(
     kita_id: int,
     plan_ids: Iterable[int] | None = None,
     budget_year_ids: Iterable[int] | None = None,
+    reallocation_ids: Iterable[int] | None = None,
 ) -> QuerySet[AuditEvent]:
     """The Kita's allocation lines and the reallocations to it.
 
     ``plan_ids`` (if given) keeps the line events to those plans, ``budget_year_ids``
-    the reallocations to those budget years: pass what the user may view (a Träger never
-    sees a draft plan); None for everything."""
+    the reallocations to those budget years, ``reallocation_ids`` to those reallocations:
+    pass what the user may view (a Träger never sees a draft plan, nor a reallocation
+    that is only proposed or was rejected); None for everything."""
     lines = Q(object_type=LINE, new__kita_id=kita_id) | Q(object_type=LINE, old__kita_id=kita_id)
     if plan_ids is not None:
         plan_ids = list(plan_ids)
@@ -64,6 +66,10 @@ def kita_events(
     reallocations = Q(object_type=REALLOCATION, new__kita_id=kita_id)
     if budget_year_ids is not None:
         reallocations &= Q(new__budget_year_id__in=list(budget_year_ids))
+    if reallocation_ids is not None:
+        reallocations = Q(
+            object_type=REALLOCATION, object_id__in=[str(pk) for pk in reallocation_ids]
+        )
     return AuditEvent.objects.filter(lines | reallocations).select_related("actor")
 
 
@@ -97,9 +103,16 @@ def kita_history(
     kita_id: int,
     plan_ids: Iterable[int] | None = None,
     budget_year_ids: Iterable[int] | None = None,
+    reallocation_ids: Iterable[int] | None = None,
 ) -> list[EventRow]:
+    """The Kita's history as display rows (see ``kita_events``)."""
     return event_rows(
-        kita_events(kita_id=kita_id, plan_ids=plan_ids, budget_year_ids=budget_year_ids)
+        kita_events(
+            kita_id=kita_id,
+            plan_ids=plan_ids,
+            budget_year_ids=budget_year_ids,
+            reallocation_ids=reallocation_ids,
+        )
     )
 
 

@@ -60,17 +60,19 @@ def committee_latest(request):
 
 
 def _committee_charts(report: rs.CommitteeReport) -> dict:
-    names = report.chart_groups
+    # Small-cell rule: a merged (small) Sozialraum gets no bars of its own indices.
+    chart_rows = report.chart_rows
     indices_svg = charts.grouped_bar_chart(
         title=_("Teilindizes je Sozialraum (Standardpunkte 0 bis 100)"),
         description=_(
             "Balkendiagramm: für jeden Sozialraum die vier Teilindizes Allgemeiner Bedarf, "
             "Soziale Lage, Flucht und Migration sowie Infrastruktur und Netzwerke; "
-            "die Werte stehen auch in der Tabelle darunter."
+            "die Werte stehen auch in der Tabelle darunter. Sozialräume mit weniger als "
+            "drei Kitas sind nicht dargestellt (Schutz kleiner Fallzahlen)."
         ),
-        groups=names,
+        groups=[r.name for r in chart_rows],
         series=[
-            (f"{rs.CATEGORY_LABELS[c]} ({c})", [r.indices.get(c) for r in report.rows])
+            (f"{rs.CATEGORY_LABELS[c]} ({c})", [r.indices.get(c) for r in chart_rows])
             for c in rs.CATEGORIES
         ],
         max_value=100,
@@ -83,7 +85,7 @@ def _committee_charts(report: rs.CommitteeReport) -> dict:
             "Balkendiagramm: Anteil jedes Sozialraums am Budget in Prozent; "
             "die Werte stehen auch in der Tabelle."
         ),
-        labels=names,
+        labels=[r.name for r in report.rows],
         values=[r.percent for r in report.rows],
         decimals=2,
         unit="%",
@@ -146,6 +148,7 @@ def trends(request):
             "rounds": rounds,
             "rows": rows,
             "index_keys": [(c, rs.CATEGORY_LABELS[c]) for c in [*rs.CATEGORIES, "GESAMT"]],
+            "small_cell_min": rs.SMALL_CELL_MIN_KITAS,
         },
     )
 
@@ -449,7 +452,13 @@ def _proof_xlsx(proof: rs.ProofOfUse) -> bytes:
                 "state": charts.format_de(proof.funding.state, 2),
                 "municipal": charts.format_de(proof.funding.municipal, 2),
                 "total": charts.format_de(proof.funding.total, 2),
-            },
+            }
+            if proof.funding is not None
+            else _(
+                "Anteile nicht aktuell: Die gespeicherten Anteile der Sozialräume ergeben "
+                "zusammen nicht die Landeszuweisung; bewilligte Beträge folgen nach der "
+                "neuen Festschreibung der Anteile."
+            ),
             _("Enthalten sind die beschlossenen Verteilungspläne: %(a)s von %(n)s.")
             % {"a": proof.plans_approved, "n": proof.plans_total},
         ],

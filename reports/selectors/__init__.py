@@ -5,7 +5,9 @@
 - ``dashboards``: the Jugendamt start page and a Kita leader's page
 - ``exports``: rows for the xlsx exports
 - ``proof_of_use``: the Verwendungsnachweis of a budget year
-- ``common``: strands, index categories, strand sums, budget-year lookups
+- ``common``: strands, index categories, strand sums, the money of a budget year
+  (``year_funding``: computed once, shown by every report), small-cell counts,
+  budget-year lookups
 
 Every function runs a constant number of queries whatever the number of Kitas:
 aggregates are computed in the database (``values(...).annotate(...)``), per-row
@@ -18,11 +20,14 @@ from reports.selectors.committee import CommitteeReport, committee_report
 from reports.selectors.common import (
     CATEGORIES,
     CATEGORY_LABELS,
+    SMALL_CELL_MIN_KITAS,
     STRAND_LABELS,
     STRANDS,
+    YearFunding,
     budget_year_for,
     budget_year_list,
     newest_budget_year,
+    year_funding,
 )
 from reports.selectors.dashboards import jugendamt_dashboard, kita_overview
 from reports.selectors.exports import (
@@ -37,10 +42,12 @@ from reports.selectors.trends import trends
 __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
+    "SMALL_CELL_MIN_KITAS",
     "STRANDS",
     "STRAND_LABELS",
     "CommitteeReport",
     "ProofOfUse",
+    "YearFunding",
     "allocation_lines",
     "budget_year_for",
     "budget_year_list",
@@ -53,4 +60,5 @@ __all__ = [
     "rounds_with_runs",
     "sozialraum_index_rows",
     "trends",
+    "year_funding",
 ]

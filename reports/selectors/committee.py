@@ -1,8 +1,19 @@
 """The committee report (Jugendhilfeausschuss): a budget year on Sozialraum level only.
 
-It never loads a Kita name or a per-Kita value into its data (the redaction of
-free-text reasons loads names only to remove them). A constant number of queries
-whatever the number of Kitas: aggregates in the database, per-row figures in Python.
+What the committee sees is what is decided and meant for publication:
+
+- money: the stored shares and their sums (``common.year_funding``, the same figures as
+  every other report); the strand figures of approved plans only. A Sozialraum whose plan
+  is not decided shows its status and no figures of that plan; a plan taken back after
+  its approval is said to be under revision.
+- reallocations: approved ones only, with the text written for publication
+  (``public_reason``); the Jugendamt's internal reason, plan comments and line
+  justifications are never loaded.
+- small-cell rule: a Sozialraum with fewer than three Kitas (with a result in the run, or
+  active) shows no indices, no chart bars and no strand breakdown of its own.
+
+It never loads a per-Kita value; Kita names are loaded only to check, defensively, that a
+published reason names none. A constant number of queries whatever the number of Kitas.
 """
 
 from __future__ import annotations
@@ -16,66 +27,51 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from allocation import distribution as d
-from allocation.models import (
-    AllocationLine,
-    AllocationPlan,
-    BudgetYear,
-    PlanState,
-    Reallocation,
-    SozialraumShare,
-)
+from allocation.models import AllocationLine, AllocationPlan, BudgetYear, PlanState
 from allocation.selectors import next_survey_year
+from audit.models import AuditEvent
+from audit.selectors import PLAN as PLAN_OBJECT_TYPE
 from indices.display import NumberFormat
-from indices.models import SozialraumIndex
-from indices.selectors import current_run
-from reports.selectors.common import CATEGORIES, INDEX_FIELDS, STRANDS, ZERO, StrandCell
+from reports.selectors.common import (
+    CATEGORIES,
+    INDEX_FIELDS,
+    SMALL_CELL_MIN_KITAS,
+    STRANDS,
+    ZERO,
+    StrandCell,
+    result_counts,
+    run_for,
+    sozialraum_indices,
+    year_funding,
+)
 from sozialraeume.models import Kita, Sozialraum
 
-SMALL_CELL_MIN_KITAS = 3
-
-
-# --- index runs ---------------------------------------------------------------------------
-
-
-def _current_run(round_id):
-    if round_id is None:
-        return None
-    return current_run(round_id=round_id)
-
-
-def _sozialraum_indices(run) -> dict[int, object]:
-    if run is None:
-        return {}
-    return {v.sozialraum_id: v for v in SozialraumIndex.objects.filter(run=run)}
-
-
-# --- committee report ---------------------------------------------------------------------
+NO_TEXT = "—"
 
 
 @dataclass
 class CommitteeRow:
     sozialraum_id: int
     name: str
-    kita_count: int
-    indices: dict  # category -> float | None (AB, SL, FM, IN, GESAMT)
-    points: float | None  # Gesamtindex used for the share (standard points)
+    kita_count: int  # active Kitas
+    result_count: int | None  # Kitas with a result in the run (None: no run)
+    merged: bool  # small-cell rule: none of the Sozialraum's own indices or strands
+    indices: dict  # category -> float | None (AB, SL, FM, IN, GESAMT); all None when merged
+    points: float | None  # Gesamtindex used for the share; None when merged
     percent: Decimal | None
     base_state: Decimal | None  # step 1 state amount before reallocations
     reallocated: Decimal
-    funding: d.Funding | None  # after reallocations: state, municipal, total
+    funding: d.Funding | None  # after approved reallocations: state, municipal, total
     plan_state: str | None
     plan_state_label: str
-    approved_at: datetime.datetime | None
-    review_due: datetime.date | None
-    strands: dict  # strand -> StrandCell (empty when merged)
-    planned: StrandCell
-    merged: bool  # small-cell rule: fewer than 3 Kitas, strands not shown
+    decided: bool  # the plan is approved: its figures count
+    revised: bool  # approved before, taken back: does not count, "wird überarbeitet"
+    approved_at: datetime.datetime | None  # only for a decided plan
+    review_due: datetime.date | None  # only for a decided plan
+    strands: dict  # strand -> StrandCell (empty when merged or not decided)
+    planned: StrandCell  # zero when not decided
     # the figures as the report shows them (German text, "–" when missing): _add_texts
     texts: dict = field(default_factory=dict)
-
-    @property
-    def unspent_state(self):
-        return None if self.funding is None else self.funding.state - self.planned.state
 
     @property
     def index_list(self) -> list:
@@ -85,6 +81,17 @@ class CommitteeRow:
     def strand_list(self) -> list[StrandCell]:
         return [self.strands.get(k, StrandCell()) for k in STRANDS]
 
+    @property
+    def status_text(self) -> str:
+        """The plan's status as the committee reads it."""
+        if self.plan_state is None:
+            return _("kein Plan")
+        if self.revised:
+            return _("Der beschlossene Plan wird überarbeitet (%(state)s)") % {
+                "state": self.plan_state_label
+            }
+        return self.plan_state_label
+
 
 @dataclass
 class ReallocationRow:
@@ -92,26 +99,36 @@ class ReallocationRow:
     from_name: str
     to_name: str
     amount: Decimal
-    reason: str
+    public_reason: str  # the text written for publication, "—" without one
+
+
+@dataclass
+class ShortenedConsultationRow:
+    sozialraum: str
+    shortened_at: datetime.datetime
+    public_reason: str  # the text written for publication, "—" without one
 
 
 @dataclass
 class CommitteeReport:
     budget_year: BudgetYear
-    funding: d.Funding  # the whole state allocation with municipal co-funding
+    funding: d.Funding | None  # the sums of the rows (section 1 = sum row); None if stale
     rows: list[CommitteeRow]
     run: object | None
     shares_applied: bool  # True: snapshot of step 1; False: provisional from the current run
+    shares_current: bool  # False: the stored shares do not add up to the allocation
     points_total: float | None
-    strand_totals: dict  # strand -> StrandCell over the rows shown in detail
-    detail_total: StrandCell  # total over the rows shown in detail
-    planned_total: StrandCell  # all rows
+    total_percent: Decimal | None
+    total_base_state: Decimal | None
+    strand_totals: dict  # strand -> StrandCell over the decided rows shown in detail
+    detail_total: StrandCell  # total over the decided rows shown in detail
+    planned_total: StrandCell  # all decided rows
     merged_names: list[str]
     reallocations: list[ReallocationRow]
+    shortened_consultations: list[ShortenedConsultationRow]
     plans_by_state: list[tuple[str, int]]
     next_survey_year: int
     small_cell_min: int = SMALL_CELL_MIN_KITAS
-    chart_groups: list[str] = field(default_factory=list)
     texts: dict = field(default_factory=dict)  # the totals as shown: _add_texts
 
     @property
@@ -119,58 +136,63 @@ class CommitteeReport:
         return [self.strand_totals[k] for k in STRANDS]
 
     @property
-    def total_percent(self):
-        return sum((r.percent for r in self.rows if r.percent is not None), ZERO)
+    def decided_count(self) -> int:
+        return sum(1 for r in self.rows if r.decided)
 
     @property
-    def total_base_state(self):
-        return sum((r.base_state for r in self.rows if r.base_state is not None), ZERO)
+    def undecided_names(self) -> list[str]:
+        return [r.name for r in self.rows if not r.decided]
 
     @property
-    def total_funding(self) -> d.Funding:
-        state = sum((r.funding.state for r in self.rows if r.funding), ZERO)
-        municipal = sum((r.funding.municipal for r in self.rows if r.funding), ZERO)
-        return d.Funding(state, municipal, state + municipal)
+    def revised_names(self) -> list[str]:
+        return [r.name for r in self.rows if r.revised]
+
+    @property
+    def chart_rows(self) -> list[CommitteeRow]:
+        """The rows drawn in the index chart: none of a merged (small) Sozialraum."""
+        return [r for r in self.rows if not r.merged]
 
     def _add_texts(self) -> CommitteeReport:
         """Format every figure of the tables once (German: ``floatformat`` text with the
         active language's separators) instead of filter chains per cell; the HTML page
         and the PDF share the template."""
         fmt = NumberFormat()
+        merged_text = _("zusammengefasst")
 
         def euros(value) -> str:
-            return f"{fmt(value, grouping=True)} €"
+            return f"{fmt(value, grouping=True)} €" if value is not None else "–"
 
         def strand(cell: StrandCell) -> dict:
             return {"fte": fmt(cell.fte), "total": euros(cell.total), "state": euros(cell.state)}
 
         points_total = fmt(self.points_total, places=1)
         for row in self.rows:
+            if row.merged:
+                points = merged_text
+            elif row.points is not None:
+                points = _("%(p)s von %(t)s") % {"p": fmt(row.points, places=1), "t": points_total}
+            else:
+                points = "–"
             row.texts = {
-                "points": (
-                    _("%(p)s von %(t)s") % {"p": fmt(row.points, places=1), "t": points_total}
-                    if row.points is not None
-                    else "–"
-                ),
+                "points": points,
                 "percent": f"{fmt(row.percent)} %" if row.percent is not None else "–",
-                "base_state": euros(row.base_state) if row.base_state is not None else "–",
+                "base_state": euros(row.base_state),
                 "reallocated": euros(row.reallocated) if row.reallocated else "–",
+                "state": euros(row.funding.state) if row.funding else "–",
                 "municipal": euros(row.funding.municipal) if row.funding else "–",
                 "total": euros(row.funding.total) if row.funding else "–",
                 "indices": [fmt(v, places=1) or "–" for v in row.index_list],
                 "strands": [strand(c) for c in row.strand_list],
                 "planned": strand(row.planned),
             }
-        total_funding = self.total_funding
+        funding = self.funding
         self.texts = {
-            "state": euros(self.funding.state),
-            "municipal": euros(self.funding.municipal),
-            "total": euros(self.funding.total),
+            "state": euros(funding.state) if funding else "–",
+            "municipal": euros(funding.municipal) if funding else "–",
+            "total": euros(funding.total) if funding else "–",
             "points_total": points_total or "–",
-            "total_percent": f"{fmt(self.total_percent)} %",
+            "total_percent": f"{fmt(self.total_percent)} %" if self.total_percent else "–",
             "total_base_state": euros(self.total_base_state),
-            "total_municipal": euros(total_funding.municipal),
-            "total_total": euros(total_funding.total),
             "strand_totals": [strand(c) for c in self.strand_total_list],
             "detail_total": strand(self.detail_total),
             "planned_total": strand(self.planned_total),
@@ -178,23 +200,58 @@ class CommitteeReport:
         return self
 
 
-def _redact(text: str, names: list[str]) -> str:
-    """Remove Kita names from free text shown to the committee."""
-    if not text or not names:
-        return text
-    pattern = re.compile(
-        "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n.strip()),
-        re.IGNORECASE,
+def _kita_name_pattern(jugendamt_id: int) -> re.Pattern | None:
+    names = [
+        n.strip()
+        for n in Kita.objects.filter(sozialraum__jugendamt_id=jugendamt_id).values_list(
+            "name", flat=True
+        )
+        if n and n.strip()
+    ]
+    if not names:
+        return None
+    return re.compile(
+        "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE
     )
-    return pattern.sub("[Kita]", text)
+
+
+def _public_reasons(texts: list[str], jugendamt_id: int) -> list[str]:
+    """Each text written for publication as the committee reads it, "—" without one.
+
+    Defensive: the reallocation service refuses a published reason naming a Kita; one
+    stored before that check (or by other means) that still names a Kita of the
+    Jugendamt is not shown at all rather than redacted."""
+    reasons = [(text or "").strip() for text in texts]
+    pattern = _kita_name_pattern(jugendamt_id) if any(reasons) else None
+    return [
+        NO_TEXT if not text or (pattern is not None and pattern.search(text)) else text
+        for text in reasons
+    ]
+
+
+def _revised_plan_ids(plans) -> set[int]:
+    """Plans that are not approved now but were approved before: an ``approved_at`` or a
+    ``plan.approve`` audit event (one query, only when a plan has no ``approved_at``)."""
+    open_plans = [p for p in plans if p.state != PlanState.APPROVED]
+    revised = {p.pk for p in open_plans if p.approved_at is not None}
+    unknown = [str(p.pk) for p in open_plans if p.approved_at is None]
+    if unknown:
+        revised |= {
+            int(object_id)
+            for object_id in AuditEvent.objects.filter(
+                action="plan.approve", object_type=PLAN_OBJECT_TYPE, object_id__in=unknown
+            ).values_list("object_id", flat=True)
+        }
+    return revised
 
 
 def committee_report(budget_year: BudgetYear) -> CommitteeReport:
     """Everything the committee sees for a budget year, on Sozialraum level only.
 
-    Queries (constant): Sozialräume with Kita counts, shares, the round's current
-    run, its Sozialraum indices, plans, strand sums, reallocations, Kita names
-    for the redaction of reasons.
+    Queries (constant): Sozialräume with Kita counts, the round's current run, its
+    Sozialraum indices, the Kitas with a result per Sozialraum, shares, approved
+    reallocations, plans, strand sums of approved plans; the approval events of open
+    plans without an approval date; Kita names only to check published reasons.
     """
     jugendamt_id = budget_year.jugendamt_id
     sozialraeume = list(
@@ -202,12 +259,17 @@ def committee_report(budget_year: BudgetYear) -> CommitteeReport:
         .annotate(n_kitas=Count("kitas", filter=Q(kitas__active=True)))
         .order_by("position", "name")
     )
-    shares = {s.sozialraum_id: s for s in SozialraumShare.objects.filter(budget_year=budget_year)}
-    run = _current_run(budget_year.round_id)
-    indices = _sozialraum_indices(run)
-    plans = {p.sozialraum_id: p for p in AllocationPlan.objects.filter(budget_year=budget_year)}
+    run = run_for(budget_year)
+    indices = sozialraum_indices(run)
+    results = result_counts([run.pk]) if run is not None else {}
+    money = year_funding(budget_year, sozialraeume=sozialraeume, indices=indices)
+    plans = {
+        p.sozialraum_id: p
+        for p in AllocationPlan.objects.filter(budget_year=budget_year).select_related("sozialraum")
+    }
+    revised_ids = _revised_plan_ids(plans.values())
     sums = (
-        AllocationLine.objects.filter(plan__budget_year=budget_year)
+        AllocationLine.objects.filter(plan__budget_year=budget_year, plan__state=PlanState.APPROVED)
         .values("plan__sozialraum_id", "strand")
         .annotate(fte=Sum("fte"), total=Sum("annual_cost"), state=Sum("state_part"))
     )
@@ -217,81 +279,54 @@ def committee_report(budget_year: BudgetYear) -> CommitteeReport:
             s["strand"], StrandCell()
         )
         cell.add(s["fte"], s["total"], s["state"])
-    reallocs = list(
-        Reallocation.objects.filter(budget_year=budget_year)
-        .select_related("from_sozialraum", "to_sozialraum")
-        .order_by("created_at", "pk")
-    )
-    kita_names = []
-    if any(r.reason for r in reallocs):
-        kita_names = list(
-            Kita.objects.filter(sozialraum__jugendamt_id=jugendamt_id).values_list(
-                "name", flat=True
-            )
-        )
-    balance: dict[int, Decimal] = {}
-    for r in reallocs:
-        balance[r.to_sozialraum_id] = balance.get(r.to_sozialraum_id, ZERO) + r.amount
-        balance[r.from_sozialraum_id] = balance.get(r.from_sozialraum_id, ZERO) - r.amount
-
-    # Step 1: the applied snapshot if there is one, else provisional from the run.
-    shares_applied = bool(shares)
-    provisional_pct: dict[int, Decimal] = {}
-    provisional_amt: dict[int, Decimal] = {}
-    if not shares_applied and indices:
-        # Keyed by name: the largest-remainder ties are decided by name (section 6).
-        id_by_name = {sr.name: sr.pk for sr in sozialraeume}
-        by_name = {
-            sr.name: indices[sr.pk].gesamt
-            for sr in sozialraeume
-            if sr.pk in indices and indices[sr.pk].gesamt is not None
-        }
-        if by_name and sum(by_name.values()) > 0:
-            provisional_pct = {id_by_name[n]: v for n, v in d.sozialraum_percents(by_name).items()}
-            provisional_amt = {
-                id_by_name[n]: v
-                for n, v in d.sozialraum_amounts(by_name, budget_year.state_budget).items()
-            }
 
     rows = []
+    all_points = []
     for sr in sozialraeume:
-        share = shares.get(sr.pk)
         index = indices.get(sr.pk)
+        money_row = money.by_sozialraum.get(sr.pk)
         values = {
             c: (getattr(index, INDEX_FIELDS[c]) if index else None) for c in [*CATEGORIES, "GESAMT"]
         }
-        if share is not None:
-            percent, base = share.percent, share.state_amount
-            sr_points = share.gesamt if share.gesamt is not None else values["GESAMT"]
-        else:
-            percent, base = provisional_pct.get(sr.pk), provisional_amt.get(sr.pk)
-            sr_points = values["GESAMT"]
-        reallocated = balance.get(sr.pk, ZERO)
-        funding = d.funding_for_state_amount(base + reallocated) if base is not None else None
+        points = money_row.gesamt if money_row and money_row.gesamt is not None else None
+        if points is None:
+            points = values["GESAMT"]
+        if points is not None:
+            all_points.append(points)
+        result_count = results.get((run.pk, sr.pk), 0) if run is not None else None
+        cell_size = sr.n_kitas if result_count is None else min(sr.n_kitas, result_count)
+        merged = cell_size < SMALL_CELL_MIN_KITAS
+        if merged:
+            values = dict.fromkeys(values)
         plan = plans.get(sr.pk)
-        cells = strand_sums.get(sr.pk, {})
+        decided = plan is not None and plan.state == PlanState.APPROVED
+        cells = strand_sums.get(sr.pk, {}) if decided else {}
         planned = StrandCell()
         for cell in cells.values():
             planned.add(cell.fte, cell.total, cell.state)
-        merged = sr.n_kitas < SMALL_CELL_MIN_KITAS
         rows.append(
             CommitteeRow(
                 sozialraum_id=sr.pk,
                 name=sr.name,
                 kita_count=sr.n_kitas,
+                result_count=result_count,
+                merged=merged,
                 indices=values,
-                points=sr_points,
-                percent=percent,
-                base_state=base,
-                reallocated=reallocated,
-                funding=funding,
+                points=None if merged else points,
+                percent=money_row.percent if money_row else None,
+                base_state=money_row.base_state if money_row else None,
+                reallocated=money_row.reallocated if money_row else ZERO,
+                funding=money_row.funding if money_row else None,
                 plan_state=plan.state if plan else None,
                 plan_state_label=plan.get_state_display() if plan else "",
-                approved_at=plan.approved_at if plan else None,
-                review_due=plan.review_due if plan else None,
-                strands={} if merged else {k: cells.get(k, StrandCell()) for k in STRANDS},
+                decided=decided,
+                revised=plan is not None and plan.pk in revised_ids,
+                approved_at=plan.approved_at if decided else None,
+                review_due=plan.review_due if decided else None,
+                strands={k: cells.get(k, StrandCell()) for k in STRANDS}
+                if decided and not merged
+                else {},
                 planned=planned,
-                merged=merged,
             )
         )
 
@@ -311,14 +346,26 @@ def committee_report(budget_year: BudgetYear) -> CommitteeReport:
         by_state[p.state] = by_state.get(p.state, 0) + 1
     plans_by_state = [(label, by_state.get(key, 0)) for key, label in PlanState.choices]
 
-    points_total = sum((r.points for r in rows if r.points is not None), 0.0) or None
+    reallocs = money.reallocations
+    # Consultations the Leitung shortened (four eyes on the Träger's 14 days): the
+    # committee reads the reason written for publication, never the internal one.
+    shortened = sorted(
+        (p for p in plans.values() if p.consultation_shortened_at is not None),
+        key=lambda p: (p.sozialraum.position, p.sozialraum.name),
+    )
+    shortened_reasons = _public_reasons(
+        [p.consultation_shortened_public_reason for p in shortened], jugendamt_id
+    )
     return CommitteeReport(
         budget_year=budget_year,
-        funding=d.funding_for_state_amount(budget_year.state_budget),
+        funding=money.total,
         rows=rows,
         run=run,
-        shares_applied=shares_applied,
-        points_total=points_total,
+        shares_applied=money.shares_applied,
+        shares_current=money.shares_current,
+        points_total=sum(all_points, 0.0) or None,
+        total_percent=money.total_percent,
+        total_base_state=money.total_base_state,
         strand_totals=strand_totals,
         detail_total=detail_total,
         planned_total=planned_total,
@@ -329,11 +376,22 @@ def committee_report(budget_year: BudgetYear) -> CommitteeReport:
                 from_name=r.from_sozialraum.name,
                 to_name=r.to_sozialraum.name,
                 amount=r.amount,
-                reason=_redact(r.reason, kita_names),
+                public_reason=reason,
             )
-            for r in reallocs
+            for r, reason in zip(
+                reallocs,
+                _public_reasons([r.public_reason for r in reallocs], jugendamt_id),
+                strict=True,
+            )
+        ],
+        shortened_consultations=[
+            ShortenedConsultationRow(
+                sozialraum=p.sozialraum.name,
+                shortened_at=p.consultation_shortened_at,
+                public_reason=reason,
+            )
+            for p, reason in zip(shortened, shortened_reasons, strict=True)
         ],
         plans_by_state=plans_by_state,
         next_survey_year=next_survey_year(),
-        chart_groups=[r.name for r in rows],
     )._add_texts()

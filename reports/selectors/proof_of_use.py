@@ -1,5 +1,6 @@
 """Verwendungsnachweis (proof of use): the lines of a year's approved plans per Kita and
-strand, with sums."""
+strand, with sums; the granted money is the year's funding as every report shows it
+(``common.year_funding``: the sums of the Sozialraum rows)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db.models import Count, Q
 
 from allocation import distribution as d
 from allocation.models import AllocationPlan, BudgetYear, PlanState
-from reports.selectors.common import STRAND_LABELS, STRANDS, ZERO, StrandCell
+from reports.selectors.common import STRAND_LABELS, STRANDS, ZERO, StrandCell, year_funding
 from reports.selectors.exports import allocation_lines
 
 
@@ -40,7 +41,7 @@ class ProofGroup:
 @dataclass
 class ProofOfUse:
     budget_year: BudgetYear
-    funding: d.Funding
+    funding: d.Funding | None  # granted: the sums of the Sozialraum rows; None: shares stale
     groups: list[ProofGroup]
     total: StrandCell
     by_strand: dict
@@ -49,7 +50,7 @@ class ProofOfUse:
 
 
 def proof_of_use(budget_year: BudgetYear) -> ProofOfUse:
-    """Lines of the approved plans grouped per Kita and strand, with sums (three queries)."""
+    """Lines of the approved plans grouped per Kita and strand, with sums (five queries)."""
     groups: dict[tuple[int, str], ProofGroup] = {}
     total = StrandCell()
     by_strand = {k: StrandCell() for k in STRANDS}
@@ -76,7 +77,7 @@ def proof_of_use(budget_year: BudgetYear) -> ProofOfUse:
     )
     return ProofOfUse(
         budget_year=budget_year,
-        funding=d.funding_for_state_amount(budget_year.state_budget),
+        funding=year_funding(budget_year).total,
         groups=list(groups.values()),
         total=total,
         by_strand=by_strand,

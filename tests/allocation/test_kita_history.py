@@ -84,3 +84,40 @@ def test_a_leader_follows_only_the_plans_of_their_own_kitas_sozialraum(w):
     )
     # a leader still cannot open the plan itself
     assert not plan_policy.user_can(leader, "view", w["nord_consultation"])
+
+
+def test_a_traeger_reads_only_decided_reallocations_to_their_kita(client):
+    from allocation.services import plans as plan_services
+    from allocation.services import reallocations as reallocation_services
+    from tests.allocation.factories import make_world
+
+    world = make_world()
+    plan = plan_services.plan_create(
+        budget_year=world.budget_year, sozialraum=world.north, acting_user=world.staff
+    )
+    workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
+
+    def propose(reason):
+        return reallocation_services.reallocation_create(
+            budget_year=world.budget_year,
+            from_sozialraum=world.south,
+            to_sozialraum=world.north,
+            to_kita=world.kitas["A"],
+            amount="500.00",
+            reason=reason,
+            public_reason="Mehr Kinder im Sozialraum Nord",
+            acting_user=world.staff,
+        )
+
+    reallocation_services.reallocation_approve(
+        reallocation=propose("INTERN genehmigt"), acting_user=world.leitung
+    )
+    propose("INTERN offen")
+    reallocation_services.reallocation_reject(
+        reallocation=propose("INTERN abgelehnt"), reason="nein", acting_user=world.leitung
+    )
+    html = _history(client, world.traeger_user, world.kitas["A"])
+    assert "INTERN genehmigt" in html
+    assert "INTERN offen" not in html and "INTERN abgelehnt" not in html
+    staff = _history(client, world.staff, world.kitas["A"])
+    assert "INTERN offen" in staff and "INTERN abgelehnt" in staff

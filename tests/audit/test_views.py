@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from sozialraeume import roles
 from surveys import services as survey_services
 from tests.factories import make_user
-from tests.surveys.factories import ResponseFactory
+from tests.surveys.factories import ResponseFactory, SurveyRoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,8 @@ def test_kita_leader_sees_no_event_of_a_draft_plan(client, world, plan):
 
 
 def test_round_history_page_and_its_link_on_the_round_page(client, world):
-    survey_round = world.survey_round
+    # an open round of the world's Jugendamt (the world's own round is closed)
+    survey_round = SurveyRoundFactory(jugendamt=world.jugendamt, code="2027")
     response = ResponseFactory(round=survey_round, kita=world.kitas["B"])
     survey_services.response_review(
         response=response,

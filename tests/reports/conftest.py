@@ -22,6 +22,7 @@ from allocation.models import (
     PlanComment,
     PlanState,
     Reallocation,
+    ReallocationState,
     SozialraumShare,
 )
 from indices.models import IndexRun, KitaIndex, SozialraumIndex
@@ -45,6 +46,8 @@ SR_NAMES = [
 SR_POINTS = [53.0, 43.2, 39.8, 37.5, 36.6, 33.5, 31.0, 30.6]
 SMALL_SR = "BME"  # gets 2 Kitas: small-cell rule
 STATE_BUDGET = Decimal("1002240.00")
+# The reallocation's text for the committee (its internal reason names a Kita).
+PUBLIC_REASON = "Mehrbedarf für Sprachförderung im Sozialraum"
 COST = Decimal("70000.00")
 
 
@@ -201,6 +204,10 @@ def build_city(n_kitas: int, *, with_reason_leak: bool = True) -> City:
         to_kita=kitas[3] if with_reason_leak else None,
         amount=Decimal("5000.00"),
         reason=(f"Mehrbedarf in {kitas[3].name}" if with_reason_leak else "Mehrbedarf"),
+        public_reason=PUBLIC_REASON,
+        state=ReallocationState.APPROVED,
+        decided_by=users["leitung"],
+        decided_at=timezone.now(),
         created_by=staff,
     )
     return City(
@@ -218,3 +225,13 @@ def build_city(n_kitas: int, *, with_reason_leak: bool = True) -> City:
 @pytest.fixture
 def city(db):
     return build_city(32)
+
+
+def pdf_text(data: bytes, tmp_path, *, layout: bool = True) -> str:
+    """The text of a PDF as ``pdftotext`` (poppler-utils) reads it."""
+    import subprocess
+
+    path = tmp_path / "document.pdf"
+    path.write_bytes(data)
+    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, capture_output=True, check=True, text=True).stdout
