@@ -26,8 +26,6 @@ from allocation.models import (
     Strand,
 )
 from allocation.permissions import plan_policy
-from audit import selectors as audit_selectors
-from audit.models import AuditEvent
 from indices.eligibility import Eligibility
 from sozialraeume.models import Sozialraum
 
@@ -288,21 +286,6 @@ def plan_view(plan: AllocationPlan) -> PlanView:
             "state": sum((x.state_part for x in sl), ZERO),
         }
     return PlanView(plan, budget, planned, rows, over, unallocated, strands)
-
-
-# --- history ----------------------------------------------------------------------------
-
-
-def plan_history(plan) -> QuerySet[AuditEvent]:
-    """Everything recorded about a plan: transitions, lines, comments, reallocations."""
-    return audit_selectors.plan_events(
-        plan_id=plan.pk, budget_year_id=plan.budget_year_id, sozialraum_id=plan.sozialraum_id
-    )
-
-
-def kita_history(kita) -> QuerySet[AuditEvent]:
-    """Every recorded change of the Kita's allocation lines and reallocations to it."""
-    return audit_selectors.kita_events(kita_id=kita.pk)
 
 
 def kita_lines(kita) -> QuerySet[AllocationLine]:
