@@ -270,6 +270,7 @@ RETENTION_APPLY = register(
         F("users_anonymised", _("anonymisierte Personen"), K.NUMBER),
         F("login_records_deleted", _("gelöschte Anmeldeprotokolle"), K.NUMBER),
         F("sessions_deleted", _("beendete Sitzungen"), K.NUMBER),
+        F("mails_deleted", _("gelöschte E-Mails des Postausgangs"), K.NUMBER),
         F(
             "audit_events_past_retention",
             _("Protokolleinträge über der Aufbewahrungsfrist"),
@@ -487,4 +488,129 @@ EXPORT_PROOF_OF_USE = register(
     "export.proof_of_use",
     _("Export: Verwendungsnachweis"),
     (F("year", _("Haushaltsjahr")), _FORMAT),
+)
+
+# --- people and roles (issue 13) ---
+# The states repeat sozialraeume.models.User.InvitationState and RoleGrantRequest.State.
+INVITATION_STATES = (
+    ("none", _("keine Einladung")),
+    ("pending", _("eingeladen")),
+    ("expired", _("Einladung abgelaufen")),
+    ("accepted", _("Einladung angenommen")),
+)
+ROLE_GRANT_STATES = (
+    ("pending", _("beantragt")),
+    ("confirmed", _("bestätigt")),
+    ("rejected", _("abgelehnt")),
+)
+_ROLE = F("role", _("Rolle"), K.STATE, ROLES)
+_ROLES = F("roles", _("Rollen"), K.LIST)
+_ASSIGNMENT = (
+    _ROLE,
+    _ROLES,
+    F("kitas", _("geleitete Kitas"), K.LIST),
+    F("traeger", _("vertretener Träger")),
+)
+_ROLE_GRANT = (
+    F("request_id", _("Anfrage"), K.REF),
+    _ROLE,
+    F("state", _("Status der Anfrage"), K.STATE, ROLE_GRANT_STATES),
+    F("version", _("Version"), K.REF),
+    _ROLES,
+    F("requested_by", _("beantragt von"), K.REF),
+)
+_LINK = (
+    F("email", _("E-Mail")),
+    F("sent_at", _("gesendet am"), K.DATETIME),
+    F("expires_at", _("Link gültig bis"), K.DATETIME),
+)
+ROLE_GRANT = register("role.grant", _("Rolle vergeben"), _ASSIGNMENT)
+ROLE_REVOKE = register("role.revoke", _("Rolle entzogen"), _ASSIGNMENT)
+ROLE_GRANT_REQUEST = register(
+    "role_grant.request",
+    _("Rollenvergabe beantragt (Bestätigung durch zweite Person)"),
+    _ROLE_GRANT,
+)
+ROLE_GRANT_CONFIRM = register(
+    "role_grant.confirm", _("Rollenvergabe bestätigt (Rolle vergeben)"), _ROLE_GRANT
+)
+ROLE_GRANT_REJECT = register("role_grant.reject", _("Rollenvergabe abgelehnt"), _ROLE_GRANT)
+_ACTIVE = (F("is_active", _("aktiv"), K.BOOL),)
+USER_ACTIVATE = register("user.activate", _("Konto reaktiviert"), _ACTIVE)
+USER_DEACTIVATE = register("user.deactivate", _("Konto deaktiviert"), _ACTIVE)
+USER_INVITE_RESEND = register(
+    "user.invite_resend",
+    _("Einladung erneut gesendet"),
+    (F("state", _("Einladung"), K.STATE, INVITATION_STATES), *_LINK),
+)
+USER_PASSWORD_RESET_LINK = register(
+    "user.password_reset_link", _("Link zum Festlegen eines neuen Passworts gesendet"), _LINK
+)
+
+# --- master data in the admin (issue 13) ---
+# Every create, change and delete of a Jugendamt, Träger, Sozialraum or Kita
+# (``sozialraeume.master_data_services``) and of a budget year (``budget_year_delete``;
+# create and change: ``budget_year.*`` above) made in the admin, with old and new values.
+# A change stores only the fields that changed; a related row by its name and its id.
+_MASTER_DATA = (
+    F("name", _("Name")),
+    # a Jugendamt
+    F("slug", _("Kurzname")),
+    F("consultation_min_days", _("Mindestdauer der Abstimmung (Tage)"), K.NUMBER),
+    F("fte_min", _("kleinster Stellenanteil je Zeile (VZÄ)"), K.FTE),
+    F("fte_max", _("größter Stellenanteil je Zeile (VZÄ)"), K.FTE),
+    F("fte_step", _("Schritt des Stellenanteils (VZÄ)"), K.FTE),
+    # a Träger or Sozialraum
+    F("jugendamt_id", _("Jugendamt"), K.REF),
+    F("jugendamt", _("Jugendamt")),
+    F("description", _("Beschreibung")),
+    F("position", _("Reihenfolge"), K.NUMBER),
+    # a Kita
+    F("sozialraum_id", _("Sozialraum"), K.REF),
+    F("sozialraum", _("Sozialraum")),
+    F("traeger_id", _("Träger"), K.REF),
+    F("traeger", _("Träger")),
+    F("street", _("Straße und Hausnummer")),
+    F("postal_code", _("PLZ")),
+    F("city", _("Ort")),
+    F("places", _("Plätze"), K.NUMBER),
+    F("active", _("aktiv"), K.BOOL),
+)
+# the event's object (``object_type``) says which master data it was
+MASTERDATA_CREATE = register("masterdata.create", _("Stammdaten angelegt"), _MASTER_DATA)
+MASTERDATA_CHANGE = register("masterdata.change", _("Stammdaten geändert"), _MASTER_DATA)
+MASTERDATA_DELETE = register("masterdata.delete", _("Stammdaten gelöscht"), _MASTER_DATA)
+BUDGET_YEAR_DELETE = register("budget_year.delete", _("Budgetjahr gelöscht"), _BUDGET_YEAR)
+# a survey round's dates changed in the admin (its state only by opening and closing)
+ROUND_DATES_CHANGE = register(
+    "round.dates_change",
+    _("Termine der Erhebungsrunde geändert"),
+    (
+        F("stichtag", _("Stichtag"), K.DATE),
+        F("opens_on", _("geöffnet ab"), K.DATE),
+        F("closes_on", _("Abgabe bis"), K.DATE),
+    ),
+)
+
+# --- operations: mail outbox (issue 13) ---
+# What a reminder run actually put into the outbox: per Kita the number of leaders
+# written to (``survey.reminder`` per Kita stays the record that holds a Kita back for
+# 20 hours). Delivery itself is logged by the outbox (post_office's Email and Log rows).
+ROUND_REMINDERS_SEND = register(
+    "round.reminders_send",
+    _("Erinnerungen in den Postausgang gelegt"),
+    (
+        F("round", _("Runde")),
+        F("mails", _("E-Mails"), K.NUMBER),
+        F(
+            "kitas",
+            _("erinnerte Kitas"),
+            K.LIST,
+            parts=(
+                F("kita_id", _("Kita"), K.REF),
+                F("kita", _("Kita")),
+                F("recipients", _("Empfänger"), K.NUMBER),
+            ),
+        ),
+    ),
 )
