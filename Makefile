@@ -35,10 +35,15 @@ format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The production settings need the three service URLs; stand-ins suffice for the check
+# (nothing is contacted).
 check-deploy: setup
 	DJANGO_SETTINGS_MODULE=srb_project.settings.production \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=sozialraumbudget.example \
+	DATABASE_URL=postgres://srb@127.0.0.1:5432/srb \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	EMAIL_URL=smtp+tls://srb:geheim@mail.example:587 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 # Regenerate the pinned versions from pyproject.toml (needs the registry).

@@ -9,19 +9,18 @@
 
 Nobody gets a mail about their own step. The services call these functions inside their
 transaction; the messages are rendered there (German, absolute links built from
-``settings.SRB_SITE_URL``) and sent by ``transaction.on_commit``, so a step that is
-rolled back sends nothing, and a mail server that fails does not undo the step (it is
-logged).
+``settings.SRB_SITE_URL``) and handed to the outbox as rows of the same transaction
+(``outbox.delivery.send_with_step``): a step that is rolled back sends nothing, a step
+that commits cannot lose its mails, and a mail server or broker that fails only delays
+them (the outbox retries).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -30,9 +29,8 @@ from django.utils.translation import gettext as _
 from allocation import selectors
 from allocation.models import AllocationPlan, Reallocation
 from allocation.permissions import plan_policy, reallocation_policy
+from outbox.delivery import send_with_step
 from sozialraeume.models import User
-
-logger = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:
@@ -63,10 +61,8 @@ def _recipients(users: Iterable[User], acting_user: User | None) -> list[User]:
     return result
 
 
-def _send_on_commit(
-    template: str, subject: str, context: dict, recipients: list[User], acting_user
-) -> None:
-    """One message per person (nobody sees the other addresses), sent after commit."""
+def _send(template: str, subject: str, context: dict, recipients: list[User], acting_user) -> None:
+    """One message per person (nobody sees the other addresses), into the outbox."""
     if not recipients:
         return
     messages = []
@@ -84,15 +80,7 @@ def _send_on_commit(
                     to=[user.email],
                 )
             )
-
-    def send():
-        try:
-            get_connection().send_messages(messages)
-        except Exception:
-            # The step is done and recorded; a missing mail must not turn it into an error.
-            logger.exception("allocation mail %s could not be sent", template)
-
-    transaction.on_commit(send)
+    send_with_step(messages, what=f"allocation/{template}")
 
 
 def _jugendamt_users(jugendamt_id) -> Iterable[User]:
@@ -116,7 +104,7 @@ def consultation_started(*, plan: AllocationPlan, acting_user: User) -> None:
     with translation.override("de"):
         subject = _("Verteilungsplan %(plan)s: Abstimmung mit den Trägern") % {"plan": plan}
     context = _plan_context(plan, earliest=selectors.consultation_earliest_submit(plan))
-    _send_on_commit("consultation_started", subject, context, recipients, acting_user)
+    _send("consultation_started", subject, context, recipients, acting_user)
 
 
 def plan_submitted(*, plan: AllocationPlan, acting_user: User, reason: str = "") -> None:
@@ -131,9 +119,7 @@ def plan_submitted(*, plan: AllocationPlan, acting_user: User, reason: str = "")
     )
     with translation.override("de"):
         subject = _("Verteilungsplan %(plan)s: Beschlussvorlage zur Entscheidung") % {"plan": plan}
-    _send_on_commit(
-        "plan_submitted", subject, _plan_context(plan, reason=reason), recipients, acting_user
-    )
+    _send("plan_submitted", subject, _plan_context(plan, reason=reason), recipients, acting_user)
 
 
 def plan_decided(*, plan: AllocationPlan, acting_user: User, reason: str = "") -> None:
@@ -141,9 +127,7 @@ def plan_decided(*, plan: AllocationPlan, acting_user: User, reason: str = "") -
     recipients = _recipients([plan.submitted_by], acting_user)
     with translation.override("de"):
         subject = _("Verteilungsplan %(plan)s: beschlossen") % {"plan": plan}
-    _send_on_commit(
-        "plan_decided", subject, _plan_context(plan, reason=reason), recipients, acting_user
-    )
+    _send("plan_decided", subject, _plan_context(plan, reason=reason), recipients, acting_user)
 
 
 def plan_sent_back(
@@ -158,7 +142,7 @@ def plan_sent_back(
         else:
             subject = _("Verteilungsplan %(plan)s: zur Überarbeitung zurück") % {"plan": plan}
     context = _plan_context(plan, reason=reason, revoked=revoked)
-    _send_on_commit("plan_sent_back", subject, context, recipients, acting_user)
+    _send("plan_sent_back", subject, context, recipients, acting_user)
 
 
 def _reallocation_context(reallocation: Reallocation) -> dict:
@@ -186,7 +170,7 @@ def reallocation_proposed(*, reallocation: Reallocation, acting_user: User) -> N
             "from": reallocation.from_sozialraum,
             "to": reallocation.to_sozialraum,
         }
-    _send_on_commit(
+    _send(
         "reallocation_proposed",
         subject,
         _reallocation_context(reallocation),
@@ -204,7 +188,7 @@ def reallocation_decided(*, reallocation: Reallocation, acting_user: User) -> No
             "to": reallocation.to_sozialraum,
             "state": reallocation.get_state_display(),
         }
-    _send_on_commit(
+    _send(
         "reallocation_decided",
         subject,
         _reallocation_context(reallocation),

@@ -1,17 +1,18 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reports import views as report_views
 from sozialraeume import views as sozialraeume_views
+from srb_project.throttling import ThrottledPasswordResetView
 
 urlpatterns = [
     path("", report_views.start, name="start"),
     path("healthz/", sozialraeume_views.healthz, name="healthz"),
     path("einladen/", sozialraeume_views.invite_user, name="invite_user"),
+    path("personen/", include("sozialraeume.urls")),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
+        ThrottledPasswordResetView.as_view(
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         ),

@@ -1,10 +1,19 @@
-"""Reminder e-mails to Kita leaders whose questionnaire is not yet submitted."""
+"""Reminder e-mails to Kita leaders whose questionnaire is not yet submitted.
+
+The mails are composed and handed to Django's mail API inside the transaction that
+records them. In every environment but the test runner that API is the outbox
+(``outbox``, django-post-office): the mails are rows of this transaction, delivered by the
+task ``outbox.tasks.deliver_outbox`` after the commit, so no broker is needed to remind
+and none can lose a reminder.
+"""
+
+from __future__ import annotations
 
 import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -12,7 +21,7 @@ from django.utils import timezone, translation
 
 from audit import events as audit_events
 from audit.models import AuditEvent
-from sozialraeume.models import Kita
+from sozialraeume.models import Kita, User
 from surveys.models import Response, SurveyRound
 
 REMINDER_ACTION = "survey.reminder"
@@ -33,13 +42,21 @@ def _recently_reminded(survey_round, now) -> set[int]:
 
 
 @transaction.atomic
-def round_reminders_deliver(*, round_id: int, now: datetime.datetime | None = None) -> int:
-    """Send one German e-mail per Kita leader and Kita still missing; returns the count.
+def round_reminders_deliver(
+    *,
+    round_id: int,
+    acting_user: User | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Hand one German e-mail per Kita leader and Kita still missing to the outbox;
+    returns the number of mails.
 
     Nothing happens for a round that is no longer open, so a late retry sends nothing.
     Safe to run twice: each reminded Kita gets an audit event ``survey.reminder``, and a
     Kita reminded for this round within the last 20 hours is skipped. The round row is
-    locked, so two runs at the same time do not both send.
+    locked, so two runs at the same time do not both send. The round gets one event
+    ``round.reminders_send`` naming each reminded Kita with its number of recipients
+    (what was actually put into the outbox, nothing when nobody was due).
     """
     now = now or timezone.now()
     survey_round = (
@@ -64,29 +81,53 @@ def round_reminders_deliver(*, round_id: int, now: datetime.datetime | None = No
         .exclude(email="")
         .prefetch_related(Prefetch("kitas", queryset=Kita.objects.filter(**kita_in_round)))
         .distinct()
+        .order_by("pk")
     )
     messages = []
     reminded: dict[int, Kita] = {}
+    recipients: dict[int, int] = {}
     with translation.override("de"):
         for user in leaders:
             for kita in user.kitas.all():
                 if not kita.active or kita.pk in submitted or kita.pk in recent:
                     continue
                 reminded[kita.pk] = kita
+                recipients[kita.pk] = recipients.get(kita.pk, 0) + 1
                 context = {"user": user, "kita": kita, "round": survey_round}
                 subject = render_to_string("surveys/reminder_subject.txt", context).strip()
                 body = render_to_string("surveys/reminder_email.txt", context)
-                messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+                messages.append(
+                    EmailMessage(
+                        subject=subject,
+                        body=body,
+                        from_email=settings.DEFAULT_FROM_EMAIL,
+                        to=[user.email],
+                    )
+                )
     for kita in reminded.values():
         audit_events.record(
-            actor=None,
+            actor=acting_user,
             action=REMINDER_ACTION,
             obj=kita,
             jugendamt_id=survey_round.jugendamt_id,
             new={"round_id": survey_round.pk, "round": survey_round.code},
         )
     if messages:
-        # Inside the transaction: if sending fails, no reminder is recorded and a retry
-        # sends again.
-        send_mass_mail(messages, fail_silently=False)
+        audit_events.record(
+            actor=acting_user,
+            action="round.reminders_send",
+            obj=survey_round,
+            jugendamt_id=survey_round.jugendamt_id,
+            new={
+                "round": survey_round.code,
+                "mails": len(messages),
+                "kitas": [
+                    {"kita_id": pk, "kita": kita.name, "recipients": recipients[pk]}
+                    for pk, kita in sorted(reminded.items(), key=lambda item: item[1].name)
+                ],
+            },
+        )
+        # Inside the transaction: through the outbox the mails are rows of it; through a
+        # direct backend a failure rolls the reminders back and a retry sends again.
+        get_connection().send_messages(messages)
     return len(messages)

@@ -16,7 +16,9 @@ from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from post_office.models import STATUS, Email
 
 from audit import events as audit_events
 from audit.models import AuditEvent
@@ -28,6 +30,8 @@ CONTACT_DATA_YEARS = 2
 UNUSED_INVITATION_DAYS = 90
 INACTIVE_USER_ANONYMISE_DAYS = 365
 LOGIN_LOG_DAYS = 90
+# Sent or failed outbox mails (addresses, reset and invitation links): 30 days.
+OUTBOX_MAIL_DAYS = 30
 AUDIT_YEARS = 10
 
 
@@ -38,6 +42,7 @@ class RetentionReport:
     users_anonymised: int = 0
     login_records_deleted: int = 0
     sessions_deleted: int = 0
+    mails_deleted: int = 0
     audit_events_past_retention: int = 0
 
 
@@ -65,11 +70,12 @@ def retention_apply(*, acting_user=None, dry_run: bool = False, now=None) -> Ret
 
     User = get_user_model()
     # 2. Invitations never used: the account is deactivated after 90 days.
-    unused = User.objects.filter(
+    # Counted from the last invitation sent (a re-sent invitation starts the time anew).
+    unused = User.objects.alias(sent=Coalesce("invited_at", "date_joined")).filter(
         is_active=True,
         last_login__isnull=True,
         password__startswith="!",  # noqa: S106 - Django's unusable-password marker
-        date_joined__lt=now - timedelta(days=UNUSED_INVITATION_DAYS),
+        sent__lt=now - timedelta(days=UNUSED_INVITATION_DAYS),
     )
     report.invitations_deactivated = unused.count()
     if not dry_run:
@@ -107,7 +113,16 @@ def retention_apply(*, acting_user=None, dry_run: bool = False, now=None) -> Ret
         logs.delete()
         sessions.delete()
 
-    # 6. Audit events are append-only: they are counted, never deleted here (see docs).
+    # 6. Delivered or finally failed mails of the outbox after 30 days (queued ones stay).
+    mails = Email.objects.filter(
+        status__in=(STATUS.sent, STATUS.failed),
+        created__lt=now - timedelta(days=OUTBOX_MAIL_DAYS),
+    )
+    report.mails_deleted = mails.count()
+    if not dry_run:
+        mails.delete()
+
+    # 7. Audit events are append-only: they are counted, never deleted here (see docs).
     report.audit_events_past_retention = AuditEvent.objects.filter(
         at__lt=_years_ago(now, AUDIT_YEARS)
     ).count()

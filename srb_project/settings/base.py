@@ -4,8 +4,11 @@
 - ``CELERY_BROKER_URL``: unset means Celery runs tasks eagerly in-process.
 - ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``, ``EMAIL_URL`` / ``DEFAULT_FROM_EMAIL``.
 - ``SRB_SITE_URL``: the site's address for links in e-mails.
+- ``SRB_TRUSTED_PROXY_COUNT``, ``SRB_LOGIN_FAILURE_LIMIT(_PER_ADDRESS)``,
+  ``SRB_PASSWORD_RESET_RATE``: login throttling behind a proxy (README, "Betrieb").
 """
 
+import datetime
 import importlib.util
 from pathlib import Path
 
@@ -31,6 +34,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "post_office",
+    "outbox",
     "audit",
     "sozialraeume",
     "surveys",
@@ -78,6 +83,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# PostgreSQL: the role the application connects as in production (owns nothing, may
+# only INSERT and SELECT on the audit trail). ``manage.py db_grant_runtime``, run by the
+# owner role after ``migrate``, grants it its rights; empty = nothing to grant.
+SRB_DB_RUNTIME_ROLE = env("SRB_DB_RUNTIME_ROLE", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache (e.g. rediscache://redis:6379/1) in production so that all web
@@ -106,12 +115,26 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): lock the username/address pair after 5 failures.
-AXES_FAILURE_LIMIT = 5
+# Login throttling (django-axes, README "Betrieb: Anmeldung, E-Mail, Produktion"): either
+# parameter locks on its own: a username after AXES_FAILURE_LIMIT failures from any
+# addresses, an address after SRB_LOGIN_FAILURE_LIMIT_PER_ADDRESS failures across all
+# usernames (srb_project.throttling.LoginThrottleHandler weighs the two limits).
+AXES_FAILURE_LIMIT = env.int("SRB_LOGIN_FAILURE_LIMIT", default=5)
+SRB_LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("SRB_LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "srb_project.throttling.LoginThrottleHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The client's address: REMOTE_ADDR, unless SRB_TRUSTED_PROXY_COUNT reverse proxies stand in
+# front of the application (e.g. 1: the TLS proxy). Then it is the entry of X-Forwarded-For
+# that the outermost trusted proxy appended (the N-th from the right), so a client cannot
+# choose its address by sending the header itself (srb_project.throttling.client_ip).
+SRB_TRUSTED_PROXY_COUNT = env.int("SRB_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "srb_project.throttling.client_ip"
+# Password-reset mails: at most this many per client address and per e-mail address
+# (django-ratelimit rate, e.g. "3/h"); the page answers the same either way.
+SRB_PASSWORD_RESET_RATE = env("SRB_PASSWORD_RESET_RATE", default="3/h")
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
@@ -136,9 +159,22 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# E-mail: EMAIL_URL like smtp://user:pass@host:587 or consolemail://
+# E-mail: EMAIL_URL like smtp://user:pass@host:587 or consolemail:// is the transport. Every
+# mail is first a row of the outbox (django-post-office) in the transaction of its step;
+# outbox.tasks.deliver_outbox hands it to the transport (kicked after commit, beat every
+# minute), a failed mail is retried every 15 minutes up to 4 times.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_CONFIG["EMAIL_BACKEND"]},
+    "CELERY_ENABLED": False,  # outbox.tasks kicks the delivery (tolerating a broker outage)
+    "DEFAULT_PRIORITY": "medium",
+    "MAX_RETRIES": 4,
+    "RETRY_INTERVAL": datetime.timedelta(minutes=15),
+    "LOG_LEVEL": 2,
+    "THREADS_PER_PROCESS": 1,
+}
+EMAIL_BACKEND = "post_office.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="sozialraumbudget@localhost")
 # Where the site is reached from outside: the links in e-mails (no request to ask).
 SRB_SITE_URL = env("SRB_SITE_URL", default="http://127.0.0.1:8000")
@@ -154,9 +190,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
-# Periodic work (the `beat` service): pick up rounds whose recomputation could not be
-# queued (broker down) or whose run died with its worker; apply the retention rules.
+# Periodic work (the `beat` service): deliver the outbox; pick up rounds whose recomputation
+# could not be queued (broker down) or whose run died with its worker; apply the retention rules.
 CELERY_BEAT_SCHEDULE = {
+    "outbox-deliver": {
+        "task": "outbox.tasks.deliver_outbox",
+        "schedule": 60.0,
+    },
     "indices-recompute-pending": {
         "task": "indices.tasks.recompute_pending",
         "schedule": 60.0,
@@ -187,6 +227,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
+
+# Uploads (issue 13): an import file may have at most SRB_IMPORT_MAX_BYTES (default 5 MB); the
+# import page checks the request's length before Django parses it, the form the file's size.
+# Form bodies without files stay at Django's 2.5 MB; larger files are spooled to disk.
+SRB_IMPORT_MAX_BYTES = env.int("SRB_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,17 @@
 """Test settings: fast password hashing is NOT used, Argon2 stays the hasher under test."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import POST_OFFICE, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Django's test runner puts its in-memory backend in front of the outbox anyway; tests of
+# the outbox set EMAIL_BACKEND = "post_office.EmailBackend" and deliver into mail.outbox.
+POST_OFFICE = {
+    **POST_OFFICE,
+    "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+}
 ALLOWED_HOSTS = ["*"]
 # Tasks run eagerly in tests; the `worker` fixture switches to the real broker and worker.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -92,3 +92,43 @@ def test_the_daily_task_applies_the_rules_and_is_scheduled(settings):
     assert "F7" not in response.answers
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"surveys.tasks.apply_retention", "indices.tasks.recompute_pending"} <= scheduled
+
+
+def test_a_re_sent_invitation_is_not_deactivated_by_the_first_invitations_age():
+    kita = KitaFactory()
+    invited = make_user(roles.KITA_LEITUNG, kitas=[kita])
+    invited.set_unusable_password()
+    invited.save()
+    long_ago = timezone.now() - timedelta(days=100)
+    User.objects.filter(pk=invited.pk).update(
+        date_joined=long_ago, invited_at=timezone.now() - timedelta(days=2)
+    )
+
+    report = retention_apply()
+
+    invited.refresh_from_db()
+    assert report.invitations_deactivated == 0 and invited.is_active
+
+
+def test_sent_and_failed_outbox_mails_are_deleted_after_30_days_queued_ones_stay():
+    from post_office.models import STATUS, Email
+
+    old = timezone.now() - timedelta(days=31)
+    sent = Email.objects.create(
+        to=["a@example.org"], from_email="srb@example.org", subject="Link", status=STATUS.sent
+    )
+    failed = Email.objects.create(
+        to=["b@example.org"], from_email="srb@example.org", subject="Link", status=STATUS.failed
+    )
+    queued = Email.objects.create(
+        to=["c@example.org"], from_email="srb@example.org", subject="Link", status=STATUS.queued
+    )
+    recent = Email.objects.create(
+        to=["d@example.org"], from_email="srb@example.org", subject="Link", status=STATUS.sent
+    )
+    Email.objects.filter(pk__in=[sent.pk, failed.pk, queued.pk]).update(created=old)
+
+    report = retention_apply()
+
+    assert report.mails_deleted == 2
+    assert set(Email.objects.values_list("pk", flat=True)) == {queued.pk, recent.pk}

@@ -12,6 +12,7 @@ LABELS = {
     "users_anonymised": "deaktivierte Konten anonymisiert",
     "login_records_deleted": "Anmeldeprotokolle gelöscht",
     "sessions_deleted": "abgelaufene Sitzungen gelöscht",
+    "mails_deleted": "E-Mails des Postausgangs gelöscht",
     "audit_events_past_retention": "Protokolleinträge älter als 10 Jahre (Archivierung durch DBA)",
 }
 
