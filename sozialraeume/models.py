@@ -4,12 +4,16 @@ Every record hangs off a ``Jugendamt`` (the youth-welfare authority of one distr
 so that one installation can serve many districts without data crossing over.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -167,6 +171,98 @@ class User(AbstractUser):
         verbose_name=_("vertretener Träger"),
     )
 
+    # When the last invitation link was sent (None: never invited, e.g. made in the admin).
+    # The link is a password-reset token, valid for settings.PASSWORD_RESET_TIMEOUT.
+    invited_at = models.DateTimeField(_("zuletzt eingeladen am"), null=True, blank=True)
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("Benutzer*in")
         verbose_name_plural = _("Benutzer*innen")
+
+    class InvitationState(models.TextChoices):
+        NONE = "none", _("keine Einladung")
+        PENDING = "pending", _("eingeladen")
+        EXPIRED = "expired", _("Einladung abgelaufen")
+        ACCEPTED = "accepted", _("Einladung angenommen")
+
+    @property
+    def invitation_accepted(self) -> bool:
+        """The person has set a password or signed in (the invitation has been used)."""
+        return self.last_login is not None or self.has_usable_password()
+
+    def invitation_expires_at(self):
+        """When the last invitation link stops working (None: no open invitation)."""
+        if self.invitation_accepted:
+            return None
+        sent = self.invited_at or self.date_joined
+        return sent + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+
+    @property
+    def invitation_state(self) -> str:
+        if self.invitation_accepted:
+            return self.InvitationState.ACCEPTED if self.invited_at else self.InvitationState.NONE
+        if timezone.now() >= self.invitation_expires_at():
+            return self.InvitationState.EXPIRED
+        return self.InvitationState.PENDING
+
+    def get_invitation_state_display(self) -> str:
+        return str(self.InvitationState(self.invitation_state).label)
+
+
+class RoleGrantRequest(models.Model):
+    """A request to give someone a role that only four eyes may give (Jugendamt-Leitung,
+    Administration): asked by one person holding Administration, confirmed or rejected
+    by a second one of the same Jugendamt (never the requester, never the grantee)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("beantragt")
+        CONFIRMED = "confirmed", _("bestätigt")
+        REJECTED = "rejected", _("abgelehnt")
+
+    jugendamt = models.ForeignKey(
+        Jugendamt,
+        on_delete=models.PROTECT,
+        related_name="role_grant_requests",
+        verbose_name=_("Jugendamt"),
+    )
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="role_grant_requests",
+        verbose_name=_("Person"),
+    )
+    role = models.CharField(_("Rolle"), max_length=150)
+    state = models.CharField(
+        _("Status"), max_length=20, choices=State.choices, default=State.PENDING
+    )
+    reason = models.TextField(_("Begründung"), blank=True)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("beantragt von")
+    )
+    requested_at = models.DateTimeField(_("beantragt am"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entschieden von"),
+    )
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    # Raised by every decision: a form from before a decision is refused as stale.
+    version = models.PositiveIntegerField(_("Version"), default=1)
+
+    class Meta:
+        verbose_name = _("Anfrage zur Rollenvergabe")
+        verbose_name_plural = _("Anfragen zur Rollenvergabe")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(state="pending"),
+                name="rolegrantrequest_one_pending_per_role",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.role} ({self.get_state_display()})"

@@ -20,7 +20,7 @@ _NAV = [
     ("indices:my_kita", _("Meine Ergebnisse"), report_policy, "view_kita_dashboard"),
     ("allocation:plan_list", _("Verteilung"), plan_policy, "view"),
     ("reports:committee_latest", _("Berichte"), report_policy, "view_committee_report"),
-    ("invite_user", _("Einladen"), user_policy, "manage"),
+    ("sozialraeume:people_list", _("Personen"), user_policy, "view"),
 ]
 _ADMIN = ("admin:index", _("Verwaltung"))
 

@@ -65,6 +65,7 @@ def _pages():
             ("/berichte/entwicklung/", 200),
             ("/berichte/export/", 200),
             ("/einladen/", 200),
+            ("/personen/", 200),
             ("/admin/", 200),
             ("/admin/surveys/response/", 200),
         ],

@@ -5,6 +5,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
+from sozialraeume import roles
 from sozialraeume.models import User
 from sozialraeume.permissions import kita_policy, user_policy
 from tests.policy_world import STAFF_1, assert_as_such, assert_rule, build_policy_world
@@ -55,19 +56,74 @@ def test_who_sees_kitas_at_all(w):
     )
 
 
-def test_people_are_managed_by_jugendamt_staff_of_their_own_jugendamt(w):
+def test_people_are_seen_by_jugendamt_staff_of_their_own_jugendamt(w):
     jugendamt_1 = set(User.objects.filter(jugendamt=w["ja1"]))
     assert_rule(
         w,
         user_policy,
-        "manage",
+        "view",
         {
             **dict.fromkeys(STAFF_1, jugendamt_1),
             "root": set(User.objects.all()),
             "fremd": set(User.objects.filter(jugendamt=w["ja2"])),
         },
     )
+    assert_as_such(w, user_policy, "view", {*STAFF_1, "root", "fremd", "ohne_jugendamt"})
+
+
+def _only_invitable(qs):
+    """People holding no role beyond Kita-Leitung / Träger-Vertretung, no superusers."""
+    others = [r for r in roles.ALL_ROLES if r not in (roles.KITA_LEITUNG, roles.TRAEGER)]
+    return set(qs.filter(is_superuser=False).exclude(groups__name__in=others))
+
+
+def test_staff_look_after_kita_leaders_and_traeger_administration_after_everyone(w):
+    """Issue 13: invitations, reset links and deactivation by Jugendamt staff only for
+    Kita leaders and Träger; people of every role only by the Administration (and
+    superusers), never themselves, a superuser only by a superuser."""
+    ja1 = User.objects.filter(jugendamt=w["ja1"])
+    ja2 = User.objects.filter(jugendamt=w["ja2"])
+    me = w.users
+    outside_1 = _only_invitable(ja1)
+    assert me["kita"] in outside_1 and me["ja"] not in outside_1
+    assert_rule(
+        w,
+        user_policy,
+        "manage",
+        {
+            "ja": outside_1 - {me["ja"]},
+            "jal": outside_1 - {me["jal"]},
+            "admin": set(ja1.filter(is_superuser=False)) - {me["admin"]},
+            "superuser": set(ja1) - {me["superuser"]},
+            "root": set(User.objects.all()) - {me["root"]},
+            "fremd": _only_invitable(ja2) - {me["fremd"]},
+        },
+    )
+    assert_rule(
+        w,
+        user_policy,
+        "manage_roles",
+        {
+            "admin": set(ja1.filter(is_superuser=False)) - {me["admin"]},
+            "superuser": set(ja1) - {me["superuser"]},
+            "root": set(User.objects.all()) - {me["root"]},
+        },
+    )
+    assert_rule(
+        w,
+        user_policy,
+        "change_active",
+        {
+            "ja": outside_1 - {me["ja"]},
+            "jal": outside_1 - {me["jal"]},
+            "admin": set(ja1.filter(is_superuser=False)) - {me["admin"]},
+            "superuser": set(ja1) - {me["superuser"]},
+            "root": set(User.objects.all()) - {me["root"]},
+            "fremd": _only_invitable(ja2) - {me["fremd"]},
+        },
+    )
     assert_as_such(w, user_policy, "manage", {*STAFF_1, "root", "fremd", "ohne_jugendamt"})
+    assert_as_such(w, user_policy, "manage_roles", {"admin", "superuser", "root"})
 
 
 def test_a_leader_who_lost_the_role_sees_and_fills_in_nothing(w):
