@@ -35,9 +35,8 @@ from allocation.services import plans as plan_services
 from allocation.services import reallocations as reallocation_services
 from allocation.services import workflow
 from allocation.templatetags.allocation_tags import eur
-from srb_project.admin_site import JugendamtScopedAdmin, ReadOnlyAdmin
+from srb_project.admin_site import JugendamtScopedAdmin, JugendamtScopedInline, ReadOnlyAdmin
 from srb_project.numbers import EuroField, FteField, IntegerTextInput
-from surveys.models import SurveyRound
 
 
 def _report(request, exc):
@@ -138,6 +137,7 @@ class BudgetYearForm(forms.ModelForm):
 @admin.register(BudgetYear)
 class BudgetYearAdmin(JugendamtScopedAdmin):
     form = BudgetYearForm
+    scoped_relations = {"round": "jugendamt"}
     list_display = (
         "year",
         "label",
@@ -177,11 +177,6 @@ class BudgetYearAdmin(JugendamtScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("year",) if obj else ()
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "round" and request.user.jugendamt_id:
-            kwargs["queryset"] = SurveyRound.objects.filter(jugendamt_id=request.user.jugendamt_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         jugendamt_id = obj.jugendamt_id if change else request.user.jugendamt_id
@@ -218,6 +213,28 @@ class BudgetYearAdmin(JugendamtScopedAdmin):
                 gettext("%(sr)s: Der beschlossene Plan übersteigt den neuen Anteil um %(over)s.")
                 % {"sr": row.sozialraum, "over": eur(row.approved_excess)},
             )
+
+    def get_deleted_objects(self, objs, request):
+        """A budget year with shares or plans is not deleted: the confirmation page lists
+        them as protected and says why (and offers no button to confirm)."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for by in objs:
+            blockers = budget_year_services.budget_year_delete_blockers(by)
+            if blockers:
+                protected = [*protected, *blockers]
+                messages.error(request, budget_year_services.budget_year_undeletable_message(by))
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        try:
+            budget_year_services.budget_year_delete(budget_year=obj, acting_user=request.user)
+        except ValidationError as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for by in queryset:
+                self.delete_model(request, by)
 
     @admin.action(description=_("Anteile aus der Indexberechnung übernehmen (Schritt 1)"))
     def apply_shares(self, request, queryset):
@@ -333,8 +350,10 @@ class AdminLineForm(forms.ModelForm):
         return data
 
 
-class AllocationLineInline(admin.TabularInline):
+class AllocationLineInline(JugendamtScopedInline):
     model = AllocationLine
+    jugendamt_path = "plan__sozialraum__jugendamt"
+    scoped_relations = {"kita": "sozialraum__jugendamt"}
     form = AdminLineForm
     extra = 0
     fields = (
@@ -568,6 +587,11 @@ class AllocationPlanAdmin(JugendamtScopedAdmin):
 @admin.register(Reallocation)
 class ReallocationAdmin(JugendamtScopedAdmin):
     jugendamt_path = "budget_year__jugendamt"
+    scoped_relations = {
+        "from_sozialraum": "jugendamt",
+        "to_sozialraum": "jugendamt",
+        "to_kita": "sozialraum__jugendamt",
+    }
     list_display = (
         "budget_year",
         "from_sozialraum",

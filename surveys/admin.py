@@ -8,7 +8,8 @@ from surveys.models import Instrument, Response, SurveyRound
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(JugendamtScopedAdmin):
+    jugendamt_path = None  # one instrument for all Jugendämter
     list_display = ["code", "name", "created_at"]
     readonly_fields = ["code", "name", "definition", "created_at"]
 
@@ -21,6 +22,7 @@ class InstrumentAdmin(admin.ModelAdmin):
 
 @admin.register(SurveyRound)
 class SurveyRoundAdmin(JugendamtScopedAdmin):
+    unscoped_relations = ("instrument",)  # shared by all Jugendämter
     list_display = ["code", "jugendamt", "state", "stichtag", "closes_on"]
     list_filter = ["state"]
     readonly_fields = ["state"]
@@ -33,8 +35,14 @@ class SurveyRoundAdmin(JugendamtScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            # Dates only; states change through round_open / round_close.
-            obj.save(update_fields=["stichtag", "opens_on", "closes_on"])
+            # Dates only (audited); states change through round_open / round_close.
+            services.round_dates_change(
+                survey_round=obj,
+                stichtag=obj.stichtag,
+                opens_on=obj.opens_on,
+                closes_on=obj.closes_on,
+                acting_user=request.user,
+            )
             return
         created = services.round_create(
             jugendamt=obj.jugendamt,

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.db import transaction
 from django.test import Client
@@ -171,6 +172,14 @@ def _build_world() -> World:
         "kita_b": kita_b.pk,
         "kita_f": kita_f.pk,
         "year_f": year_f.pk,
+        "ja": ja.pk,
+        "ja2": ja2.pk,
+        "sr_a": kita_a.sozialraum_id,
+        "sr2": sr2.pk,
+        "traeger_a": kita_a.traeger_id,
+        "traeger_f": kita_f.traeger_id,
+        "user_kita": kita_leader.pk,
+        "user_fremd": users["fremd"].pk,
         "round_2020": round_2020.pk,
         "plan": plan.pk,
         "draft_plan": draft.pk,
@@ -185,7 +194,21 @@ def _build_world() -> World:
         Kita.objects.filter(sozialraum__jugendamt=ja).values_list("name", flat=True)
     )
     world.own_kita_names = {"kita": [kita_a.name], "kita2": [kita_b.name]}
+    # rows of the admin's other apps (role groups, login throttling)
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group, Permission
+
+    throttle = {"user_agent": "Matrix", "ip_address": "192.0.2.1", "username": "unbekannt"}
+    throttle.update(http_accept="*/*", path_info="/accounts/login/")
     world.admin_objects = {
+        "auth.group": Group.objects.get(name=roles.JUGENDAMT).pk,
+        "auth.permission": Permission.objects.order_by("pk").first().pk,
+        "axes.accessattempt": AccessAttempt.objects.create(
+            **throttle, get_data="", post_data="", failures_since_start=1
+        ).pk,
+        "axes.accesslog": AccessLog.objects.create(**throttle).pk,
+        "axes.accessfailurelog": AccessFailureLog.objects.create(**throttle).pk,
+        **_outbox_rows(),
         "sozialraeume.jugendamt": ja.pk,
         "sozialraeume.traeger": kita_a.traeger_id,
         "sozialraeume.sozialraum": kita_a.sozialraum_id,
@@ -204,6 +227,27 @@ def _build_world() -> World:
     }
     assert IndexRun.objects.filter(pk=run.pk).exists()
     return world
+
+
+def _outbox_rows() -> dict:
+    """One row of each model of the mail outbox's admin (django-post-office), if installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("post_office"):
+        return {}
+    from post_office.models import Attachment, Email, EmailTemplate, Log
+
+    email = Email.objects.create(
+        from_email="srb@example.invalid", to=["matrix@example.invalid"], subject="Matrix"
+    )
+    return {
+        "post_office.email": email.pk,
+        "post_office.log": Log.objects.create(email=email, status=0, message="Matrix").pk,
+        "post_office.emailtemplate": EmailTemplate.objects.create(name="matrix").pk,
+        "post_office.attachment": Attachment.objects.create(
+            file="matrix/anhang.txt", name="anhang.txt"
+        ).pk,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -632,16 +676,167 @@ CASES: list[Case] = [
         post=lambda w: {},
         post_expected=forbidden(404, allowed=("fremd",)),
     ),
+    # --- people and roles (/personen/, issue 13; sozialraeume.permissions.UserPolicy) ---
+    # The people of the own Jugendamt: its staff see them (403 for everyone else); a person
+    # is an object (404 outside the Jugendamt). Invitations, reset links and deactivation
+    # of the Kita leader: the staff; roles: only the Administration (the Fachkraft and the
+    # Leitung get 403). Every action is a POST.
+    Case("sozialraeume:people_list", expected=row(403, **{r: 200 for r in STAFF}, fremd=200)),
+    Case(
+        "sozialraeume:person_detail",
+        kwargs=_ids(("pk", "user_kita")),
+        expected=staff_object(),
+    ),
+    Case(
+        "sozialraeume:person_resend_invitation",
+        kwargs=_ids(("pk", "user_kita")),
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "sozialraeume:person_send_reset_link",
+        kwargs=_ids(("pk", "user_kita")),
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "sozialraeume:person_set_active",
+        kwargs=_ids(("pk", "user_kita")),
+        expected=POST_ONLY,
+        post=lambda w: {"active": "0"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "sozialraeume:person_role_grant",
+        kwargs=_ids(("pk", "user_kita")),
+        expected=POST_ONLY,
+        post=lambda w: {"role": roles.JUGENDAMT_LEITUNG},
+        post_expected=forbidden(404, allowed=("admin",), ja=403, jal=403),
+    ),
+    Case(
+        "sozialraeume:person_role_revoke",
+        kwargs=_ids(("pk", "user_kita")),
+        expected=POST_ONLY,
+        post=lambda w: {"role": roles.KITA_LEITUNG},
+        post_expected=forbidden(404, allowed=("admin",), ja=403, jal=403),
+    ),
+    Case(
+        # no request in the demo: every role gets the same 404 as for a foreign one
+        # (tests/sozialraeume/test_people_views.py decides real requests)
+        "sozialraeume:role_grant_decide",
+        kwargs=lambda w: {"pk": 10**9},
+        expected=POST_ONLY,
+        post=lambda w: {"decision": "confirm", "version": 1},
+        post_expected=forbidden(404),
+    ),
 ]
 
 
-# The admin: the index and, per registered model of our apps, one changelist and one
-# change page. Non-staff (and anonymous) are sent to the admin login.
+# The admin (issue 13): the index and, per registered model (of every app), its
+# changelist, add, change, delete and history page, and the user's password page.
+# Non-staff (and anonymous) are sent to the admin login. Tenant roles (Fachkraft,
+# Leitung, the second Jugendamt's Fachkraft) reach their apps' models only, never the
+# people, role groups, Jugendämter or login throttling (403); the demo's superuser is
+# attached to the demo Jugendamt and held to it: another Jugendamt's rows are "not found"
+# (the admin sends them to its index, as for an id that does not exist), and only the
+# platform operator (a superuser without Jugendamt) adds, changes or deletes a Jugendamt.
 ADMIN_DENIED = {r: 302 for r in ("anon", "kita", "kita2", "traeger", "ausschuss")}
-# Models only a superuser administers (the Jugendamt itself).
-SUPERUSER_ONLY = {"sozialraeume.jugendamt"}
+TENANTS = ("ja", "jal", "fremd")
+NOT_FOUND = 302  # the admin's answer to a missing (or foreign) object
+# Models only a superuser administers.
+SUPERUSER_ONLY = {
+    "sozialraeume.jugendamt",
+    "sozialraeume.user",
+    "sozialraeume.rolegrantrequest",
+    "auth.group",
+    "auth.permission",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    # the mail outbox: every message with its links (django-post-office)
+    "post_office.email",
+    "post_office.log",
+    "post_office.emailtemplate",
+    "post_office.attachment",
+}
 # Models with rows shared by all Jugendämter.
-GLOBAL_MODELS = {"surveys.instrument"}
+GLOBAL_MODELS = {"surveys.instrument", "auth.group", "auth.permission"}
+# Where the admin adds rows at all (the rest is written on the pages or never).
+ADDABLE = {
+    "sozialraeume.traeger",
+    "sozialraeume.sozialraum",
+    "sozialraeume.kita",
+    "sozialraeume.user",
+    "surveys.surveyround",
+    "allocation.budgetyear",
+    "allocation.reallocation",
+    "auth.group",
+    "post_office.log",
+    "post_office.emailtemplate",
+    "post_office.attachment",
+}
+# Where the admin deletes rows at all: only the role with the delete permission
+# (Administration, here the demo's superuser); a budget year with shares or a
+# Sozialraum in use gets the confirmation page that lists what protects it.
+DELETABLE = {
+    "sozialraeume.traeger",
+    "sozialraeume.sozialraum",
+    "sozialraeume.kita",
+    "sozialraeume.user",
+    "allocation.budgetyear",
+    "auth.group",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "post_office.email",
+    "post_office.log",
+    "post_office.emailtemplate",
+    "post_office.attachment",
+}
+# The Jugendamt: the demo's superuser reads their own one only.
+ADMIN_READS_ONLY = {"sozialraeume.jugendamt"}
+# Third-party admins that add nothing (login records are written by django-axes).
+NO_ADD = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+
+
+def _admin_expected(label: str, page: str) -> dict[str, int]:
+    """Expected status of one admin page per role (see the comment above)."""
+    expected = dict(ADMIN_DENIED)
+    if label in SUPERUSER_ONLY:
+        for r in TENANTS:
+            expected[r] = 403
+        # a scoped queryset finds no foreign row before it asks the permission
+        if page == "history" and label in {"sozialraeume.jugendamt", "sozialraeume.user"}:
+            expected["fremd"] = NOT_FOUND
+    else:
+        per_page = {
+            "changelist": 200,
+            "add": 200 if label in ADDABLE else 403,
+            "change": 200,
+            "history": 200,
+            "delete": 403,  # tenant roles delete nothing in the admin
+        }
+        for r in TENANTS:
+            expected[r] = per_page[page]
+        if page in ("change", "history") and label not in GLOBAL_MODELS:
+            expected["fremd"] = NOT_FOUND
+    admin_page = {
+        "changelist": 200,
+        "add": 200 if label in ADDABLE and label not in NO_ADD else 403,
+        "change": 200,
+        "history": 200,
+        "delete": 200 if label in DELETABLE else 403,
+    }[page]
+    if label in ADMIN_READS_ONLY and page in ("add", "delete"):
+        admin_page = 403
+    expected["admin"] = admin_page
+    return expected
+
+
+def _admin_object(label):
+    return lambda w: {"object_id": w.admin_objects[label]}
 
 
 def _admin_cases() -> list[Case]:
@@ -653,25 +848,162 @@ def _admin_cases() -> list[Case]:
     ]
     for model in sorted(admin.site._registry, key=lambda m: m._meta.label_lower):
         label = model._meta.label_lower
-        if model._meta.app_label not in OUR_APPS:
-            continue
         base = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        if label in SUPERUSER_ONLY:
-            listing = {**ADMIN_DENIED, "ja": 403, "jal": 403, "admin": 200, "fremd": 403}
-            change = listing
-        else:
-            listing = {**ADMIN_DENIED, "ja": 200, "jal": 200, "admin": 200, "fremd": 200}
-            # a foreign object is "not found": the admin sends the user to its index
-            # with the same message as for an id that does not exist
-            change = {**listing, "fremd": 200 if label in GLOBAL_MODELS else 302}
-        cases.append(Case(f"{base}_changelist", expected=listing))
+        for page in ("changelist", "add", "change", "delete", "history"):
+            kwargs = None if page in ("changelist", "add") else _admin_object(label)
+            cases.append(
+                Case(f"{base}_{page}", kwargs=kwargs, expected=_admin_expected(label, page))
+            )
+    # nobody but a superuser sets a password here (issue 13, finding 1)
+    password = {**ADMIN_DENIED, "ja": 403, "jal": 403, "fremd": 403, "admin": 200}
+    cases.append(
+        Case(
+            "admin:auth_user_password_change",
+            kwargs=lambda w: {"id": w.ids["user_kita"]},
+            expected=password,
+            post=lambda w: {"password1": "Gekapert-2026!", "password2": "Gekapert-2026!"},
+            post_expected={**ADMIN_DENIED, "ja": 403, "jal": 403, "fremd": 403},
+        )
+    )
+    cases.append(
+        Case(
+            "admin:auth_user_password_change",
+            kwargs=lambda w: {"id": w.ids["user_fremd"]},
+            label="admin user password of another Jugendamt",
+            expected={**password, "admin": 404},
+            post=lambda w: {"password1": "Gekapert-2026!", "password2": "Gekapert-2026!"},
+            post_expected={**ADMIN_DENIED, "ja": 403, "jal": 403, "fremd": 403, "admin": 404},
+        )
+    )
+    cases.extend(_admin_foreign_cases())
+    if apps.is_installed("post_office"):
+        cases.extend(_outbox_cases())
+    return cases
+
+
+def _outbox_cases() -> list[Case]:
+    """The outbox admin's own pages: superusers only (a message holds its links)."""
+    email = lambda w: {"pk": w.admin_objects["post_office.email"]}  # noqa: E731
+    tenants_denied = {**ADMIN_DENIED, "ja": 403, "jal": 403, "fremd": 403}
+    return [
+        Case(
+            "admin:post_office_email_preview",
+            kwargs=email,
+            expected={**tenants_denied, "admin": 404},  # a plain-text message: no preview
+        ),
+        Case(
+            "admin:post_office_email_image",
+            kwargs=lambda w: {**email(w), "content_id": "0" * 32},
+            expected={**tenants_denied, "admin": 404},
+        ),
+        Case(
+            "admin:resend",
+            kwargs=email,
+            expected={**tenants_denied, "admin": 302},  # queued again, back to the message
+            post=lambda w: {},
+            post_expected=tenants_denied,
+        ),
+    ]
+
+
+# The second Jugendamt's rows: "not found" for the demo Jugendamt's staff and superuser,
+# the own rows of its Fachkraft; forged POSTs change nothing (issue 13, finding 2).
+FOREIGN_ROWS = {
+    "admin:sozialraeume_sozialraum": "sr2",
+    "admin:sozialraeume_traeger": "traeger_f",
+    "admin:sozialraeume_kita": "kita_f",
+    "admin:allocation_budgetyear": "year_f",
+}
+
+
+# a complete, valid Jugendamt form: only the permission stands in its way
+JUGENDAMT_FORM = {
+    "name": "Umbenannt",
+    "slug": "umbenannt",
+    "consultation_min_days": "14",
+    "fte_min": "0,05",
+    "fte_max": "5,00",
+    "fte_step": "0,05",
+}
+
+
+def _admin_foreign_cases() -> list[Case]:
+    cases = []
+    theirs = {**ADMIN_DENIED, "ja": NOT_FOUND, "jal": NOT_FOUND, "admin": NOT_FOUND}
+    for base, key in FOREIGN_ROWS.items():
+        ids = _ids(("object_id", key))
         cases.append(
             Case(
                 f"{base}_change",
-                kwargs=lambda w, label=label: {"object_id": w.admin_objects[label]},
-                expected=change,
+                kwargs=ids,
+                label=f"{base}_change of another Jugendamt",
+                expected={**theirs, "fremd": 200},
+                post=lambda w: {"name": "Gekapert", "jugendamt": w.ids["ja"]},
+                post_expected=theirs,
             )
         )
+        cases.append(
+            Case(
+                f"{base}_delete",
+                kwargs=ids,
+                label=f"{base}_delete of another Jugendamt",
+                expected={**theirs, "ja": 403, "jal": 403, "fremd": 403},
+                post=lambda w: {"post": "yes"},
+                post_expected={**theirs, "ja": 403, "jal": 403},
+            )
+        )
+    # the Jugendamt itself: even the demo's superuser only reads their own
+    jugendamt = {**ADMIN_DENIED, "ja": 403, "jal": 403, "fremd": 403}
+    cases.append(
+        Case(
+            "admin:sozialraeume_jugendamt_change",
+            kwargs=_ids(("object_id", "ja2")),
+            label="admin jugendamt change of another Jugendamt",
+            expected={**jugendamt, "admin": NOT_FOUND},
+            post=lambda w: JUGENDAMT_FORM,
+            post_expected={**jugendamt, "admin": 403},
+        )
+    )
+    cases.append(
+        Case(
+            "admin:sozialraeume_jugendamt_change",
+            kwargs=_ids(("object_id", "ja")),
+            label="admin jugendamt change of the own Jugendamt (POST)",
+            expected={**jugendamt, "admin": 200},
+            post=lambda w: JUGENDAMT_FORM,
+            post_expected={**jugendamt, "admin": 403},
+        )
+    )
+    # rows created in, or moved into, another Jugendamt: the form refuses them (200)
+    refused = {**ADMIN_DENIED, "ja": 200, "jal": 200, "admin": 200}
+    cases.append(
+        Case(
+            "admin:sozialraeume_sozialraum_add",
+            label="admin sozialraum add into another Jugendamt",
+            expected={**refused, "fremd": 200},
+            post=lambda w: {"jugendamt": w.ids["ja2"], "name": "Eingeschleust", "position": 0},
+            post_expected=refused,
+        )
+    )
+    cases.append(
+        Case(
+            "admin:sozialraeume_traeger_add",
+            label="admin traeger add into another Jugendamt",
+            expected={**refused, "fremd": 200},
+            post=lambda w: {"jugendamt": w.ids["ja2"], "name": "Eingeschleust"},
+            post_expected=refused,
+        )
+    )
+    cases.append(
+        Case(
+            "admin:sozialraeume_sozialraum_change",
+            kwargs=_ids(("object_id", "sr_a")),
+            label="admin sozialraum moved into another Jugendamt",
+            expected={**refused, "fremd": NOT_FOUND},
+            post=lambda w: {"jugendamt": w.ids["ja2"], "name": "Verschoben", "position": 0},
+            post_expected={**refused, "fremd": NOT_FOUND},
+        )
+    )
     return cases
 
 
@@ -717,10 +1049,35 @@ def test_every_url_pattern_has_an_entry():
 def test_every_admin_model_of_our_apps_is_in_the_matrix(world, db):
     names = {c.name for c in ADMIN_CASES}
     for model in admin.site._registry:
-        if model._meta.app_label in OUR_APPS:
-            base = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-            assert {f"{base}_changelist", f"{base}_change"} <= names
-            assert model._meta.label_lower in world.admin_objects
+        base = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        pages = ("changelist", "add", "change", "delete", "history")
+        assert {f"{base}_{page}" for page in pages} <= names
+        assert model._meta.label_lower in world.admin_objects
+
+
+# Admin URLs that are no model page: the site's own views, for every signed-in user or
+# answered by the admin's login (index and password change are in the matrix).
+ADMIN_SITE_URLS = {
+    "admin:login",
+    "admin:logout",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin:jsi18n",
+    "admin:app_list",
+    "admin:autocomplete",
+    "admin:view_on_site",
+}
+
+
+def test_every_admin_url_is_in_the_matrix():
+    """Every named admin URL (of every registered model, the user's password page
+    included) has its expectations in ADMIN_CASES."""
+    admin_names = {
+        f"admin:{name}" for _route, name in _walk(admin.site.urls[0]) if name is not None
+    }
+    covered = {c.name for c in ADMIN_CASES}
+    assert "admin:auth_user_password_change" in admin_names
+    assert sorted(admin_names - covered - ADMIN_SITE_URLS) == []
 
 
 def test_every_case_names_every_role():
@@ -762,6 +1119,7 @@ def test_role_gets_the_expected_status_everywhere(role, world, clients):
 
 def _snapshot() -> dict:
     """What a forbidden POST could change: rows of every writable table and the outbox."""
+    from django.contrib.auth.models import Group
     from django.core import mail
 
     from allocation.models import (
@@ -774,7 +1132,7 @@ def _snapshot() -> dict:
     )
     from audit.models import AuditEvent
     from indices.models import IndexRun, RecomputeRequest
-    from sozialraeume.models import User
+    from sozialraeume.models import Jugendamt, Kita, Sozialraum, Traeger, User
     from surveys.models import Response, SurveyRound
 
     def rows(model, *fields):
@@ -794,7 +1152,13 @@ def _snapshot() -> dict:
         "responses": rows(Response, "status", "review_state", "review_comment", "answers"),
         "runs": IndexRun.objects.count(),
         "recompute": RecomputeRequest.objects.count(),
-        "users": rows(User, "is_active"),
+        "users": rows(User, "is_active", "password", "is_superuser", "jugendamt_id"),
+        "user_groups": sorted(User.groups.through.objects.values_list("user_id", "group_id")),
+        "groups": rows(Group, "name"),
+        "jugendaemter": rows(Jugendamt, "name", "slug"),
+        "sozialraeume": rows(Sozialraum, "jugendamt_id", "name"),
+        "traeger": rows(Traeger, "jugendamt_id", "name"),
+        "kitas": rows(Kita, "sozialraum_id", "traeger_id", "name"),
         "mails": len(getattr(mail, "outbox", [])),
     }
 
@@ -923,21 +1287,35 @@ def test_foreign_staff_see_nothing_of_the_demo_jugendamt(world, clients):
             leaks.append(f"  {case.id}: {found[:5]}")
     assert opened > 30
     assert not leaks, "demo data on pages of another Jugendamt:\n" + "\n".join(leaks)
-    # their own user's change form offers only their own Jugendamt's Kitas and Träger
-    own = reverse("admin:sozialraeume_user_change", args=[world.users["fremd"].pk])
-    response = clients["fremd"].get(own)
+    # the Kita form offers only their own Jugendamt's Sozialräume and Träger
+    response = clients["fremd"].get(reverse("admin:sozialraeume_kita_add"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Fremd-Kita Ahorn" in html
+    assert "Fremd-Sozialraum" in html
     assert not [n for n in names if n in html]
 
 
-def test_staff_cannot_make_themselves_superuser_in_the_admin(world, clients):
-    url = reverse("admin:sozialraeume_user_change", args=[world.users["ja"].pk])
-    staff_form = clients["ja"].get(url).content.decode()
-    assert 'name="groups"' in staff_form  # staff manage roles ...
-    assert 'name="is_superuser"' not in staff_form  # ... but grant no superuser
-    assert 'name="user_permissions"' not in staff_form
+def test_staff_cannot_change_roles_or_passwords_in_the_admin(world, clients):
+    """A Fachkraft making herself Leitung or setting a colleague's password through the
+    admin (issue 13, finding 1): refused, and nothing changes."""
+    from django.contrib.auth.models import Group
+
+    leitung = Group.objects.get(name=roles.JUGENDAMT_LEITUNG)
+    own = world.users["ja"]
+    forged = {"username": own.username, "groups": [leitung.pk], "is_active": "on"}
+    before = _snapshot()
+    for role in TENANTS:
+        me = world.users[role]
+        change = reverse("admin:sozialraeume_user_change", args=[me.pk])
+        assert clients[role].get(change).status_code == 403
+        assert clients[role].post(change, {**forged, "username": me.username}).status_code == 403
+        password = reverse("admin:auth_user_password_change", args=[world.ids["user_kita"]])
+        response = clients[role].post(
+            password, {"password1": "X-9a!x-9a", "password2": "X-9a!x-9a"}
+        )
+        assert response.status_code == 403
+    assert _snapshot() == before
+    url = reverse("admin:sozialraeume_user_change", args=[own.pk])
     superuser_form = clients["admin"].get(url).content.decode()
     assert 'name="is_superuser"' in superuser_form
 

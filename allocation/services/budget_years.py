@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from allocation import distribution as d
 from allocation import eligibility as elig
@@ -268,3 +269,58 @@ def budget_year_create_plans(*, budget_year: BudgetYear, acting_user: User) -> l
             "position", "name"
         )
     ]
+
+
+def budget_year_delete_blockers(budget_year: BudgetYear) -> list[str]:
+    """What keeps a budget year from being deleted, in German (empty: nothing)."""
+    blockers = []
+    shares = budget_year.shares.count()
+    if shares:
+        blockers.append(
+            ngettext("%(n)s Anteil eines Sozialraums", "%(n)s Anteile der Sozialräume", shares)
+            % {"n": shares}
+        )
+    plans = budget_year.plans.count()
+    if plans:
+        blockers.append(
+            ngettext("%(n)s Verteilungsplan", "%(n)s Verteilungspläne", plans) % {"n": plans}
+        )
+    reallocations = budget_year.reallocations.count()
+    if reallocations:
+        blockers.append(
+            ngettext("%(n)s Umverteilung", "%(n)s Umverteilungen", reallocations)
+            % {"n": reallocations}
+        )
+    return blockers
+
+
+def budget_year_undeletable_message(budget_year: BudgetYear) -> str:
+    """Why ``budget_year`` cannot be deleted, in German ("" if it can)."""
+    blockers = budget_year_delete_blockers(budget_year)
+    if not blockers:
+        return ""
+    return _(
+        "Das Haushaltsjahr %(year)s kann nicht gelöscht werden: Es hat %(what)s. Ein "
+        "Haushaltsjahr mit Anteilen, Plänen oder Umverteilungen bleibt als Grundlage der "
+        "Verteilung und als Nachweis erhalten."
+    ) % {"year": budget_year, "what": ", ".join(blockers)}
+
+
+@transaction.atomic
+def budget_year_delete(*, budget_year: BudgetYear, acting_user: User) -> None:
+    """Delete a budget year that nothing rests on yet (no shares, plans or reallocations),
+    audited with its last values; any other is refused with a ValidationError and stays."""
+    by = BudgetYear.objects.select_for_update().get(pk=budget_year.pk)
+    if not budget_year_policy.user_can(acting_user, "manage", by):
+        raise PermissionDenied
+    message = budget_year_undeletable_message(by)
+    if message:
+        raise ValidationError(message)
+    audit_events.record(
+        actor=acting_user,
+        action="budget_year.delete",
+        obj=by,
+        jugendamt_id=by.jugendamt_id,
+        old=_budget_snapshot(by),
+    )
+    by.delete()

@@ -166,3 +166,90 @@ def test_budget_year_admin_applies_the_default_rule(client, world):
     by = BudgetYear.objects.get(jugendamt=world.jugendamt, year=2027)
     assert by.state_budget == Decimal("123000.00")  # 120 000 × 1.025
     assert AuditEvent.objects.filter(action="budget_year.create", object_id=str(by.pk)).exists()
+
+
+# --- deleting a budget year (issue 13, finding 5) -------------------------------------------
+
+
+@pytest.fixture
+def administration(world):
+    """The superuser of the world's Jugendamt (as the demo's "admin"): deleting needs the
+    admin's delete permission (Administration) and the budget-year rule "manage"."""
+    from sozialraeume import roles
+    from tests.factories import make_user
+
+    user = make_user(roles.ADMINISTRATION, jugendamt=world.jugendamt, username="verwaltung")
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    return user
+
+
+def test_a_budget_year_with_shares_is_not_deleted_and_the_admin_says_why(
+    client, world, administration
+):
+    by = world.budget_year
+    shares = sorted(by.shares.values_list("pk", "state_amount"))
+    assert shares
+    events = AuditEvent.objects.count()
+    client.force_login(administration)
+    url = reverse("admin:allocation_budgetyear_delete", args=[by.pk])
+    page = client.get(url).content.decode()
+    assert "kann nicht gelöscht werden" in page and "Anteile der Sozialräume" in page
+    assert 'name="post"' not in page  # no button to confirm
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert BudgetYear.objects.filter(pk=by.pk).exists()
+    assert sorted(by.shares.values_list("pk", "state_amount")) == shares
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_delete_action_refuses_a_budget_year_with_shares_too(client, world, administration):
+    by = world.budget_year
+    client.force_login(administration)
+    response = client.post(
+        reverse("admin:allocation_budgetyear_changelist"),
+        {"action": "delete_selected", "_selected_action": [by.pk], "post": "yes"},
+    )
+    assert response.status_code == 200
+    assert BudgetYear.objects.filter(pk=by.pk).exists() and by.shares.exists()
+    assert not AuditEvent.objects.filter(action="budget_year.delete").exists()
+
+
+def test_the_service_refuses_to_delete_a_budget_year_with_shares(world, administration):
+    from django.core.exceptions import ValidationError
+
+    from allocation.services import budget_years
+
+    with pytest.raises(ValidationError, match="kann nicht gelöscht werden"):
+        budget_years.budget_year_delete(budget_year=world.budget_year, acting_user=administration)
+    assert BudgetYear.objects.filter(pk=world.budget_year.pk).exists()
+
+
+def test_a_budget_year_without_shares_is_deleted_and_audited(client, world, administration):
+    from allocation.services import budget_years
+
+    empty = budget_years.budget_year_save(
+        jugendamt_id=world.jugendamt.pk,
+        year=2030,
+        state_budget=Decimal("5000.00"),
+        acting_user=world.staff,
+    )
+    client.force_login(administration)
+    response = client.post(
+        reverse("admin:allocation_budgetyear_delete", args=[empty.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not BudgetYear.objects.filter(pk=empty.pk).exists()
+    event = AuditEvent.objects.get(action="budget_year.delete")
+    assert event.actor == administration and event.object_id == str(empty.pk)
+    assert event.old["year"] == 2030 and event.old["state_budget"] == "5000.00"
+
+
+def test_budget_year_form_offers_only_the_own_rounds(client, world):
+    from tests.factories import JugendamtFactory
+    from tests.surveys.factories import SurveyRoundFactory
+
+    SurveyRoundFactory(jugendamt=JugendamtFactory(name="Anderes Amt"), code="X-2099")
+    client.force_login(world.staff)
+    html = client.get(reverse("admin:allocation_budgetyear_add")).content.decode()
+    assert "2020" in html and "X-2099" not in html
