@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from allocation.models import AllocationLine, Strand
 from allocation.services import lines as line_services
 from sozialraeume.models import Kita, Sozialraum
-from srb_project.numbers import EuroField, FteField, cost_of_fte, german
+from srb_project.numbers import MAX_VERSION, EuroField, FteField, cost_of_fte, german
+
+
+def _version_field():
+    """The hidden version a page carries: a database integer, never more (issue 13)."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_VERSION
+    )
 
 
 class LineForm(forms.Form):
@@ -52,7 +59,7 @@ class LineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Nach dem Vorschlag des Jugendamts Pflicht."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = _version_field()
 
     def __init__(self, *args, plan, line: AllocationLine | None = None, **kwargs):
         if line is not None and "initial" not in kwargs:
@@ -139,7 +146,8 @@ class LineForm(forms.Form):
     def full_clean(self):
         super().full_clean()
         # The hidden version is not shown next to any field: say it above the form.
-        if self.is_bound and "version" in self._errors:
+        self.tampered = self.is_bound and "version" in self._errors
+        if self.tampered:
             del self._errors["version"]
             self.add_error(
                 None,
@@ -205,7 +213,7 @@ class ReallocationDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bei einer Ablehnung Pflicht."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = _version_field()
 
 
 class ConsultationShortenForm(forms.Form):
@@ -226,4 +234,4 @@ class ConsultationShortenForm(forms.Form):
             "Wird im Bericht an den Jugendhilfeausschuss veröffentlicht: ohne Namen von Kitas."
         ),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = _version_field()

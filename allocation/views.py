@@ -44,6 +44,7 @@ from audit.permissions import audit_policy
 from indices.permissions import evaluation_policy
 from sozialraeume.permissions import kita_policy
 from sozialraeume.selectors import jugendamt_id_for_user, kita_list_for_user
+from srb_project.numbers import TamperedInput, parse_version
 
 
 def _refusal(request, exc):
@@ -52,6 +53,14 @@ def _refusal(request, exc):
             messages.error(request, msg)
     else:
         messages.error(request, str(exc) if str(exc) else _("Dafür fehlt Ihnen die Berechtigung."))
+
+
+def _tampered_plan_page(request, plan, exc: TamperedInput):
+    """A hidden field no page of ours sends (``version=abc``): 400, the plan page with a
+    German message, nothing changed."""
+    messages.error(request, str(exc))
+    context = _plan_detail_context(request, plan)
+    return render(request, "allocation/plan_detail.html", context, status=400)
 
 
 def _may_use(user) -> bool:
@@ -214,7 +223,11 @@ def _reallocation_decide(request, pk, decision: str):
     r = _reallocation_or_404(request, pk)
     service, done = REALLOCATION_DECISIONS[decision]
     form = ReallocationDecisionForm(request.POST, prefix=f"r{r.pk}")
-    form.is_valid()
+    if not form.is_valid() and "version" in form.errors:
+        # A tampered hidden version: refused, never decided against the current version.
+        messages.error(request, str(TamperedInput()))
+        context = _plan_list_context(request, str(r.budget_year.year))
+        return render(request, "allocation/plan_list.html", context, status=400)
     version = form.cleaned_data.get("version")
     try:
         service(
@@ -328,6 +341,8 @@ def plan_consultation_shorten(request, pk):
                 _("Die Abstimmung ist verkürzt; der Plan kann jetzt vorgelegt werden."),
             )
             return redirect("allocation:plan_detail", pk=plan.pk)
+    elif "version" in form.errors:
+        messages.error(request, str(TamperedInput()))
     context = _plan_detail_context(request, plan, shorten_form=form)
     return render(request, "allocation/plan_detail.html", context, status=400)
 
@@ -367,7 +382,10 @@ def plan_transition(request, pk, action):
         raise Http404
     form = ReasonForm(request.POST)
     form.is_valid()
-    version = request.POST.get("version", "")
+    try:
+        version = parse_version(request.POST.get("version"))
+    except TamperedInput as exc:
+        return _tampered_plan_page(request, plan, exc)
     was_approved = plan.is_approved
     try:
         service(
@@ -375,7 +393,7 @@ def plan_transition(request, pk, action):
             acting_user=request.user,
             reason=form.cleaned_data.get("reason", ""),
             # The plan as the person saw it: a stale page cannot undo someone else's step.
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=version,
         )
     except (ValidationError, PermissionDenied) as exc:
         _refusal(request, exc)
@@ -472,10 +490,14 @@ def line_edit(request, pk):
         else:
             messages.success(request, _("Die Zeile ist gespeichert."))
             return redirect("allocation:plan_detail", pk=plan.pk)
+    # A tampered version is a bad request (400); a stale one shows both states (the page
+    # as before, tests/allocation/test_views.py).
+    status = 400 if getattr(form, "tampered", False) and not conflict else 200
     return render(
         request,
         "allocation/line_form.html",
         {"plan": plan, "form": form, "line": line, "conflict": conflict},
+        status=status,
     )
 
 
@@ -486,9 +508,13 @@ def line_delete(request, pk):
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
+        version = parse_version(request.POST.get("version"))
+    except TamperedInput as exc:
+        return _tampered_plan_page(request, plan, exc)
+    try:
         line_services.line_delete(
             line_id=line.pk,
-            expected_version=int(request.POST.get("version") or 0),
+            expected_version=version or 0,
             reason=form.cleaned_data.get("reason", ""),
             acting_user=request.user,
         )

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from srb_project.spreadsheet import PREFIX, restore
 from surveys.instrument import ITEMS_BY_CODE
 
 KITA, SOZIALRAUM, STATUS = "kita", "sozialraum", "status"
@@ -40,6 +41,8 @@ IGNORED_COLUMNS = frozenset(
     {STATUS} | {code for code in ITEMS_BY_CODE if code not in CHECKED_CODES}
 )
 FIRST_DATA_LINE = 2
+# A name longer than this is no Kita's name (and the same bound as the web import).
+MAX_NAME_CHARS = 10_000
 
 
 class CsvInputError(ValueError):
@@ -81,6 +84,25 @@ def _header(data: bytes, encoding: str) -> tuple[list[str], str]:
     sep = ";" if ";" in first and "," not in first else ","
     names = next(csv.reader([first], delimiter=sep), [])
     return [name.strip() for name in names], sep
+
+
+def _check_nul(data: bytes, encoding: str, names: list[str], sep: str) -> None:
+    """Refuse a NUL byte (no text has one; PostgreSQL refuses it) naming line and column."""
+    position = data.find(b"\x00")
+    if position < 0:
+        return
+    line = data.count(b"\n", 0, position) + 1
+    start = data.rfind(b"\n", 0, position) + 1
+    end = data.find(b"\n", position)
+    text = data[start : end if end >= 0 else len(data)].decode(encoding, errors="replace")
+    column = None
+    try:
+        fields = next(csv.reader([text.rstrip("\r")], delimiter=sep), [])
+        index = next(i for i, field in enumerate(fields) if "\x00" in field)
+        column = names[index] if index < len(names) else str(index + 1)
+    except (csv.Error, StopIteration):
+        column = None
+    raise _fail(line, column, _("unzulässiges Steuerzeichen (NUL)"))
 
 
 def _check_header(names: list[str]) -> None:
@@ -175,6 +197,9 @@ def _names_column(frame: pd.DataFrame, name: str) -> pd.Series:
     present = values.dropna().tolist()
     if not present:
         return values
+    if any(value.startswith(PREFIX) for value in present):
+        # A name our export made inert ("'=HYPERLINK(...)"): the original name again.
+        values = values.map(restore, na_action="ignore")
     if not _PADDED.search("\x00" + "\x00".join(present) + "\x00"):
         return values
     stripped = values.str.strip()
@@ -192,6 +217,7 @@ def read_answers_csv(data: bytes) -> pd.DataFrame:
         raise CsvInputError(_("Die Datei ist leer."))
     data, encoding = detect_encoding(data)
     names, sep = _header(data, encoding)
+    _check_nul(data, encoding, names, sep)
     _check_header(names)
     numeric = [name for name in names if name in CHECKED_CODES]
     try:
@@ -238,13 +264,20 @@ def read_answers_csv(data: bytes) -> pd.DataFrame:
 
 
 def _name_problem(out: dict[str, pd.Series], lines: np.ndarray, names: list[str]):
-    """(line, column position, error) of the first missing or duplicate name, or None."""
+    """(line, column position, error) of the first missing, overlong or duplicate name."""
     found = []
     for name in NAME_COLUMNS:
         missing = out[name].isna().to_numpy()
         if missing.any():
             row = int(np.argmax(missing))
             label = _("Name der Kita fehlt") if name == KITA else _("Sozialraum fehlt")
+            found.append((int(lines[row]), names.index(name), _fail(lines[row], name, label)))
+        overlong = (out[name].str.len() > MAX_NAME_CHARS).fillna(False).to_numpy(dtype=bool)
+        if overlong.any():
+            row = int(np.argmax(overlong))
+            label = _("Name länger als %(n)s Zeichen") % {
+                "n": f"{MAX_NAME_CHARS:,}".replace(",", ".")
+            }
             found.append((int(lines[row]), names.index(name), _fail(lines[row], name, label)))
     kitas = out[KITA]
     duplicated = kitas.duplicated().to_numpy() & kitas.notna().to_numpy()
@@ -324,7 +357,7 @@ def _cell_problem(row: np.ndarray, numeric: list[str], j: int) -> str:
     value = row[j]
     shown = _format(value)
     if not np.isfinite(value):
-        return _("„%(value)s“ ist keine gültige Zahl") % {"value": shown}
+        return _("„%(value)s“ ist keine gültige Zahl (zu groß oder unendlich)") % {"value": shown}
     if item.kind == "likert" and (value != np.floor(value) or not 1 <= value <= 4):
         return _("%(value)s liegt nicht auf der Skala 1 bis 4") % {"value": shown}
     if item.kind == "int" and value != np.floor(value):

@@ -24,6 +24,7 @@ from reports.documents import charts, xlsx
 from reports.documents.pdf import render_pdf
 from reports.permissions import report_policy
 from sozialraeume.selectors import jugendamt_id_for_user
+from srb_project.spreadsheet import safe_filename
 from surveys.models import SurveyRound
 
 # The committee PDF is cached under a hash of its HTML (see reports.documents.pdf.html_to_pdf):
@@ -219,7 +220,8 @@ def exports(request):
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=xlsx.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A round code stored before codes were validated cannot break the header.
+    response["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
     response["Cache-Control"] = "no-store"
     return response
 

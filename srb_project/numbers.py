@@ -42,6 +42,10 @@ _NUMBER_CHARS = re.compile(r"^[+-]?[\d.,]+$")
 # "1 234,50" (DIN 5008 groups with spaces): the spaces go, the rest is parsed as usual.
 _SPACE_GROUPS = re.compile(r"^[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d*)?$")
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+# No amount or FTE of the product has more digits (euros: 12 before the comma, 2 after);
+# longer input is refused before Babel and Decimal arithmetic ever see it (issue 13).
+MAX_TYPED_DIGITS = 20
+MAX_TYPED_CHARS = 40
 
 
 class NumberEntryError(ValueError):
@@ -72,6 +76,10 @@ def _normalise(text: str, units: tuple[str, ...]) -> str:
     return text
 
 
+def _shortened(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _read(text: str, locale: str) -> Decimal | None:
     try:
         return parse_decimal(text, locale=locale, strict=True)
@@ -91,6 +99,11 @@ def parse_number(
     Raises ``NumberEntryError`` with a German message (without the field's name).
     """
     raw = str(text).strip()
+    if len(raw) > MAX_TYPED_CHARS or sum(c.isdigit() for c in raw) > MAX_TYPED_DIGITS:
+        raise NumberEntryError(
+            _("„%(text)s“ hat zu viele Stellen (höchstens %(n)s Ziffern).")
+            % {"text": _shortened(raw), "n": MAX_TYPED_DIGITS}
+        )
     cleaned = _normalise(raw, units)
     if not cleaned or not _NUMBER_CHARS.match(cleaned) or not any(c.isdigit() for c in cleaned):
         raise NumberEntryError(
@@ -183,6 +196,38 @@ def check_bounds(
         )
 
 
+# --- hidden counters (versions) as posted ------------------------------------------------
+
+# The largest version a page can carry: a database integer (PostgreSQL ``integer``).
+MAX_VERSION = 2_147_483_647
+_ASCII_DIGITS = re.compile(r"^[0-9]{1,10}$")
+
+
+class TamperedInput(ValueError):
+    """A hidden field that no page of ours sends (German message for a 400)."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message
+            or _(
+                "Die Seite ist veraltet oder unvollständig. Bitte laden Sie sie neu und "
+                "versuchen Sie es noch einmal."
+            )
+        )
+
+
+def parse_version(value: str | None) -> int | None:
+    """A posted hidden version: ``None`` when not sent, the number when it is ASCII digits
+    within ``MAX_VERSION``; anything else ("abc", "²", 5.000 digits, "-1") raises
+    ``TamperedInput`` instead of reaching ``int()`` or the database."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    if not _ASCII_DIGITS.match(text) or int(text) > MAX_VERSION:
+        raise TamperedInput()
+    return int(text)
+
+
 class DecimalTextInput(forms.TextInput):
     """A text input that brings up the number pad; never ``type=number`` (see above)."""
 
@@ -242,7 +287,14 @@ class GermanDecimalField(forms.Field):
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            return Decimal(value)
+            value = Decimal(value)
+            if not value.is_finite():
+                raise ValidationError(
+                    _("%(label)s: „%(value)s“ ist keine Zahl.")
+                    % {"label": self._name(), "value": value},
+                    code="invalid",
+                )
+            return value
         try:
             number = parse_number(value, places=self.places, example=self.example, units=self.units)
         except NumberEntryError as exc:

@@ -10,19 +10,38 @@ The XLSX export has the same columns with German headers ("Kita", "A1 – Wie vi
 The import is all-or-nothing: every row is checked with the same rules as the web
 form (``surveys.validation``) before anything is written; a problem raises
 ``ImportProblem`` with German messages naming row and column.
+
+Both exports make text cells inert (``srb_project.spreadsheet``: a text beginning with
+``=``, ``+``, ``-``, ``@``, tab or CR gets a ``'`` prefix); the import removes exactly that
+prefix again, so our own export reads back unchanged. Numbers stay numbers.
+
+The import is bounded (issue 13): at most ``settings.SRB_IMPORT_MAX_BYTES`` (5 MB), at most
+``MAX_ROWS`` data rows and ``MAX_COLUMNS`` columns, counted from what is actually read (an
+XLSX sheet's claimed dimension is ignored), cells of at most ``MAX_CELL_CHARS`` characters,
+no NUL byte; an XLSX is unpacked to at most ``MAX_XLSX_UNPACKED`` bytes, and its XML is
+parsed with defusedxml (no entities, no DTD tricks: "billion laughs", XXE). Each of these is a
+German message, never a crash.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from sozialraeume.models import Kita, User
+from srb_project.spreadsheet import inert, inert_row, restore, sheet_title
 from surveys.instrument import ITEMS_BY_CODE, Item
 from surveys.models import Response, SurveyRound
 from surveys.services import responses_import
@@ -38,7 +57,17 @@ STATUS_WORDS = {
     "entwurf": Response.Status.DRAFT,
 }
 GERMAN_STATUS = {Response.Status.SUBMITTED: "eingereicht", Response.Status.DRAFT: "Entwurf"}
+NUMBER_KINDS = ("int", "likert", "decimal")
 MAX_MESSAGES = 50
+# Bounds of an import (issue 13): far above a Jugendamt's real files (a few hundred Kitas,
+# about 60 columns), far below what costs seconds or hundreds of megabytes.
+MAX_ROWS = 5000
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 10_000
+MAX_XLSX_UNPACKED = 32 * 1024 * 1024
+# A number cell in an XLSX sheet: what openpyxl can turn into int/float without error.
+_XLSX_NUMBER = re.compile(r"^[+-]?(\d{1,30}(\.\d{0,30})?|\.\d{1,30})([eE][+-]?\d{1,4})?$")
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 class ImportProblem(Exception):
@@ -91,8 +120,12 @@ def export_rows(survey_round: SurveyRound) -> tuple[list[str], list[list[str]]]:
     rows = []
     for response in _responses(survey_round):
         answers = response.answers or {}
-        row = [response.kita.name, response.kita.sozialraum.name, response.status]
-        row += [cell_text(ITEMS_BY_CODE[code], answers.get(code)) for code in codes]
+        row = inert_row([response.kita.name, response.kita.sozialraum.name, response.status])
+        for code in codes:
+            item = ITEMS_BY_CODE[code]
+            text = cell_text(item, answers.get(code))
+            # Numbers stay plain numbers; every text (names, F6, F7, ...) is made inert.
+            row.append(text if item.kind in NUMBER_KINDS else inert(text))
         rows.append(row)
     return META_COLUMNS + codes, rows
 
@@ -119,7 +152,7 @@ def export_xlsx_bytes(survey_round: SurveyRound) -> bytes:
     codes = _item_codes(survey_round)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = f"Erhebung {survey_round.code}"[:31]
+    sheet.title = sheet_title(f"Erhebung {survey_round.code}")
     sheet.append([german_header(c) for c in META_COLUMNS + codes])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -139,8 +172,9 @@ def export_xlsx_bytes(survey_round: SurveyRound) -> bytes:
                 values.append(float(value))
             else:
                 values.append(cell_text(item, value) or None)
-        sheet.append(values)
-        # Text cells are data, never formulas (e.g. a comment starting with "=").
+        # Text cells are data, never formulas: prefixed like the CSV (a comment starting
+        # with "=" stays text even when the sheet is saved as CSV later) and typed as text.
+        sheet.append(inert_row(values))
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
@@ -153,6 +187,50 @@ def export_xlsx_bytes(survey_round: SurveyRound) -> bytes:
 # --- import ------------------------------------------------------------------------
 
 
+def _de(number: int) -> str:
+    """5000 -> "5.000" (German grouping in messages)."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _too_many_rows(line: int) -> ImportProblem:
+    return ImportProblem(
+        [
+            _(
+                "Die Datei hat mehr als %(max)s Datenzeilen (Zeile %(line)s). Bitte teilen Sie "
+                "sie in mehrere Dateien auf."
+            )
+            % {"max": _de(MAX_ROWS), "line": _de(line)}
+        ]
+    )
+
+
+def _too_many_columns(line: int) -> ImportProblem:
+    return ImportProblem(
+        [
+            _("Zeile %(line)s: mehr als %(max)s Spalten.")
+            % {"line": _de(line), "max": _de(MAX_COLUMNS)}
+        ]
+    )
+
+
+def check_size(size: int) -> None:
+    """Refuse a file above ``settings.SRB_IMPORT_MAX_BYTES`` before it is read or parsed."""
+    limit = settings.SRB_IMPORT_MAX_BYTES
+    if size > limit:
+        raise ImportProblem(
+            [
+                _(
+                    "Die Datei ist zu groß (%(size)s MB, höchstens %(max)s MB). Bitte teilen "
+                    "Sie sie in mehrere Dateien auf."
+                )
+                % {
+                    "size": f"{size / 1_048_576:.1f}".replace(".", ","),
+                    "max": f"{limit / 1_048_576:.1f}".replace(".", ","),
+                }
+            ]
+        )
+
+
 def decode_text(content: bytes) -> str:
     """UTF-8 (with or without BOM) or, failing that, Windows-1252 as Excel writes it."""
     try:
@@ -162,37 +240,200 @@ def decode_text(content: bytes) -> str:
 
 
 def read_csv(content: bytes) -> list[list]:
-    """The cells of a CSV file (separator detected); ImportProblem if unreadable."""
+    """The cells of a CSV file (separator detected); ImportProblem if unreadable or too large."""
     try:
         text = decode_text(content)
     except UnicodeDecodeError:
         raise ImportProblem(
             [_("Die Datei ist weder UTF-8 noch Windows-1252 (Excel) kodiert.")]
         ) from None
-    first_line = text.split("\n", 1)[0]
+    # The header decides the separator; a sniff over a megabyte-long first line is slow.
+    first_line = text.split("\n", 1)[0][:MAX_CELL_CHARS]
     try:
         dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = []
+    try:
+        for row in reader:
+            if len(rows) > MAX_ROWS:
+                raise _too_many_rows(reader.line_num)
+            if len(row) > MAX_COLUMNS:
+                raise _too_many_columns(reader.line_num)
+            rows.append(row)
+    except csv.Error as exc:
+        # The csv module's own limit (131.072 characters) or a broken quote.
+        line = reader.line_num
+        if "field limit" in str(exc):
+            message = _("Zeile %(line)s: Ein Feld ist länger als %(max)s Zeichen.") % {
+                "line": _de(line),
+                "max": _de(MAX_CELL_CHARS),
+            }
+        else:
+            message = _("Zeile %(line)s: Die CSV-Datei ist nicht lesbar.") % {"line": _de(line)}
+        raise ImportProblem([message]) from None
+    return rows
+
+
+def _unpacked_size(content: bytes) -> int:
+    """The bytes an XLSX (a zip archive) unpacks to, as its directory states them; zipfile
+    never unpacks a member beyond its stated size (a lie ends in a CRC error)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def _check_sheet_shape(source, *, numbers: bool = True) -> tuple[int, int]:
+    """Walk the sheet's XML once, streaming, before openpyxl reads a value: stop at the row
+    and column caps counted from the rows and cells actually there (the claimed dimension
+    ``A1:XFD20000`` is ignored), and refuse number cells openpyxl could not convert
+    (``1e9999999`` stays a float, a 5.000-digit integer would raise inside openpyxl).
+    Returns the last row and the rightmost column actually present; ``numbers=False``
+    skips the number check (sheets other than the first are never imported)."""
+    rows = 0
+    line = 0
+    cells = 0
+    last_line = 0
+    last_column = 0
+    numeric_ref = None
+    for event, element in iterparse(source, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == f"{_MAIN_NS}row":
+                rows += 1
+                cells = 0
+                number = element.get("r", "")
+                line = (
+                    int(number)
+                    if number.isascii() and number.isdigit() and len(number) <= 7
+                    else rows
+                )
+                if max(rows, line) > MAX_ROWS + 1:
+                    raise _too_many_rows(max(rows, line))
+                last_line = max(last_line, line)
+            elif tag == f"{_MAIN_NS}c":
+                cells += 1
+                ref = element.get("r", "")
+                letters = ref.rstrip("0123456789")
+                try:
+                    column = column_index_from_string(letters) if letters else cells
+                except ValueError:
+                    column = MAX_COLUMNS + 1
+                if max(cells, column) > MAX_COLUMNS:
+                    raise _too_many_columns(line)
+                last_column = max(last_column, column)
+                numeric_ref = ref or f"{get_column_letter(cells)}{line}"
+                if not numbers or element.get("t", "n") != "n":
+                    numeric_ref = None
+        elif tag == f"{_MAIN_NS}v" and numeric_ref is not None:
+            value = (element.text or "").strip()
+            if value and not _XLSX_NUMBER.match(value):
+                shown = value if len(value) <= 20 else value[:20] + "…"
+                raise ImportProblem(
+                    [
+                        _("Zeile %(line)s, Spalte %(column)s: „%(value)s“ ist keine lesbare Zahl.")
+                        % {
+                            "line": _de(line),
+                            "column": numeric_ref.rstrip("0123456789"),
+                            "value": shown,
+                        }
+                    ]
+                )
+        elif tag == f"{_MAIN_NS}row":
+            element.clear()
+    return last_line, last_column
 
 
 def read_xlsx(content: bytes) -> list[list]:
-    """The cells of an XLSX file's first sheet; ImportProblem if unreadable."""
+    """The cells of an XLSX file's first sheet; ImportProblem if unreadable or too large."""
+    unreadable = ImportProblem([_("Die XLSX-Datei kann nicht gelesen werden.")])
+    forbidden = ImportProblem(
+        [
+            _(
+                "Die XLSX-Datei enthält unzulässige XML-Anweisungen (Entitäten oder externe "
+                "Verweise) und wird nicht gelesen."
+            )
+        ]
+    )
     try:
+        unpacked = _unpacked_size(content)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise unreadable from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ImportProblem(
+            [
+                _("Die XLSX-Datei ist entpackt zu groß (über %(max)s MB).")
+                % {"max": MAX_XLSX_UNPACKED // 1_048_576}
+            ]
+        )
+    workbook = None
+    try:
+        # Walk every worksheet before openpyxl opens the workbook: in read-only mode it
+        # already scans each sheet for its dimension (the whole sheet when there is none).
+        shapes = [
+            _check_sheet_shape(source, numbers=index == 0)
+            for index, source in enumerate(_worksheet_streams(content))
+        ]
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any broken file gets the same German message
-        raise ImportProblem([_("Die XLSX-Datei kann nicht gelesen werden.")]) from None
-    sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheet = workbook.worksheets[0]
+        last_line, last_column = shapes[0]
+        if not last_line or not last_column:
+            return []
+        # Never trust the stored dimension: read what the walk found, row by row.
+        sheet.reset_dimensions()
+        return [
+            list(row)
+            for row in sheet.iter_rows(max_row=last_line, max_col=last_column, values_only=True)
+        ]
+    except ImportProblem:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any broken file gets a German message
+        # openpyxl wraps the parser's refusal ("Unable to read workbook") in a ValueError.
+        cause = exc
+        while cause is not None and not isinstance(cause, DefusedXmlException):
+            cause = cause.__cause__ or cause.__context__
+        raise (forbidden if cause is not None else unreadable) from None
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+def _worksheet_streams(content: bytes):
+    """The worksheets' XML streams in workbook order, found the way openpyxl finds them
+    (content types, workbook part, its relationships; defusedxml parses all three)."""
+    reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_workbook()
+    targets = [
+        rel.target
+        for _sheet, rel in reader.parser.find_sheets()
+        if "chartsheet" not in rel.Type and rel.target in reader.valid_files
+    ]
+    if not targets:
+        raise ImportProblem([_("Die XLSX-Datei enthält kein Tabellenblatt.")])
+    for target in targets:
+        with reader.archive.open(target) as source:
+            yield source
 
 
 def read_table(content: bytes, filename: str = "") -> list[list]:
     """The cells of an uploaded CSV or XLSX file (by name or content)."""
+    check_size(len(content))
     if filename.lower().endswith(".xlsx") or content[:2] == b"PK":
         return read_xlsx(content)
     return read_csv(content)
+
+
+def _cell_problem(value) -> str | None:
+    """What makes a single cell unusable whatever its column (German), or None."""
+    if not isinstance(value, str):
+        return None
+    if "\x00" in value:
+        return _("Die Zelle enthält ein unzulässiges Steuerzeichen (NUL).")
+    if len(value) > MAX_CELL_CHARS:
+        return _("Die Zelle ist länger als %(max)s Zeichen.") % {"max": _de(MAX_CELL_CHARS)}
+    return None
 
 
 def _column_key(name, known_codes: set[str]) -> str | None:
@@ -211,13 +452,34 @@ def _column_key(name, known_codes: set[str]) -> str | None:
 
 def parse_table(survey_round: SurveyRound, table: list[list]) -> list[ImportRow]:
     """Check a whole table; return the rows to write or raise ImportProblem."""
-    table = [row for row in table if any(not is_empty(v) for v in row)]
-    if not table:
+    # Line numbers as in the file (blank lines count), cells with our export's "'" removed.
+    numbered = [
+        (line, [restore(value) for value in row])
+        for line, row in enumerate(table, start=1)
+        if any(not is_empty(v) for v in row)
+    ]
+    if not numbered:
         raise ImportProblem([_("Die Datei ist leer.")])
     items = survey_round.instrument.items
     known_codes = {item.code for item in items}
-    header = table[0]
+    header_line, header = numbered[0]
     problems = []
+    for line, cells in numbered:
+        for index, value in enumerate(cells, start=1):
+            problem = _cell_problem(value)
+            if problem is None:
+                continue
+            name = header[index - 1] if line != header_line and index <= len(header) else None
+            column = _column_key(name, known_codes) or str(index)
+            problems.append(
+                _("Zeile %(line)s, Spalte „%(column)s“: %(message)s")
+                % {"line": line, "column": column, "message": problem}
+            )
+            if len(problems) >= MAX_MESSAGES:
+                problems.append(_("… weitere Fehler nicht aufgeführt."))
+                raise ImportProblem(problems)
+    if problems:
+        raise ImportProblem(problems)
     columns: list[str | None] = []
     for index, name in enumerate(header, start=1):
         if is_empty(name):
@@ -235,7 +497,7 @@ def parse_table(survey_round: SurveyRound, table: list[list]) -> list[ImportRow]
             problems.append(_("Die Pflichtspalte „%(name)s“ fehlt.") % {"name": required})
     if problems:
         raise ImportProblem(problems)
-    if len(table) == 1:
+    if len(numbered) == 1:
         raise ImportProblem([_("Die Datei enthält keine Datenzeilen.")])
 
     kitas = {
@@ -246,7 +508,7 @@ def parse_table(survey_round: SurveyRound, table: list[list]) -> list[ImportRow]
     }
     seen: dict[int, int] = {}
     result = []
-    for line, cells in enumerate(table[1:], start=2):
+    for line, cells in numbered[1:]:
         if len(cells) > len(columns) and any(not is_empty(c) for c in cells[len(columns) :]):
             problems.append(
                 _("Zeile %(line)s: mehr Werte als Spalten in der Kopfzeile.") % {"line": line}

@@ -5,11 +5,12 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from srb_project.numbers import DecimalTextInput, IntegerTextInput
+from srb_project.numbers import MAX_VERSION, DecimalTextInput, IntegerTextInput
 from surveys.instrument import ITEMS_BY_CODE, QUESTION_TEXTS, SECTIONS, Item, scale_labels
 from surveys.models import Response
 from surveys.validation import validate_answers
@@ -63,7 +64,7 @@ class QuestionnaireForm(forms.Form):
     ``surveys.validation`` and are the same for the import.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
 
     def __init__(self, *args, survey_round, response: Response | None = None, complete=False, **kw):
         self.survey_round = survey_round
@@ -278,6 +279,18 @@ class ImportForm(forms.Form):
             "Bei einem Fehler wird nichts übernommen."
         ),
     )
+
+    def clean_file(self):
+        """The size limit, checked before the file is read or parsed (issue 13)."""
+        upload = self.cleaned_data["file"]
+        limit = settings.SRB_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Die Datei ist zu groß (höchstens %(max)s MB).")
+                % {"max": f"{limit / 1_048_576:.1f}".replace(".", ",")},
+                code="file_too_large",
+            )
+        return upload
 
 
 class RoundCreateForm(forms.Form):

@@ -7,11 +7,33 @@ readable in the version they were given in.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from surveys import instrument as instrument_module
+
+# A round code is part of URLs, file names and sheet titles: letters, digits, "-" and "_",
+# no white space, no CR/LF (issue 13). "runden" is the URL of the round list.
+ROUND_CODE_MAX_LENGTH = 20
+RESERVED_ROUND_CODES = frozenset({"runden"})
+_round_code_chars = RegexValidator(
+    regex=r"^[A-Za-z0-9_-]+\Z",
+    message=_(
+        "Die Kennung darf nur Buchstaben, Ziffern, - und _ enthalten "
+        "(keine Leerzeichen, keine Zeilenumbrüche)."
+    ),
+    code="invalid_round_code",
+)
+
+
+def validate_round_code(value: str) -> None:
+    """The rule for every round code, wherever a round is created (form, admin, service)."""
+    _round_code_chars(value)
+    if str(value).lower() in RESERVED_ROUND_CODES:
+        raise ValidationError(_("Diese Kennung ist nicht erlaubt."), code="reserved_round_code")
 
 
 def default_partners():
@@ -56,7 +78,12 @@ class SurveyRound(models.Model):
         related_name="survey_rounds",
         verbose_name=_("Jugendamt"),
     )
-    code = models.CharField(_("Kennung"), max_length=20, help_text=_("z. B. 2027"))
+    code = models.CharField(
+        _("Kennung"),
+        max_length=ROUND_CODE_MAX_LENGTH,
+        validators=[validate_round_code],
+        help_text=_("z. B. 2027 (Buchstaben, Ziffern, - und _)"),
+    )
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("Fragebogen")
     )

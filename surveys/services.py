@@ -17,10 +17,10 @@ from django_fsm import can_proceed
 from audit import events as audit_events
 from sozialraeume.models import Jugendamt, Kita, User
 from sozialraeume.permissions import kita_policy
-from surveys.models import Instrument, Response, SurveyRound
+from surveys.models import Instrument, Response, SurveyRound, validate_round_code
 from surveys.permissions import response_policy, round_policy
+from surveys.reminders import round_reminders_deliver
 from surveys.signals import send_round_answers_changed
-from surveys.tasks import send_round_reminders
 from surveys.validation import validate_answers
 
 if TYPE_CHECKING:  # only for the annotation: surveys.exchange imports this module
@@ -87,6 +87,10 @@ def round_create(
     """A new round in preparation (vorbereitet); ``acting_user`` None: the system, unchecked."""
     if acting_user is not None and not round_policy.user_can(acting_user, "manage", jugendamt):
         raise PermissionDenied
+    try:
+        validate_round_code(code)
+    except ValidationError as error:
+        raise ValidationError({"code": error.messages}) from error
     if SurveyRound.objects.filter(jugendamt=jugendamt, code=code).exists():
         raise ValidationError({"code": _("Eine Runde mit dieser Kennung gibt es schon.")})
     survey_round = SurveyRound.objects.create(
@@ -164,19 +168,16 @@ def round_close(*, survey_round: SurveyRound, acting_user: User) -> SurveyRound:
 
 
 @transaction.atomic
-def round_send_reminders(*, survey_round: SurveyRound, acting_user: User) -> None:
-    """Queue the reminder e-mails to Kitas without a submitted questionnaire."""
+def round_send_reminders(*, survey_round: SurveyRound, acting_user: User) -> int:
+    """Remind the Kitas without a submitted questionnaire; returns the number of mails.
+
+    The mails go into the outbox in this transaction with their audit events
+    (``surveys.reminders``); delivery follows after the commit, so a broker that is down
+    delays them and loses none."""
     _require_round_manager(acting_user, survey_round)
     if survey_round.state != SurveyRound.State.OFFEN:
         raise ValidationError(_("Erinnerungen gibt es nur für eine offene Runde."))
-    audit_events.record(
-        actor=acting_user,
-        action="round_reminders_queued",
-        obj=survey_round,
-        jugendamt_id=survey_round.jugendamt_id,
-    )
-    round_id = survey_round.pk
-    transaction.on_commit(lambda: send_round_reminders.delay(round_id))
+    return round_reminders_deliver(round_id=survey_round.pk, acting_user=acting_user)
 
 
 # --- one questionnaire -------------------------------------------------------------
@@ -496,5 +497,46 @@ def round_partners_set(
         jugendamt_id=locked.jugendamt_id,
         old={"partners": old},
         new={"partners": new},
+    )
+    return locked
+
+
+# --- round dates changed in the admin (issue 13) ---
+
+
+@transaction.atomic
+def round_dates_change(
+    *,
+    survey_round: SurveyRound,
+    stichtag: datetime.date,
+    opens_on: datetime.date | None,
+    closes_on: datetime.date | None,
+    acting_user: User,
+) -> SurveyRound:
+    """Change a round's dates (its state changes only through ``round_open`` /
+    ``round_close``), audited with the old and new dates; no change, no event."""
+    locked = _round_locked(survey_round)
+    if not round_policy.user_can(acting_user, "manage", locked):
+        raise PermissionDenied
+    fields = ("stichtag", "opens_on", "closes_on")
+    old = {f: getattr(locked, f) for f in fields}
+    new = {"stichtag": stichtag, "opens_on": opens_on, "closes_on": closes_on}
+    changed = [f for f in fields if old[f] != new[f]]
+    if not changed:
+        return locked
+    for f in changed:
+        setattr(locked, f, new[f])
+    locked.save(update_fields=changed)
+
+    def iso(value):
+        return value.isoformat() if value else None
+
+    audit_events.record(
+        actor=acting_user,
+        action="round.dates_change",
+        obj=locked,
+        jugendamt_id=locked.jugendamt_id,
+        old={f: iso(old[f]) for f in changed},
+        new={f: iso(new[f]) for f in changed},
     )
     return locked

@@ -49,6 +49,17 @@ class InvalidValue(ValueError):
     """A single value that cannot be read as its item's type."""
 
 
+# No answer of the instrument needs more digits; anything longer is refused before int() or
+# Decimal arithmetic (a 5.000-digit integer exceeds Python's int limit, ``1e9999999``
+# overflows the decimal context).
+MAX_DIGITS = 15
+MAX_NUMBER_CHARS = 40
+
+
+def _too_long() -> InvalidValue:
+    return InvalidValue(_("Die Zahl hat zu viele Stellen (höchstens %(n)s).") % {"n": MAX_DIGITS})
+
+
 def is_empty(value) -> bool:
     if value is None:
         return True
@@ -71,14 +82,18 @@ def _parse_int(item: Item, value) -> int:
     if isinstance(value, int):
         number = value
     elif isinstance(value, float):
-        if not value.is_integer():
+        if not value.is_integer():  # also inf and nan
             raise InvalidValue(_("Bitte eine ganze Zahl eingeben."))
         number = int(value)
     else:
         text = str(value).strip().replace(" ", "")
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _too_long()
         match = _WHOLE.match(text)
         if not match:
             raise InvalidValue(_("Bitte eine ganze Zahl eingeben."))
+        if len(match.group(1).lstrip("+-")) > MAX_DIGITS:
+            raise _too_long()
         number = int(match.group(1))
     if item.kind == "likert" and not (item.min <= number <= item.max):
         raise InvalidValue(
@@ -100,14 +115,19 @@ def _parse_decimal(item: Item, value) -> str:
     if isinstance(value, bool):
         raise InvalidValue(_("Bitte eine Zahl eingeben."))
     text = str(value).strip().replace(" ", "")
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _too_long()
     if "," in text and "." in text:
         raise InvalidValue(_("Bitte eine Zahl eingeben, z. B. 12,5."))
     try:
         number = Decimal(text.replace(",", "."))
     except InvalidOperation:
         raise InvalidValue(_("Bitte eine Zahl eingeben, z. B. 12,5.")) from None
-    if not number.is_finite():
+    if not number.is_finite():  # inf, nan
         raise InvalidValue(_("Bitte eine Zahl eingeben, z. B. 12,5."))
+    # "1e9999999", 1e308 from a spreadsheet: refused before quantize/normalize overflow.
+    if number and not -MAX_DIGITS <= number.adjusted() < MAX_DIGITS:
+        raise _too_long()
     if isinstance(value, float):
         number = number.quantize(Decimal(1).scaleb(-item.places)) if item.places else number
     if number.normalize().as_tuple().exponent < -item.places:

@@ -5,12 +5,14 @@ Everything a user may not see gives 404, for GET and POST alike.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit import selectors as audit_selectors
@@ -18,6 +20,7 @@ from audit.permissions import audit_policy
 from sozialraeume.models import Jugendamt, Kita
 from sozialraeume.permissions import kita_policy
 from sozialraeume.selectors import jugendamt_id_for_user
+from srb_project.spreadsheet import safe_filename
 from surveys import exchange, selectors, services
 from surveys.forms import (
     ImportForm,
@@ -287,14 +290,30 @@ def round_transition(request, code, action):
 def round_remind(request, code):
     survey_round = _staff_round(request, code)
     try:
-        services.round_send_reminders(survey_round=survey_round, acting_user=request.user)
+        sent = services.round_send_reminders(survey_round=survey_round, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request,
-            _("Die Erinnerungen an alle Kitas ohne Einreichung werden per E-Mail versendet."),
-        )
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "Die Erinnerung an die Kita ohne Einreichung steht im Postausgang: "
+                    "die E-Mail wird versendet.",
+                    "Die Erinnerungen an die Kitas ohne Einreichung stehen im Postausgang: "
+                    "jede der %(count)d E-Mails wird versendet.",
+                    sent,
+                )
+                % {"count": sent},
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "Keine Erinnerung versendet: Alle Kitas haben eingereicht, haben keine "
+                    "Leitung mit E-Mail-Adresse oder wurden in den letzten 20 Stunden erinnert."
+                ),
+            )
     return redirect("surveys:round_detail", code=survey_round.code)
 
 
@@ -312,9 +331,20 @@ def round_export(request, code, fmt):
         )
     else:
         raise Http404
-    filename = f"erhebung-{survey_round.code}.{fmt}"
+    # Safe even for a code stored before codes were validated (CR/LF, quotes).
+    filename = f"{safe_filename(f'erhebung-{survey_round.code}')}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _request_too_large(request) -> bool:
+    """The upload's announced length above the import limit (plus room for the form's other
+    fields): refused before Django reads or parses the body."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > settings.SRB_IMPORT_MAX_BYTES + 64 * 1024
 
 
 @login_required
@@ -323,6 +353,16 @@ def round_import(request, code):
     survey_round = _staff_round(request, code)
     if not round_policy.user_can(request.user, "import_responses", survey_round):
         raise Http404
+    if request.method == "POST" and _request_too_large(request):
+        limit = f"{settings.SRB_IMPORT_MAX_BYTES / 1_048_576:.1f}".replace(".", ",")
+        problems = [_("Die Datei ist zu groß (höchstens %(max)s MB).") % {"max": limit}]
+        messages.error(request, _("Der Import wurde abgebrochen; es wurde nichts gespeichert."))
+        return render(
+            request,
+            "surveys/round_import.html",
+            {"round": survey_round, "form": ImportForm(), "problems": problems},
+            status=413,
+        )
     form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -344,7 +384,7 @@ def round_import(request, code):
         request,
         "surveys/round_import.html",
         {"round": survey_round, "form": form, "problems": problems},
-        status=400 if problems else 200,
+        status=400 if problems or form.errors else 200,
     )
 
 

@@ -1090,3 +1090,419 @@ def test_script_in_imported_text_is_shown_escaped(client, cat):
         "surveys:response_detail", kwargs={"code": cat.round.code, "kita_id": cat.umlaut_kita.pk}
     )
     _assert_escaped(html_of(client.get(url)))
+
+
+# =========================================================================================
+# --- 9. issue 13 (findings 6 and 7): absurd numbers, tampered hidden fields, round codes,
+#        hostile import files. Every case: no 500, a German message, nothing changed.
+# =========================================================================================
+
+DIGITS_5000 = "9" * 5000
+
+# (id, posted fields, field the error must sit at, German fragment)
+QUESTIONNAIRE_NUMBER_CASES = [
+    ("A4-1e9999999", {"A4": "1e9999999"}, "A4", "Die Zahl hat zu viele Stellen"),
+    ("A4-5000-digits", {"A4": DIGITS_5000}, "A4", "Die Zahl hat zu viele Stellen"),
+    ("A4-1e-9999999", {"A4": "1e-9999999"}, "A4", "Die Zahl hat zu viele Stellen"),
+    ("A4-nan", {"A4": "nan"}, "A4", "Bitte eine Zahl eingeben"),
+    ("A4-minus-inf", {"A4": "-inf"}, "A4", "Bitte eine Zahl eingeben"),
+    ("A1-5000-digits", {"A1": DIGITS_5000}, "A1", "Die Zahl hat zu viele Stellen"),
+    ("A1-30-digits", {"A1": "9" * 30}, "A1", "Die Zahl hat zu viele Stellen"),
+    ("A1-nan", {"A1": "nan"}, "A1", "ganze Zahl"),
+    ("A1-inf", {"A1": "inf"}, "A1", "ganze Zahl"),
+    ("A1-1e9999999", {"A1": "1e9999999"}, "A1", "ganze Zahl"),
+    # Not a number, but the same PostgreSQL 500 (DataError) if it ever reached the database.
+    ("F6-nul-byte", {"F6": "Text\x00mit NUL"}, "F6", "Nullzeichen sind nicht erlaubt"),
+]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in QUESTIONNAIRE_NUMBER_CASES],
+)
+def test_questionnaire_refuses_absurd_numbers_next_to_the_field(
+    client, cat, fields, field, fragment
+):
+    client.force_login(cat.leader)
+    url = reverse("surveys:form", kwargs={"code": cat.round.code, "kita_id": cat.kita.pk})
+    before = snapshot()
+    response = client.post(url, {"version": str(cat.draft.version), "action": "save", **fields})
+    html = html_of(response)
+    assert response.status_code == 400
+    assert fragment in html
+    assert field_is_marked(html, field), f"error not at {field}"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("version", "fragment"),
+    [
+        pytest.param("9" * 30, "kleiner oder gleich 2147483647", id="version-30-digits"),
+        pytest.param(DIGITS_5000, "ganze Zahl", id="version-5000-digits"),
+        pytest.param("²", "ganze Zahl", id="version-superscript-two"),
+    ],
+)
+def test_questionnaire_huge_hidden_version_is_a_400(client, cat, version, fragment):
+    client.force_login(cat.leader)
+    url = reverse("surveys:form", kwargs={"code": cat.round.code, "kita_id": cat.kita.pk})
+    before = snapshot()
+    response = client.post(url, {"action": "save", "A1": "81", "version": version})
+    assert response.status_code == 400
+    assert fragment in html_of(response)
+    assert snapshot() == before
+
+
+# (id, field overrides, field the error sits at, German fragment)
+LINE_NUMBER_CASES = [
+    ("fte-5000-digits", {"fte": DIGITS_5000}, "fte", "hat zu viele Stellen (höchstens 20 Ziffern)"),
+    ("fte-1e9999999", {"fte": "1e9999999"}, "fte", "„1e9999999“ ist keine Zahl"),
+    ("fte-infinity", {"fte": "Infinity"}, "fte", "„Infinity“ ist keine Zahl"),
+    ("fte-minus-inf", {"fte": "-inf"}, "fte", "„-inf“ ist keine Zahl"),
+    (
+        "cost-5000-digits",
+        {**OVERRIDE, "annual_cost": DIGITS_5000},
+        "annual_cost",
+        "hat zu viele Stellen",
+    ),
+    (
+        "cost-25-digits-grouped",
+        {**OVERRIDE, "annual_cost": "1.000.000.000.000.000.000.000.000"},
+        "annual_cost",
+        "hat zu viele Stellen",
+    ),
+    ("cost-nan", {**OVERRIDE, "annual_cost": "nan"}, "annual_cost", "„nan“ ist keine Zahl"),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in LINE_NUMBER_CASES],
+)
+def test_line_form_refuses_absurd_numbers_at_the_field(client, cat, overrides, field, fragment):
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(
+        reverse("allocation:line_add", args=[cat.plan.pk]), _line_post(cat, **overrides)
+    )
+    html = html_of(response)
+    assert response.status_code == 200
+    assert fragment in html
+    assert field_is_marked(html, field), f"error not at {field}"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("amount", "fragment"),
+    [
+        pytest.param(DIGITS_5000, "hat zu viele Stellen", id="amount-5000-digits"),
+        pytest.param("1e9999999", "ist keine Zahl", id="amount-1e9999999"),
+        pytest.param("Infinity", "„Infinity“ ist keine Zahl", id="amount-infinity"),
+        pytest.param("NaN", "„NaN“ ist keine Zahl", id="amount-nan"),
+    ],
+)
+def test_reallocation_form_refuses_absurd_amounts(client, cat, amount, fragment):
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(
+        reverse("allocation:reallocation_create", args=[cat.world.budget_year.pk]),
+        _realloc(cat, amount=amount),
+    )
+    assert response.status_code == 400
+    assert fragment in html_of(response)
+    assert snapshot() == before
+
+
+TAMPERED = "Die Seite ist veraltet oder unvollständig"
+TAMPERED_VERSIONS = [
+    pytest.param("abc", id="abc"),
+    pytest.param(DIGITS_5000, id="5000-digits"),
+    pytest.param("99999999999", id="above-a-database-integer"),
+    pytest.param("²", id="superscript-two"),
+    pytest.param("-1", id="negative"),
+]
+
+
+@pytest.mark.parametrize("version", TAMPERED_VERSIONS)
+def test_line_delete_with_a_tampered_version_is_a_400(client, cat, version):
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(
+        reverse("allocation:line_delete", args=[cat.line.pk]), {"version": version}
+    )
+    assert response.status_code == 400
+    assert TAMPERED in html_of(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("version", TAMPERED_VERSIONS)
+def test_line_edit_with_a_tampered_version_is_a_400(client, cat, version):
+    client.force_login(cat.world.staff)
+    data = _line_post(cat, fte="0.60")
+    data["version"] = version
+    before = snapshot()
+    response = client.post(reverse("allocation:line_edit", args=[cat.line.pk]), data)
+    assert response.status_code == 400
+    assert TAMPERED in html_of(response)
+    assert snapshot() == before
+
+
+def test_line_edit_with_a_stale_version_shows_the_conflict(client, cat):
+    client.force_login(cat.world.staff)
+    data = _line_post(cat, fte="0.60")
+    data["version"] = str(cat.line.version + 5)
+    before = snapshot()
+    response = client.post(reverse("allocation:line_edit", args=[cat.line.pk]), data)
+    assert response.status_code == 200
+    assert "inzwischen von" in html_of(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("version", TAMPERED_VERSIONS)
+def test_plan_transition_with_a_tampered_version_is_a_400(client, cat, version):
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(
+        reverse("allocation:plan_transition", args=[cat.plan.pk, "start_consultation"]),
+        {"version": version, "reason": ""},
+    )
+    assert response.status_code == 400
+    assert TAMPERED in html_of(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("version", TAMPERED_VERSIONS)
+def test_reallocation_decision_with_a_tampered_version_is_a_400(client, cat, version):
+    from allocation.services import reallocations
+
+    proposal = reallocations.reallocation_create(
+        budget_year=cat.world.budget_year,
+        from_sozialraum=cat.world.north,
+        to_sozialraum=cat.world.south,
+        amount=Decimal("100.00"),
+        reason="Restmittel",
+        public_reason="Restmittel für den Sozialraum Süd",
+        acting_user=cat.world.staff,
+    )
+    client.force_login(cat.world.leitung)
+    before = snapshot()
+    response = client.post(
+        reverse("allocation:reallocation_approve", args=[proposal.pk]),
+        {f"r{proposal.pk}-version": version, f"r{proposal.pk}-reason": ""},
+    )
+    assert response.status_code == 400
+    assert TAMPERED in html_of(response)
+    assert snapshot() == before
+    assert Reallocation.objects.get(pk=proposal.pk).state == proposal.state
+
+
+ROUND_CODE_CASES = [
+    ("code-with-cr-lf-inside", {"code": "20\r\n27"}, "gültigen Wert"),
+    ("code-with-space", {"code": "20 27"}, "gültigen Wert"),
+    ("code-with-tab", {"code": "20\t27"}, "gültigen Wert"),
+    ("code-with-quote", {"code": '20"27'}, "gültigen Wert"),
+]
+
+
+@pytest.mark.parametrize(
+    "overrides", [pytest.param(case[1], id=case[0]) for case in ROUND_CODE_CASES]
+)
+def test_round_create_form_refuses_codes_with_white_space_or_quotes(client, cat, overrides):
+    data = {"code": "2028", "stichtag": "2028-10-01", "closes_on": "", **overrides}
+    client.force_login(cat.world.staff)
+    before = snapshot()
+    response = client.post(reverse("surveys:round_list"), data)
+    html = html_of(response)
+    assert response.status_code == 200
+    assert "gültigen Wert" in html
+    assert field_is_marked(html, "code")
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("20\r\n27", id="cr-lf-inside"),
+        pytest.param("20 27", id="space"),
+        pytest.param("../2028", id="slash"),
+        pytest.param("runden", id="reserved"),
+        pytest.param("x" * 21, id="too-long"),
+    ],
+)
+def test_round_created_in_the_admin_needs_a_valid_code(client, cat, code):
+    from surveys.models import Instrument
+
+    admin = User.objects.create_superuser(
+        username="su-13", email="su@example.invalid", password="x", jugendamt=cat.world.jugendamt
+    )
+    client.force_login(admin)
+    before = snapshot()
+    response = client.post(
+        reverse("admin:surveys_surveyround_add"),
+        {
+            "jugendamt": cat.world.jugendamt.pk,
+            "code": code,
+            "instrument": Instrument.objects.get(code="SRB-2021").pk,
+            "stichtag": "2028-10-01",
+            "opens_on": "",
+            "closes_on": "",
+        },
+    )
+    html = html_of(response)
+    assert response.status_code == 200
+    assert "Kennung" in html and "errorlist" in html
+    assert snapshot() == before
+
+
+def test_round_code_model_validator_names_the_rule(cat):
+    from surveys.models import validate_round_code
+
+    with pytest.raises(ValidationError, match="nur Buchstaben, Ziffern, - und _"):
+        validate_round_code("2027\n")
+    with pytest.raises(ValidationError, match="nicht erlaubt"):
+        validate_round_code("Runden")
+    validate_round_code("2027_a-1")
+
+
+def test_export_of_a_round_with_a_stored_cr_lf_code_is_a_safe_download(client, cat):
+    SurveyRound.objects.filter(pk=cat.round.pk).update(code="20\r\n27")
+    client.force_login(cat.world.staff)
+    for fmt in ("csv", "xlsx"):
+        response = client.get(
+            reverse("surveys:round_export", kwargs={"code": "20\r\n27", "fmt": fmt})
+        )
+        assert response.status_code == 200
+        assert "\n" not in response["Content-Disposition"]
+
+
+def _hostile_import_cases():
+    from tests.surveys import test_exchange_bounds as hostile
+
+    xxe = hostile.xlsx_with(
+        hostile.sheet(hostile.HEADER_ROW + hostile._entity_row("xxe"), doctype=hostile.XXE)
+    )
+    laughs = hostile.xlsx_with(
+        hostile.sheet(
+            hostile.HEADER_ROW + hostile._entity_row("lol9"), doctype=hostile.BILLION_LAUGHS
+        )
+    )
+    claimed = hostile.xlsx_with(
+        hostile.sheet(
+            hostile.HEADER_ROW + '<row r="20000"><c r="XFD20000"><v>1</v></c></row>',
+            dimension="A1:XFD20000",
+        )
+    )
+    big_number = hostile.xlsx_with(
+        hostile.sheet(hostile.HEADER_ROW + hostile.data_row(2, "9" * 5000))
+    )
+    return [
+        ("csv-nul-in-a-cell", f"{HEADER}\nKita A,Nord,draft,8\x000,\n".encode(), "x.csv", "NUL"),
+        (
+            "csv-field-over-131072",
+            f"{HEADER}\nKita A,Nord,draft,{'8' * 140_000},\n".encode(),
+            "x.csv",
+            "Ein Feld ist länger als 10.000 Zeichen",
+        ),
+        (
+            "csv-1e9999999",
+            b"kita,sozialraum,A4\nKita A,Nord,1e9999999\n",
+            "x.csv",
+            "Zeile 2, Spalte „A4“: Die Zahl hat zu viele Stellen",
+        ),
+        (
+            "csv-5000-digits",
+            f"{HEADER}\nKita A,Nord,draft,{DIGITS_5000},\n".encode(),
+            "x.csv",
+            "Zeile 2, Spalte „A1“: Die Zahl hat zu viele Stellen",
+        ),
+        ("xlsx-xxe", xxe, "x.xlsx", "unzulässige XML-Anweisungen"),
+        ("xlsx-billion-laughs", laughs, "x.xlsx", "unzulässige XML-Anweisungen"),
+        ("xlsx-claims-XFD20000", claimed, "x.xlsx", "mehr als 5.000 Datenzeilen"),
+        ("xlsx-5000-digits", big_number, "x.xlsx", "Spalte C: „99999999999999999999…“"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in _hostile_import_cases()],
+)
+def test_hostile_import_upload_is_a_german_message_not_a_500(
+    client, cat, content, filename, fragment
+):
+    client.force_login(cat.world.staff)
+    url = reverse("surveys:round_import", kwargs={"code": cat.round.code})
+    before = snapshot()
+    upload = io.BytesIO(content)
+    upload.name = filename
+    response = client.post(url, {"file": upload})
+    html = html_of(response)
+    assert response.status_code == 400
+    assert fragment in html
+    assert "es wurde nichts gespeichert" in html
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in _hostile_import_cases()],
+)
+def test_hostile_import_command_is_a_german_message_not_a_traceback(
+    cat, tmp_path, content, filename, fragment
+):
+    path = tmp_path / filename
+    path.write_bytes(content)
+    option = "--xlsx" if filename.endswith(".xlsx") else "--csv"
+    before = snapshot()
+    with pytest.raises(CommandError) as excinfo:
+        call_command(
+            "import_responses", "--round", cat.round.code, option, str(path), stdout=io.StringIO()
+        )
+    assert "nichts gespeichert" in str(excinfo.value)
+    assert fragment in str(excinfo.value)
+    assert snapshot() == before
+
+
+def test_import_upload_above_the_limit_is_refused_before_parsing(client, cat):
+    client.force_login(cat.world.staff)
+    url = reverse("surveys:round_import", kwargs={"code": cat.round.code})
+    before = snapshot()
+    upload = io.BytesIO(f"{HEADER}\n".encode() + b"Kita A,Nord,draft,80,70\n" * 260_000)
+    upload.name = "gross.csv"
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 413
+    assert "Die Datei ist zu groß (höchstens 5,0 MB)." in html_of(response)
+    assert snapshot() == before
+
+
+COMPUTE_HOSTILE_CASES = [
+    ("nul-in-a-name", f"{IDX_HEADER}\nK\x00,S,80,70,10,2,1\n".encode(), "Spalte „kita“"),
+    ("name-over-10000", f"{IDX_HEADER}\n{'K' * 10_001},S,80,70,10,2,1\n".encode(), "länger als"),
+    ("exponent", f"{IDX_HEADER}\nK,S,1e9999999,70,10,2,1\n".encode(), "zu groß oder unendlich"),
+    ("5000-digits", f"{IDX_HEADER}\nK,S,{DIGITS_5000},70,10,2,1\n".encode(), "zu groß"),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in COMPUTE_HOSTILE_CASES],
+)
+def test_compute_indices_refuses_hostile_csv_in_german(cat, tmp_path, content, fragment):
+    path = tmp_path / "antworten.csv"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as excinfo:
+        call_command("compute_indices", "--csv", str(path), stdout=io.StringIO())
+    assert fragment in str(excinfo.value)
+
+
+def test_compute_indices_reads_names_our_export_made_inert(tmp_path):
+    answers = valid_answers()
+    codes = ["A1", "A2", "B1", "C1a", "A4"]
+    rows = [",".join(["kita", "sozialraum", *codes])]
+    rows.append(",".join(["'=Kita", "'@Süd", *[str(answers[c]) for c in codes]]))
+    rows.append(",".join(["Kita B", "'@Süd", *[str(answers[c]) for c in codes]]))
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("compute_indices", "--csv", str(path), stdout=out)
+    result = out.getvalue()
+    assert '"=Kita"' in result and '"@Süd"' in result
+    assert "'=Kita" not in result

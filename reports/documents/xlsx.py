@@ -7,8 +7,10 @@ that can be summed, and a German spreadsheet program shows them as
 ``1.234,56 €``. Percent values are passed as percent (17.37) and stored as the
 fraction (0.1737) with a percent format, as spreadsheets expect.
 
-Text never becomes a formula: a name starting with ``=`` stays text (protection
-against formula injection through user-entered text).
+Text never becomes a formula: every text cell goes through
+``srb_project.spreadsheet.inert`` (a text beginning with ``=``, ``+``, ``-``, ``@``, tab or
+CR gets the ``'`` prefix, OWASP's guidance against formula injection through user-entered
+names and justifications) and is typed as text; numbers stay numeric cells.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.utils.functional import Promise
+
+from srb_project.spreadsheet import inert, sheet_title
 
 TEXT = "text"
 INT = "int"
@@ -62,7 +66,9 @@ def _cell_value(value, kind: str):
     if value is None:
         return None
     if isinstance(value, Promise):  # lazy translations (choice labels)
-        return str(value)
+        value = str(value)
+    if isinstance(value, str):
+        return inert(value)
     if kind == PERCENT:
         return Decimal(str(value)) / 100
     if kind in (EURO, FTE) and not isinstance(value, Decimal):
@@ -87,9 +93,7 @@ def _display_len(value, kind: str) -> int:
 
 
 def sanitize_sheet_title(title: str) -> str:
-    for char in "[]:*?/\\":
-        title = title.replace(char, "-")
-    return title[:31] or "Tabelle"
+    return sheet_title(title)
 
 
 def add_sheet(workbook, sheet: Sheet, *, first: bool = False):
@@ -102,7 +106,7 @@ def add_sheet(workbook, sheet: Sheet, *, first: bool = False):
     header_fill = PatternFill("solid", fgColor="DDDDDD")
     widths = [len(c.header) for c in sheet.columns]
     for col, column in enumerate(sheet.columns, start=1):
-        cell = ws.cell(row=1, column=col, value=column.header)
+        cell = ws.cell(row=1, column=col, value=inert(str(column.header)))
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -110,7 +114,7 @@ def add_sheet(workbook, sheet: Sheet, *, first: bool = False):
     for row_index, row in enumerate(sheet.rows, start=2):  # noqa: B007 - used after the loop
         for col, (column, value) in enumerate(zip(sheet.columns, row, strict=True), start=1):
             cell = ws.cell(row=row_index, column=col, value=_cell_value(value, column.kind))
-            if column.kind == TEXT and isinstance(value, str) and value.startswith("="):
+            if isinstance(cell.value, str):
                 cell.data_type = "s"
             fmt = NUMBER_FORMATS.get(column.kind)
             if fmt and value is not None:
@@ -145,9 +149,8 @@ def workbook_bytes(sheets: Sequence[Sheet], *, notes: Sequence[str] = ()) -> byt
         ws = wb.create_sheet("Hinweise")
         ws.cell(row=1, column=1, value="Hinweise").font = Font(bold=True)
         for i, line in enumerate(all_notes, start=2):
-            cell = ws.cell(row=i, column=1, value=line)
-            if isinstance(line, str) and line.startswith("="):
-                cell.data_type = "s"
+            cell = ws.cell(row=i, column=1, value=inert(str(line)))
+            cell.data_type = "s"
         ws.column_dimensions["A"].width = 110
     buffer = BytesIO()
     wb.save(buffer)

@@ -103,3 +103,21 @@ def test_review_state_must_be_known(staff):
     )
     response.refresh_from_db()
     assert response.get_review_state_display() == "geprüft"
+
+
+@pytest.mark.parametrize("code", ["2027\r\nX", "20 27", "runden", "a/b", ""])
+def test_round_create_refuses_a_code_the_pages_cannot_carry_and_saves_nothing(staff, code):
+    import datetime
+
+    from surveys.models import SurveyRound
+
+    with pytest.raises(ValidationError) as error:
+        services.round_create(
+            jugendamt=staff.jugendamt,
+            code=code,
+            stichtag=datetime.date(2027, 1, 1),
+            acting_user=staff,
+        )
+    assert "code" in error.value.message_dict
+    assert not SurveyRound.objects.filter(jugendamt=staff.jugendamt).exists()
+    assert not AuditEvent.objects.filter(action="round_created").exists()

@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -22,12 +23,24 @@ class Command(BaseCommand):
     def handle(self, *args, round_code, jugendamt, csv, xlsx, **options):
         survey_round = find_round(round_code, jugendamt)
         path = csv or xlsx
+        limit = settings.SRB_IMPORT_MAX_BYTES
         try:
-            content = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+            # Never more than the limit into memory: the size before reading, stdin capped.
+            if path == "-":
+                content = sys.stdin.buffer.read(limit + 1)
+            else:
+                exchange.check_size(Path(path).stat().st_size)
+                content = Path(path).read_bytes()
+            exchange.check_size(len(content))
         except OSError as exc:
             raise CommandError(
                 _("Die Datei %(file)s kann nicht gelesen werden: %(error)s")
                 % {"file": path, "error": exc.strerror}
+            ) from None
+        except exchange.ImportProblem as exc:
+            raise CommandError(
+                _("Import abgebrochen, nichts gespeichert. %(problems)s")
+                % {"problems": " | ".join(exc.messages)}
             ) from None
         filename = xlsx if xlsx else "import.csv"
         try:
