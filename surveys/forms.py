@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from srb_project.numbers import MAX_VERSION, DecimalTextInput, IntegerTextInput
 from surveys.instrument import ITEMS_BY_CODE, QUESTION_TEXTS, SECTIONS, Item, scale_labels
 from surveys.models import Response
-from surveys.validation import validate_answers
+from surveys.validation import AnswerCheck, check_answers
 
 NO_ANSWER = ("", _lazy("keine Angabe"))
 LIKERT_TEMPLATE = "surveys/fields/likert.html"
@@ -59,9 +59,12 @@ def _help_text(item: Item) -> str:
 class QuestionnaireForm(forms.Form):
     """The whole instrument on one page, sections A–F as fieldsets.
 
-    ``complete=False`` (draft) checks types and ranges; ``complete=True`` (submit)
-    also checks required items and the F8 confirmation. The rules live in
-    ``surveys.validation`` and are the same for the import.
+    ``complete=False`` (draft, issue 14): only a value that cannot be stored at all (text
+    in a number field) becomes a field error; everything else is in ``answers``, rule
+    violations included, and ``check.problems`` lists what is still to fix.
+    ``complete=True`` makes every finding a field error (required items and the F8
+    confirmation too). The rules live in ``surveys.validation`` and are the same for the
+    import.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
@@ -71,7 +74,10 @@ class QuestionnaireForm(forms.Form):
         self.items = survey_round.instrument.items
         self.partners = survey_round.partner_list
         self.complete = complete
+        self.response = response
         self.answers: dict = {}
+        self.check: AnswerCheck | None = None
+        self.problems: dict[str, list[str]] = {}
         initial = kw.pop("initial", None) or {}
         initial.update(self.initial_from(response))
         super().__init__(*args, initial=initial, **kw)
@@ -233,21 +239,99 @@ class QuestionnaireForm(forms.Form):
                 raw[item.code] = data.get(item.code)
         return raw
 
+    def field_name_for(self, code: str) -> str | None:
+        """The form field that carries an item's messages (F4: its first partner)."""
+        if code in self.fields:
+            return code
+        item = ITEMS_BY_CODE.get(code)
+        if item is not None and item.kind == "matrix" and self.partners:
+            return matrix_field_name(item, self.partners[0][0])
+        return None
+
     def clean(self):
         super().clean()
-        cleaned, errors = validate_answers(
+        check = check_answers(
             self.raw_answers(), complete=self.complete, items=self.items, partners=self.partners
         )
+        errors = check.errors if self.complete else check.unstorable
         for code, messages in errors.items():
-            field = code if code in self.fields else None
-            if field is None and self.partners:
-                field = matrix_field_name(ITEMS_BY_CODE[code], self.partners[0][0])
+            field = self.field_name_for(code)
             if field in self.errors:
                 continue
             for message in messages:
                 self.add_error(field, message)
-        self.answers = cleaned
+        self.check = check
+        if self.complete:
+            self.answers = check.clean
+        else:
+            # A value that cannot be stored keeps the stored one (nothing already saved is
+            # lost because of a typo); the typed text stays in the field with its error.
+            stored = (self.response.answers or {}) if self.response is not None else {}
+            refused = set(check.unstorable) | self._codes_with_field_errors()
+            kept = {code: stored[code] for code in refused if code in stored}
+            self.answers = {**check.storable, **kept}
         return self.cleaned_data
+
+    def _codes_with_field_errors(self) -> set[str]:
+        """Items whose field(s) failed their own validation (e.g. a NUL character)."""
+        codes = set()
+        for item in self.items:
+            if item.kind == "matrix":
+                names = [matrix_field_name(item, key) for key, _label in self.partners]
+            else:
+                names = [item.code]
+            if any(name in self._errors for name in names):
+                codes.add(item.code)
+        return codes
+
+    @property
+    def savable(self) -> bool:
+        """A draft can be saved: the page's version is readable (call after ``is_valid``);
+        answer values that cannot be stored only keep their field error."""
+        return self.is_bound and "version" in getattr(self, "cleaned_data", {})
+
+    def show_problems(self, problems: dict[str, list[str]]) -> None:
+        """Mark the fields of the stored draft's problems: the field templates render the
+        message next to the field and point ``aria-describedby`` at it."""
+        self.problems = problems
+        for code, messages in problems.items():
+            name = self.field_name_for(code)
+            if name is not None:
+                # The form's fields are deep copies: this marks this form only.
+                self.fields[name].problems = messages
+
+    def findings(self, url: str = "") -> list[dict]:
+        """What is still to fix, in the instrument's order: the values that could not be
+        stored (the form's field errors) and the problems of the stored draft, each with
+        the id of its field (``url`` + ``#`` + ``anchor`` links to it)."""
+        field_errors = self.errors if self.is_bound else {}
+        rows = []
+        for item in self.items:
+            name = self.field_name_for(item.code)
+            if name is None:
+                continue
+            unstored = list(field_errors.get(name, []))
+            messages = unstored + [m for m in self.problems.get(item.code, []) if m not in unstored]
+            if not messages:
+                continue
+            bound = self[name]
+            rows.append(
+                {
+                    "code": item.code,
+                    "label": f"{item.code}. {item.label}",
+                    "anchor": bound.id_for_label or f"{bound.auto_id}_0",
+                    "url": url,
+                    "messages": messages,
+                    "stored": not unstored,
+                }
+            )
+        return rows
+
+
+class SubmitForm(forms.Form):
+    """The confirmation page's "Verbindlich einreichen": the version that was shown."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
 
 
 class ReopenForm(forms.Form):

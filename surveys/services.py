@@ -19,9 +19,9 @@ from sozialraeume.models import Jugendamt, Kita, User
 from sozialraeume.permissions import kita_policy
 from surveys.models import Instrument, Response, SurveyRound, validate_round_code
 from surveys.permissions import response_policy, round_policy
-from surveys.reminders import round_reminders_deliver
+from surveys.reminders import ReminderReport, round_reminders_send
 from surveys.signals import send_round_answers_changed
-from surveys.validation import validate_answers
+from surveys.validation import check_answers, validate_answers
 
 if TYPE_CHECKING:  # only for the annotation: surveys.exchange imports this module
     from surveys.exchange import ImportRow
@@ -168,8 +168,9 @@ def round_close(*, survey_round: SurveyRound, acting_user: User) -> SurveyRound:
 
 
 @transaction.atomic
-def round_send_reminders(*, survey_round: SurveyRound, acting_user: User) -> int:
-    """Remind the Kitas without a submitted questionnaire; returns the number of mails.
+def round_send_reminders(*, survey_round: SurveyRound, acting_user: User) -> ReminderReport:
+    """Remind the Kitas without a submitted questionnaire; returns whom it reminded and
+    why the other Kitas were not (``ReminderReport``).
 
     The mails go into the outbox in this transaction with their audit events
     (``surveys.reminders``); delivery follows after the commit, so a broker that is down
@@ -177,7 +178,7 @@ def round_send_reminders(*, survey_round: SurveyRound, acting_user: User) -> int
     _require_round_manager(acting_user, survey_round)
     if survey_round.state != SurveyRound.State.OFFEN:
         raise ValidationError(_("Erinnerungen gibt es nur für eine offene Runde."))
-    return round_reminders_deliver(round_id=survey_round.pk, acting_user=acting_user)
+    return round_reminders_send(round_id=survey_round.pk, acting_user=acting_user)
 
 
 # --- one questionnaire -------------------------------------------------------------
@@ -191,6 +192,8 @@ def _write_response(
     version: int,
     acting_user: User,
     submit: bool,
+    automatic: bool = False,
+    problems: int = 0,
 ) -> Response:
     if not kita_policy.user_can(acting_user, "fill_questionnaire", kita):
         raise PermissionDenied
@@ -231,40 +234,75 @@ def _write_response(
         if updated != 1:
             raise StaleVersionError
         response.refresh_from_db()
+    new = {"status": response.status, "version": response.version}
+    if automatic:
+        new["problems"] = problems
     audit_events.record(
         actor=acting_user,
-        action="response_submitted" if submit else "response_saved",
+        action=(
+            "response.autosaved"
+            if automatic
+            else ("response_submitted" if submit else "response_saved")
+        ),
         obj=response,
         jugendamt_id=survey_round.jugendamt_id,
         old={"status": old_status},
-        new={"status": response.status, "version": response.version},
+        new=new,
     )
     return response
 
 
 @transaction.atomic
 def response_save_draft(
-    *, survey_round: SurveyRound, kita: Kita, answers: dict, version: int, acting_user: User
+    *,
+    survey_round: SurveyRound,
+    kita: Kita,
+    answers: dict,
+    version: int,
+    acting_user: User,
+    automatic: bool = False,
 ) -> Response:
-    """Store an (incomplete) draft; values are type-checked, not checked for completeness."""
-    cleaned, errors = validate_answers(answers, complete=False, partners=survey_round.partner_list)
-    if errors:
-        raise ValidationError(errors)
+    """Store a draft whatever it contains (issue 14): contradictions, values out of range
+    and missing answers are kept and listed as still to fix; only a value that cannot be
+    read as its item's type (text in a number field) is refused. ``automatic``: the
+    page's autosave (its own audit action, with the number of open problems)."""
+    check = check_answers(answers, complete=False, partners=survey_round.partner_list)
+    if check.unstorable:
+        raise ValidationError(check.unstorable)
     return _write_response(
         survey_round=survey_round,
         kita=kita,
-        answers=cleaned,
+        answers=check.storable,
         version=version,
         acting_user=acting_user,
         submit=False,
+        automatic=automatic,
+        problems=len(check.problems),
     )
 
 
 @transaction.atomic
 def response_submit(
-    *, survey_round: SurveyRound, kita: Kita, answers: dict, version: int, acting_user: User
+    *,
+    survey_round: SurveyRound,
+    kita: Kita,
+    version: int,
+    acting_user: User,
+    answers: dict | None = None,
 ) -> Response:
-    """Validate everything and submit; the indices are recomputed after commit."""
+    """Validate everything and submit; the indices are recomputed after commit.
+
+    ``answers=None`` submits the stored draft exactly as it is at ``version`` (the
+    confirmation page: what was shown is what is sent; a draft saved since is stale)."""
+    if answers is None:
+        if not kita_policy.user_can(acting_user, "fill_questionnaire", kita):
+            raise PermissionDenied
+        stored = Response.objects.select_for_update().filter(round=survey_round, kita=kita).first()
+        if stored is not None and stored.is_submitted:
+            raise AlreadySubmittedError
+        if (stored.version if stored is not None else 0) != version:
+            raise StaleVersionError
+        answers = stored.answers if stored is not None else {}
     cleaned, errors = validate_answers(answers, complete=True, partners=survey_round.partner_list)
     if errors:
         raise ValidationError(errors)

@@ -30,4 +30,10 @@ urlpatterns = [
         name="response_reopen",
     ),
     path("<str:code>/<int:kita_id>/", views.questionnaire, name="form"),
+    path(
+        "<str:code>/<int:kita_id>/automatisch-speichern/",
+        views.questionnaire_autosave,
+        name="autosave",
+    ),
+    path("<str:code>/<int:kita_id>/pruefen/", views.questionnaire_check, name="check"),
 ]

@@ -15,6 +15,12 @@ levels, text length), range ``[min, max]``, a count not above its denominator
 (``max_item``, e.g. B1 <= A2), and with ``complete=True`` (submit) every
 required item answered and the confirmation F8 ticked. A draft
 (``complete=False``) is type- and range-checked but may be incomplete.
+
+``check_answers`` tells the two kinds of error apart (issue 14, drafts always save):
+a value that cannot be read as its item's type (text in a number field, an unknown
+choice) cannot be stored at all (``unstorable``); a value of the right type that
+breaks a rule (range, decimals, length, B1 > A2, missing answers) is a ``problem``:
+a draft stores it and lists it as still to fix, submitting refuses it.
 No database access.
 """
 
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from surveys.instrument import DEFAULT_PARTNERS, ITEMS, Item
@@ -46,7 +53,16 @@ _WHOLE = re.compile(r"^([+-]?\d+)(?:[.,]0+)?$")
 
 
 class InvalidValue(ValueError):
-    """A single value that cannot be read as its item's type."""
+    """A single value that cannot be read as its item's type (it cannot be stored)."""
+
+
+class RuleViolation(InvalidValue):
+    """A value of the right type that breaks a rule (range, decimals, length): a draft
+    stores ``value`` (the stored type) and lists the message; submitting refuses it."""
+
+    def __init__(self, message: str, value):
+        super().__init__(message)
+        self.value = value
 
 
 # No answer of the instrument needs more digits; anything longer is refused before int() or
@@ -101,12 +117,12 @@ def _parse_int(item: Item, value) -> int:
             % {"min": _fmt(item.min), "max": _fmt(item.max)}
         )
     if item.min is not None and number < item.min:
-        raise InvalidValue(
-            _("Der Wert darf nicht kleiner als %(min)s sein.") % {"min": _fmt(item.min)}
+        raise RuleViolation(
+            _("Der Wert darf nicht kleiner als %(min)s sein.") % {"min": _fmt(item.min)}, number
         )
     if item.max is not None and number > item.max:
-        raise InvalidValue(
-            _("Der Wert darf nicht größer als %(max)s sein.") % {"max": _fmt(item.max)}
+        raise RuleViolation(
+            _("Der Wert darf nicht größer als %(max)s sein.") % {"max": _fmt(item.max)}, number
         )
     return number
 
@@ -130,27 +146,30 @@ def _parse_decimal(item: Item, value) -> str:
         raise _too_long()
     if isinstance(value, float):
         number = number.quantize(Decimal(1).scaleb(-item.places)) if item.places else number
+    stored = format(number.normalize(), "f")
     if number.normalize().as_tuple().exponent < -item.places:
-        raise InvalidValue(
-            _("Bitte höchstens %(places)s Nachkommastellen angeben.") % {"places": item.places}
+        raise RuleViolation(
+            _("Bitte höchstens %(places)s Nachkommastellen angeben.") % {"places": item.places},
+            stored,
         )
     if item.min is not None and number < Decimal(str(item.min)):
-        raise InvalidValue(
-            _("Der Wert darf nicht kleiner als %(min)s sein.") % {"min": _fmt(item.min)}
+        raise RuleViolation(
+            _("Der Wert darf nicht kleiner als %(min)s sein.") % {"min": _fmt(item.min)}, stored
         )
     if item.max is not None and number > Decimal(str(item.max)):
-        raise InvalidValue(
-            _("Der Wert darf nicht größer als %(max)s sein.") % {"max": _fmt(item.max)}
+        raise RuleViolation(
+            _("Der Wert darf nicht größer als %(max)s sein.") % {"max": _fmt(item.max)}, stored
         )
-    return format(number.normalize(), "f")
+    return stored
 
 
 def _parse_text(item: Item, value) -> str:
     text = str(value).strip()
     if item.max_length and len(text) > item.max_length:
-        raise InvalidValue(
+        raise RuleViolation(
             _("Bitte höchstens %(n)s Zeichen eingeben (jetzt %(len)s).")
-            % {"n": item.max_length, "len": len(text)}
+            % {"n": item.max_length, "len": len(text)},
+            text,
         )
     return text
 
@@ -232,37 +251,71 @@ def parse_value(item: Item, value, *, partners=None):
     raise InvalidValue(_("Unbekannter Fragetyp."))
 
 
-def validate_answers(
+@dataclass
+class AnswerCheck:
+    """The result of ``check_answers``.
+
+    - ``storable``: every value that can be stored (stored types), rule violations
+      included: what a draft keeps.
+    - ``unstorable``: {code: [message]} for values that cannot be read as their type.
+    - ``problems``: {code: [message]} for stored values that break a rule, and (with
+      ``complete=True``) required items left unanswered: what is still to fix.
+    """
+
+    storable: dict = field(default_factory=dict)
+    unstorable: dict[str, list[str]] = field(default_factory=dict)
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        """Every message by code, in the instrument's order of checks."""
+        merged = {code: list(messages) for code, messages in self.unstorable.items()}
+        for code, messages in self.problems.items():
+            merged.setdefault(code, []).extend(messages)
+        return merged
+
+    @property
+    def clean(self) -> dict:
+        """The storable values without any that has a problem (``validate_answers``)."""
+        return {k: v for k, v in self.storable.items() if k not in self.problems}
+
+
+def check_answers(
     raw: dict, *, complete: bool, items: list[Item] | None = None, partners=None
-) -> tuple[dict, dict[str, list[str]]]:
-    """Check all answers; see the module docstring for the rules."""
+) -> AnswerCheck:
+    """Check all answers and sort the findings (module docstring)."""
     items = ITEMS if items is None else items
     by_code = {item.code: item for item in items}
-    cleaned: dict = {}
-    errors: dict[str, list[str]] = {}
+    result = AnswerCheck()
+    valid: dict = {}
     for item in items:
         try:
             value = parse_value(item, raw.get(item.code), partners=partners)
+        except RuleViolation as exc:
+            result.problems.setdefault(item.code, []).append(str(exc))
+            result.storable[item.code] = exc.value
+            continue
         except InvalidValue as exc:
-            errors.setdefault(item.code, []).append(str(exc))
+            result.unstorable.setdefault(item.code, []).append(str(exc))
             continue
         if value is not None and not (item.kind == "confirm" and value is False):
-            cleaned[item.code] = value
+            valid[item.code] = value
+            result.storable[item.code] = value
     # Counts may not exceed their denominator (B1 <= A2, B2 <= A1, ...).
     for item in items:
         limit_code = item.max_item
-        if not limit_code or item.code not in cleaned or limit_code not in cleaned:
+        if not limit_code or item.code not in valid or limit_code not in valid:
             continue
-        limit = cleaned[limit_code]
-        if cleaned[item.code] > limit:
+        limit = valid[limit_code]
+        if valid[item.code] > limit:
             limit_item = by_code[limit_code]
-            errors.setdefault(item.code, []).append(
+            result.problems.setdefault(item.code, []).append(
                 _(
                     "Der Wert %(value)s darf nicht größer sein als die Angabe bei %(code)s "
                     "(%(label)s: %(limit)s)."
                 )
                 % {
-                    "value": cleaned[item.code],
+                    "value": valid[item.code],
                     "code": limit_code,
                     "label": limit_item.short_label,
                     "limit": limit,
@@ -270,13 +323,29 @@ def validate_answers(
             )
     if complete:
         for item in items:
-            if not item.required or item.code in errors or item.code in cleaned:
+            if (
+                not item.required
+                or item.code in result.unstorable
+                or item.code in result.problems
+                or item.code in valid
+            ):
                 continue
             if item.kind == "confirm":
                 message = _("Bitte bestätigen Sie Ihre Angaben, um den Fragebogen einzureichen.")
             else:
                 message = _("Bitte beantworten Sie diese Frage.")
-            errors.setdefault(item.code, []).append(message)
-    for code in errors:
-        cleaned.pop(code, None)
-    return cleaned, errors
+            result.problems.setdefault(item.code, []).append(message)
+    # The instrument's order, so a list of findings reads top to bottom.
+    order = {item.code: n for n, item in enumerate(items)}
+    result.problems = dict(sorted(result.problems.items(), key=lambda kv: order[kv[0]]))
+    return result
+
+
+def validate_answers(
+    raw: dict, *, complete: bool, items: list[Item] | None = None, partners=None
+) -> tuple[dict, dict[str, list[str]]]:
+    """Check all answers; see the module docstring for the rules.
+
+    ``cleaned`` leaves out every value with an error; ``errors`` holds both kinds."""
+    result = check_answers(raw, complete=complete, items=items, partners=partners)
+    return result.clean, result.errors

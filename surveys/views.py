@@ -9,8 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -29,11 +33,13 @@ from surveys.forms import (
     ReopenForm,
     ReviewForm,
     RoundCreateForm,
+    SubmitForm,
 )
 from surveys.instrument import SECTIONS
 from surveys.models import Response, SurveyRound
 from surveys.permissions import response_policy, round_policy
 from surveys.presentation import answer_rows
+from surveys.validation import check_answers
 
 # --- Kita leaders ------------------------------------------------------------------
 
@@ -92,82 +98,28 @@ def _summary_context(survey_round, kita, response):
     }
 
 
-@login_required
-def questionnaire(request, code, kita_id):
-    """The questionnaire of one Kita in one open round: draft, submit, read-only summary."""
-    kita = _led_kita(request.user, kita_id)
-    survey_round = _open_round(kita, code)
-    response = Response.objects.filter(round=survey_round, kita=kita).first()
+def _form_url(survey_round, kita) -> str:
+    return reverse("surveys:form", kwargs={"code": survey_round.code, "kita_id": kita.pk})
 
-    if response is not None and response.is_submitted:
-        status = 200
-        if request.method == "POST":
-            messages.error(request, str(services.AlreadySubmittedError()))
-            status = 409
-        return render(
-            request,
-            "surveys/summary.html",
-            _summary_context(survey_round, kita, response),
-            status=status,
-        )
 
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
-        complete = action == "submit"
-        form = QuestionnaireForm(
-            request.POST, survey_round=survey_round, response=response, complete=complete
-        )
-        if form.is_valid():
-            service = services.response_submit if complete else services.response_save_draft
-            try:
-                service(
-                    survey_round=survey_round,
-                    kita=kita,
-                    answers=form.answers,
-                    version=form.cleaned_data["version"],
-                    acting_user=request.user,
-                )
-            except services.AlreadySubmittedError as exc:
-                messages.error(request, str(exc))
-                return redirect("surveys:form", code=code, kita_id=kita.pk)
-            except services.StaleVersionError as exc:
-                messages.error(request, str(exc))
-                status = 409
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-                status = 400
-            else:
-                if complete:
-                    messages.success(request, _("Vielen Dank! Der Fragebogen ist eingereicht."))
-                else:
-                    messages.success(
-                        request,
-                        _("Der Entwurf ist gespeichert. Sie können später weitermachen."),
-                    )
-                return redirect("surveys:form", code=code, kita_id=kita.pk)
-        else:
-            status = 400
-            if complete:
-                messages.error(
-                    request,
-                    _(
-                        "Der Fragebogen wurde nicht eingereicht. Bitte prüfen Sie die "
-                        "markierten Angaben; alle Eingaben sind erhalten."
-                    ),
-                )
-            else:
-                messages.error(
-                    request,
-                    _(
-                        "Der Entwurf wurde nicht gespeichert. Bitte prüfen Sie die "
-                        "markierten Angaben; alle Eingaben sind erhalten."
-                    ),
-                )
-    else:
-        form = QuestionnaireForm(survey_round=survey_round, response=response)
+def _stored_check(survey_round, response, *, complete: bool):
+    """The findings of the stored draft (none stored yet: an empty one)."""
+    return check_answers(
+        response.answers if response is not None else {},
+        complete=complete,
+        items=survey_round.instrument.items,
+        partners=survey_round.partner_list,
+    )
+
+
+def _questionnaire_page(request, *, survey_round, kita, response, form, status=200):
+    """The questionnaire with "Noch zu klären" (the stored draft's problems and the values
+    that could not be stored) and the autosave hooks."""
+    if not form.problems:
+        # From the confirmation page's links (``?vollstaendig=1``): the missing answers too.
+        complete = request.GET.get("vollstaendig") == "1"
+        form.show_problems(_stored_check(survey_round, response, complete=complete).problems)
+    interval = getattr(settings, "SRB_AUTOSAVE_INTERVAL_MS", 30_000)
     return render(
         request,
         "surveys/questionnaire.html",
@@ -177,6 +129,236 @@ def questionnaire(request, code, kita_id):
             "kita": kita,
             "response": response,
             "sections": SECTIONS,
+            "findings": form.findings(),
+            "focus_findings": form.is_bound and bool(form.errors),
+            "autosave_url": reverse(
+                "surveys:autosave", kwargs={"code": survey_round.code, "kita_id": kita.pk}
+            ),
+            "autosave_interval": interval,
+            "check_url": reverse(
+                "surveys:check", kwargs={"code": survey_round.code, "kita_id": kita.pk}
+            ),
+        },
+        status=status,
+    )
+
+
+def _submitted_page(request, survey_round, kita, response, *, post: bool):
+    status = 200
+    if post:
+        messages.error(request, str(services.AlreadySubmittedError()))
+        status = 409
+    return render(
+        request,
+        "surveys/summary.html",
+        _summary_context(survey_round, kita, response),
+        status=status,
+    )
+
+
+@login_required
+def questionnaire(request, code, kita_id):
+    """The questionnaire of one Kita in one open round: the draft (always saved, with what
+    is still to fix), the way to the confirmation page, the read-only summary once
+    submitted."""
+    kita = _led_kita(request.user, kita_id)
+    survey_round = _open_round(kita, code)
+    response = Response.objects.filter(round=survey_round, kita=kita).first()
+
+    if response is not None and response.is_submitted:
+        return _submitted_page(request, survey_round, kita, response, post=request.method == "POST")
+    if request.method != "POST":
+        form = QuestionnaireForm(survey_round=survey_round, response=response)
+        return _questionnaire_page(
+            request, survey_round=survey_round, kita=kita, response=response, form=form
+        )
+
+    # "submit" is what the page posted before the confirmation step: it leads there too.
+    to_check = request.POST.get("action", "save") in ("check", "submit")
+    form = QuestionnaireForm(request.POST, survey_round=survey_round, response=response)
+    form.is_valid()
+    if not form.savable:
+        messages.error(
+            request, _("Die Seite ist veraltet oder unvollständig; bitte laden Sie sie neu.")
+        )
+        return _questionnaire_page(
+            request, survey_round=survey_round, kita=kita, response=response, form=form, status=400
+        )
+    try:
+        saved = services.response_save_draft(
+            survey_round=survey_round,
+            kita=kita,
+            answers=form.answers,
+            version=form.cleaned_data["version"],
+            acting_user=request.user,
+        )
+    except services.AlreadySubmittedError as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:form", code=code, kita_id=kita.pk)
+    except services.StaleVersionError as exc:
+        messages.error(request, str(exc))
+        return _questionnaire_page(
+            request, survey_round=survey_round, kita=kita, response=response, form=form, status=409
+        )
+    if form.errors:
+        # Saved, but some typed values cannot be stored: they stay in their fields (the
+        # page now carries the saved version, so the next save is not stale).
+        data = request.POST.copy()
+        data["version"] = str(saved.version)
+        form = QuestionnaireForm(data, survey_round=survey_round, response=saved)
+        form.is_valid()
+        messages.warning(
+            request,
+            _(
+                "Der Entwurf ist gespeichert – bis auf die markierten Angaben: Sie können so "
+                "nicht gespeichert werden. Bitte korrigieren Sie sie."
+            ),
+        )
+        return _questionnaire_page(
+            request, survey_round=survey_round, kita=kita, response=saved, form=form, status=400
+        )
+    if to_check:
+        return redirect("surveys:check", code=code, kita_id=kita.pk)
+    problems = len(_stored_check(survey_round, saved, complete=False).problems)
+    if problems:
+        messages.success(
+            request,
+            ngettext(
+                "Der Entwurf ist gespeichert. Eine Angabe ist noch zu klären (siehe „Noch zu "
+                "klären“).",
+                "Der Entwurf ist gespeichert. %(count)d Angaben sind noch zu klären (siehe "
+                "„Noch zu klären“).",
+                problems,
+            )
+            % {"count": problems},
+        )
+    else:
+        messages.success(request, _("Der Entwurf ist gespeichert. Sie können später weitermachen."))
+    return redirect("surveys:form", code=code, kita_id=kita.pk)
+
+
+@login_required
+@require_POST
+def questionnaire_autosave(request, code, kita_id):
+    """The page's autosave (static/surveys/questionnaire.js): the same draft save as the
+    button, answered in JSON. CSRF as every POST; the version as the page's save (a page
+    saved elsewhere in the meantime is stale: 409, nothing saved); never a submitted
+    questionnaire (409)."""
+    kita = _led_kita(request.user, kita_id)
+    survey_round = _open_round(kita, code)
+    response = Response.objects.filter(round=survey_round, kita=kita).first()
+    if response is not None and response.is_submitted:
+        return JsonResponse(
+            {"saved": False, "stop": True, "message": str(services.AlreadySubmittedError())},
+            status=409,
+        )
+    form = QuestionnaireForm(request.POST, survey_round=survey_round, response=response)
+    form.is_valid()
+    if not form.savable:
+        return JsonResponse(
+            {
+                "saved": False,
+                "stop": True,
+                "message": _("Die Seite ist veraltet oder unvollständig; bitte laden Sie sie neu."),
+            },
+            status=400,
+        )
+    try:
+        saved = services.response_save_draft(
+            survey_round=survey_round,
+            kita=kita,
+            answers=form.answers,
+            version=form.cleaned_data["version"],
+            acting_user=request.user,
+            automatic=True,
+        )
+    except (
+        services.StaleVersionError,
+        services.AlreadySubmittedError,
+        services.RoundNotOpenError,
+    ) as exc:
+        return JsonResponse({"saved": False, "stop": True, "message": str(exc)}, status=409)
+    form.show_problems(_stored_check(survey_round, saved, complete=False).problems)
+    findings = form.findings()
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": saved.version,
+            "message": _("gespeichert um %(time)s")
+            % {"time": date_format(timezone.localtime(saved.updated_at), "H:i")},
+            "findings": len(findings),
+            "findings_html": render_to_string(
+                "surveys/_findings.html", {"findings": findings}, request=request
+            ),
+        }
+    )
+
+
+@login_required
+def questionnaire_check(request, code, kita_id):
+    """ "Prüfen und einreichen": every answer read-only by section, what is still to fix
+    (then no submit button), else "Verbindlich einreichen" with the version shown. The only
+    way to submit: the stored draft at that version is sent (a page saved since is stale)."""
+    kita = _led_kita(request.user, kita_id)
+    survey_round = _open_round(kita, code)
+    response = Response.objects.filter(round=survey_round, kita=kita).first()
+    if response is not None and response.is_submitted:
+        if request.method == "POST":
+            return _submitted_page(request, survey_round, kita, response, post=True)
+        return redirect("surveys:form", code=code, kita_id=kita.pk)
+    status = 200
+    if request.method == "POST":
+        submit_form = SubmitForm(request.POST)
+        if not submit_form.is_valid():
+            messages.error(
+                request, _("Die Seite ist veraltet oder unvollständig; bitte laden Sie sie neu.")
+            )
+            status = 400
+        else:
+            try:
+                services.response_submit(
+                    survey_round=survey_round,
+                    kita=kita,
+                    version=submit_form.cleaned_data["version"],
+                    acting_user=request.user,
+                )
+            except services.AlreadySubmittedError as exc:
+                messages.error(request, str(exc))
+                return redirect("surveys:form", code=code, kita_id=kita.pk)
+            except services.StaleVersionError:
+                messages.error(
+                    request,
+                    _(
+                        "Der Fragebogen wurde geändert, seit diese Seite geöffnet wurde (z. B. "
+                        "in einem zweiten Browser-Tab). Es wurde nichts eingereicht. Bitte "
+                        "prüfen Sie die Angaben unten erneut."
+                    ),
+                )
+                status = 409
+            except ValidationError:
+                messages.error(
+                    request,
+                    _("Es wurde nichts eingereicht: Einige Angaben sind noch zu klären."),
+                )
+                status = 400
+            else:
+                messages.success(request, _("Vielen Dank! Der Fragebogen ist eingereicht."))
+                return redirect("surveys:form", code=code, kita_id=kita.pk)
+        response = Response.objects.filter(round=survey_round, kita=kita).first()
+    check = _stored_check(survey_round, response, complete=True)
+    form = QuestionnaireForm(survey_round=survey_round, response=response)
+    form.show_problems(check.problems)
+    return render(
+        request,
+        "surveys/check.html",
+        {
+            "round": survey_round,
+            "kita": kita,
+            "response": response,
+            "sections": answer_rows(survey_round, response.answers if response else {}),
+            "findings": form.findings(url=f"{_form_url(survey_round, kita)}?vollstaendig=1"),
+            "submit_form": SubmitForm(initial={"version": response.version if response else 0}),
+            "form_url": _form_url(survey_round, kita),
         },
         status=status,
     )
@@ -290,31 +472,60 @@ def round_transition(request, code, action):
 def round_remind(request, code):
     survey_round = _staff_round(request, code)
     try:
-        sent = services.round_send_reminders(survey_round=survey_round, acting_user=request.user)
+        report = services.round_send_reminders(survey_round=survey_round, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        if sent:
-            messages.success(
-                request,
-                ngettext(
-                    "Die Erinnerung an die Kita ohne Einreichung steht im Postausgang: "
-                    "die E-Mail wird versendet.",
-                    "Die Erinnerungen an die Kitas ohne Einreichung stehen im Postausgang: "
-                    "jede der %(count)d E-Mails wird versendet.",
-                    sent,
-                )
-                % {"count": sent},
-            )
-        else:
-            messages.info(
-                request,
-                _(
-                    "Keine Erinnerung versendet: Alle Kitas haben eingereicht, haben keine "
-                    "Leitung mit E-Mail-Adresse oder wurden in den letzten 20 Stunden erinnert."
-                ),
-            )
+        for level, text in _reminder_messages(report):
+            messages.add_message(request, level, text)
     return redirect("surveys:round_detail", code=survey_round.code)
+
+
+def _reminder_messages(report) -> list[tuple[int, str]]:
+    """What the reminder run did, in German: whom it reminded (Kitas and people) and why
+    the other Kitas were not."""
+    result = []
+    if report.mails:
+        kitas = ", ".join(
+            ngettext("%(kita)s (%(n)d Person)", "%(kita)s (%(n)d Personen)", k.recipients)
+            % {"kita": k.name, "n": k.recipients}
+            for k in report.reminded
+        )
+        result.append(
+            (
+                messages.SUCCESS,
+                ngettext(
+                    "Erinnerung an %(kitas)d Kita im Postausgang: ",
+                    "Erinnerungen an %(kitas)d Kitas im Postausgang: ",
+                    len(report.reminded),
+                )
+                % {"kitas": len(report.reminded)}
+                + kitas
+                + ". "
+                + ngettext(
+                    "%(people)d Person erhält %(mails)s",
+                    "%(people)d Personen erhalten zusammen %(mails)s",
+                    report.people,
+                )
+                % {
+                    "people": report.people,
+                    "mails": ngettext("%(n)d E-Mail", "%(n)d E-Mails", report.mails)
+                    % {"n": report.mails},
+                }
+                + ngettext("; sie wird versendet.", "; jede wird versendet.", report.mails),
+            )
+        )
+    else:
+        result.append((messages.INFO, _("Keine Erinnerung versendet.")))
+    reasons = (
+        (report.submitted, _("Bereits eingereicht: %(kitas)s.")),
+        (report.no_leader, _("Ohne aktives Leitungskonto mit E-Mail-Adresse: %(kitas)s.")),
+        (report.recently, _("In den letzten 20 Stunden bereits erinnert: %(kitas)s.")),
+    )
+    for names, text in reasons:
+        if names:
+            result.append((messages.INFO, text % {"kitas": ", ".join(names)}))
+    return result
 
 
 @login_required

@@ -61,6 +61,14 @@ def input_tag(field, css_class="form-control"):
         classes.append("is-invalid")
     attrs["class"] = " ".join(classes)
     attrs = field.build_widget_attrs(attrs, widget)
+    if getattr(field.field, "problems", None) and field.auto_id:
+        # A stored draft's problem (QuestionnaireForm.show_problems, issue 14): announced
+        # with the field and marked like an error.
+        if "is-invalid" not in classes:
+            attrs["class"] += " is-invalid"
+        attrs["aria-invalid"] = "true"
+        described = [f"{field.auto_id}_problem", *attrs.get("aria-describedby", "").split()]
+        attrs["aria-describedby"] = " ".join(described)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     flat = "".join(

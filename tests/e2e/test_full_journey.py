@@ -64,7 +64,9 @@ def test_questionnaire_to_committee_pdf(page, browser, live_server):
     assert_accessible(page, context="Fragebogen 2027 (leer)")
     fill_questionnaire(page, valid_answers())
     shot(page, "journey-1b-questionnaire-filled")
-    page.get_by_role("button", name="Einreichen").click()
+    # The confirmation step (issue 14): check, then "Verbindlich einreichen".
+    page.get_by_role("button", name="Prüfen und einreichen").click()
+    page.get_by_role("button", name="Verbindlich einreichen").click()
     expect(page.get_by_role("alert")).to_contain_text("Der Fragebogen ist eingereicht")
     assert_accessible(page, context="Zusammenfassung nach dem Einreichen")
     shot(page, "journey-1c-submitted")

@@ -96,7 +96,11 @@ def _tab_until(page, predicate, answers, seen, limit=400):
 
 
 def _is_submit(f):
-    return f["tag"] == "BUTTON" and f["text"].strip() == "Einreichen"
+    return f["tag"] == "BUTTON" and f["text"].strip() == "Prüfen und einreichen"
+
+
+def _is_final_submit(f):
+    return f["tag"] == "BUTTON" and f["text"].strip() == "Verbindlich einreichen"
 
 
 @pytest.mark.browser
@@ -150,39 +154,49 @@ def test_questionnaire_can_be_completed_with_the_keyboard_alone(page, live_serve
         page.locator("#questionnaire-form").aria_snapshot(), encoding="utf-8"
     )
 
-    # Submit with Enter: the error summary gets the focus and links to the fields.
+    # "Prüfen und einreichen" with Enter: the draft is saved as it is; the check page's
+    # "Noch zu klären" gets the focus and links to the fields.
     page.keyboard.press("Enter")
     page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Prüfen und einreichen")
     summary = page.locator("#form-errors")
     expect(summary).to_be_visible()
     assert page.evaluate("document.activeElement.id") == "form-errors"
     expect(summary.get_by_role("link")).to_have_count(2)
-    assert_accessible(page, context="Fragebogen nach fehlgeschlagenem Einreichen")
+    expect(page.get_by_role("button", name="Verbindlich einreichen")).to_have_count(0)
+    assert_accessible(page, context="Prüfseite mit offenen Punkten")
     page.screenshot(path=str(ARTIFACTS / "keyboard-errors.png"), full_page=True)
+    assert Response.objects.get(round=survey_round, kita=kita).answers["B1"] == 75
 
-    # Each message is tied to its field (aria-describedby) and visible next to it.
+    # Tab to the first link, Enter: the questionnaire opens with the focus in B1.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')").endswith("#id_B1")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
     b1 = page.locator("#id_B1")
+    expect(b1).to_be_focused()
+
+    # Each problem is tied to its field (aria-describedby) and visible next to it.
     expect(b1).to_have_attribute("aria-invalid", "true")
     described = b1.get_attribute("aria-describedby").split()
-    assert "id_B1_error" in described
-    expect(page.locator("#id_B1_error")).to_contain_text("darf nicht größer sein")
-    expect(page.locator("#id_B1_error")).to_be_visible()
+    assert "id_B1_problem" in described
+    expect(page.locator("#id_B1_problem")).to_contain_text("darf nicht größer sein")
+    expect(page.locator("#id_B1_problem")).to_be_visible()
     d5_group = page.get_by_role("group", name="D5. Wie groß empfinden Sie")
-    assert "id_D5_error" in d5_group.get_attribute("aria-describedby").split()
-    expect(page.locator("#id_D5_error")).to_be_visible()
-    expect(summary.get_by_role("link", name="D5.")).to_have_attribute("href", "#id_D5_0")
+    assert "id_D5_problem" in d5_group.get_attribute("aria-describedby").split()
+    expect(page.locator("#id_D5_problem")).to_be_visible()
+    expect(page.locator("#form-errors").get_by_role("link", name="D5.")).to_have_attribute(
+        "href", "#id_D5_0"
+    )
+    assert_accessible(page, context="Fragebogen mit offenen Punkten")
 
-    # Tab to the first link, Enter: the focus is in B1; correct it by typing.
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.getAttribute('href')") == "#id_B1"
-    page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "id_B1"
+    # Correct B1 by typing.
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
     page.keyboard.type("15")
     expect(b1).to_have_value("15")
 
-    # Shift+Tab goes back to A6, Tab returns to B1; then on to D5 and to "Einreichen".
+    # Shift+Tab goes back to A6, Tab returns to B1; then on to D5 and to the check.
     page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.name") == "A6"
     page.keyboard.press("Tab")
@@ -193,6 +207,11 @@ def test_questionnaire_can_be_completed_with_the_keyboard_alone(page, live_serve
     assert "D5" in [f["name"] for f in seen]
     expect(b1).to_have_value("15")
     expect(page.locator("input[name=D5][value='3']")).to_be_checked()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Prüfen und einreichen")
+    expect(page.locator("#form-errors")).to_have_count(0)
+    _tab_until(page, _is_final_submit, {}, [])
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     expect(page.get_by_role("alert")).to_contain_text("Der Fragebogen ist eingereicht")

@@ -14,7 +14,7 @@ from tests.surveys.factories import valid_answers
 @pytest.mark.browser
 # The instrument comes from a data migration: restore it for every transactional test.
 @pytest.mark.django_db(transaction=True)
-def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_and_submits(page, live_server):
+def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_checks_and_submits(page, live_server):
     from playwright.sync_api import expect
 
     seed_demo()
@@ -46,14 +46,16 @@ def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_and_submits(page, l
     expect(page.locator("[name=F1]")).to_have_value("Bibliothek am Markt")
     expect(page.locator("input[name=B3a][value='3']")).to_be_checked()
 
-    # Submit with B1 > A2: the message is next to B1 and every value stays.
+    # A draft with B1 > A2 is saved; "Noch zu klären" lists it, the message is next to B1.
     answers = valid_answers(A2=70, B1=75)
     fill(page, answers)
-    page.get_by_role("button", name="Einreichen").click()
+    page.get_by_role("button", name="Entwurf speichern").click()
+    expect(page.get_by_role("alert")).to_contain_text("Eine Angabe ist noch zu klären")
+    expect(page.locator("#form-errors")).to_contain_text("Noch zu klären")
     expect(page.locator("#div_id_B1")).to_contain_text(
         "darf nicht größer sein als die Angabe bei A2"
     )
-    assert_accessible(page, context="Fragebogen mit Fehlermeldung")
+    assert_accessible(page, context="Fragebogen mit offenem Punkt")
     expect(page.locator("[name=B1]")).to_have_value("75")
     expect(page.locator("[name=F7]")).to_have_value("Frau Beispiel, 0671 000")
     expect(page.locator("input[name=D5][value='3']")).to_be_checked()
@@ -61,9 +63,18 @@ def test_kita_leader_saves_a_draft_comes_back_fixes_an_error_and_submits(page, l
     expect(page.locator("input[name=F3][value=FS3]")).to_be_checked()
     expect(page.locator("[name=F8]")).to_be_checked()
 
-    # Correct and submit: read-only summary.
+    # The check page refuses while the problem exists.
+    page.get_by_role("button", name="Prüfen und einreichen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Prüfen und einreichen")
+    expect(page.get_by_role("button", name="Verbindlich einreichen")).to_have_count(0)
+    page.get_by_role("link", name="Zurück zum Fragebogen").first.click()
+
+    # Correct, check, submit: read-only summary.
     page.locator("[name=B1]").fill("15")
-    page.get_by_role("button", name="Einreichen").click()
+    page.get_by_role("button", name="Prüfen und einreichen").click()
+    expect(page.locator("#answer-B1")).to_have_text("15")
+    assert_accessible(page, context="Prüfseite")
+    page.get_by_role("button", name="Verbindlich einreichen").click()
     expect(page.get_by_role("alert")).to_contain_text("Der Fragebogen ist eingereicht")
     expect(page.locator("#answer-B1")).to_have_text("15")
     expect(page.locator("input[name=A1]")).to_have_count(0)

@@ -121,3 +121,94 @@ def test_round_create_refuses_a_code_the_pages_cannot_carry_and_saves_nothing(st
     assert "code" in error.value.message_dict
     assert not SurveyRound.objects.filter(jugendamt=staff.jugendamt).exists()
     assert not AuditEvent.objects.filter(action="round_created").exists()
+
+
+# --- issue 14: drafts always save; submit sends the stored draft ------------------------
+
+
+def _leader_and_round():
+    survey_round = SurveyRoundFactory()
+    kita = KitaFactory(sozialraum__jugendamt=survey_round.jugendamt)
+    return survey_round, kita, make_user(roles.KITA_LEITUNG, kitas=[kita])
+
+
+def test_a_draft_keeps_contradictions_and_values_out_of_range():
+    survey_round, kita, leader = _leader_and_round()
+    response = services.response_save_draft(
+        survey_round=survey_round,
+        kita=kita,
+        answers={"A1": "80", "A2": "70", "B1": "75", "A3": "5000", "A4": "1,234"},
+        version=0,
+        acting_user=leader,
+    )
+    assert response.answers == {"A1": 80, "A2": 70, "B1": 75, "A3": 5000, "A4": "1.234"}
+    assert response.status == "draft"
+
+
+def test_a_draft_refuses_only_values_that_cannot_be_stored():
+    survey_round, kita, leader = _leader_and_round()
+    with pytest.raises(ValidationError) as excinfo:
+        services.response_save_draft(
+            survey_round=survey_round,
+            kita=kita,
+            answers={"A1": "viele", "A2": "70"},
+            version=0,
+            acting_user=leader,
+        )
+    assert list(excinfo.value.message_dict) == ["A1"]
+    assert not Response.objects.exists()
+
+
+def test_autosave_writes_its_own_audit_action_with_the_open_problems():
+    survey_round, kita, leader = _leader_and_round()
+    services.response_save_draft(
+        survey_round=survey_round,
+        kita=kita,
+        answers={"A1": "80", "A2": "70", "B1": "75"},
+        version=0,
+        acting_user=leader,
+        automatic=True,
+    )
+    event = AuditEvent.objects.get()
+    assert event.action == "response.autosaved"
+    assert event.new == {"status": "draft", "version": 1, "problems": 1}
+
+
+def test_submit_without_answers_sends_the_stored_draft_at_its_version():
+    survey_round, kita, leader = _leader_and_round()
+    draft = services.response_save_draft(
+        survey_round=survey_round,
+        kita=kita,
+        answers=valid_answers(B1=75),
+        version=0,
+        acting_user=leader,
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        services.response_submit(
+            survey_round=survey_round, kita=kita, version=draft.version, acting_user=leader
+        )
+    assert "B1" in excinfo.value.message_dict
+    draft = services.response_save_draft(
+        survey_round=survey_round,
+        kita=kita,
+        answers=valid_answers(),
+        version=draft.version,
+        acting_user=leader,
+    )
+    with pytest.raises(services.StaleVersionError):
+        services.response_submit(
+            survey_round=survey_round, kita=kita, version=draft.version - 1, acting_user=leader
+        )
+    other = make_user(roles.KITA_LEITUNG, kitas=[KitaFactory()])
+    with pytest.raises(PermissionDenied):
+        services.response_submit(
+            survey_round=survey_round, kita=kita, version=draft.version, acting_user=other
+        )
+    submitted = services.response_submit(
+        survey_round=survey_round, kita=kita, version=draft.version, acting_user=leader
+    )
+    assert submitted.status == "submitted" and submitted.answers == draft.answers
+    with pytest.raises(services.AlreadySubmittedError):
+        services.response_submit(
+            survey_round=survey_round, kita=kita, version=submitted.version, acting_user=leader
+        )

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -78,27 +79,44 @@ def test_kita_leader_fills_in_saves_comes_back_fails_corrects_and_submits(
     assert re.search(r'name="B3a" value="3"[^>]*checked', page)
     version = hidden_version(page)
 
-    # Submit with B1 > A2: German message next to B1, nothing lost, nothing submitted.
+    # A draft with B1 > A2 is saved as it is; the page lists it under "Noch zu klären",
+    # with the same German message next to B1 and linked to the field.
     bad = valid_answers(A2=70, B1=75)
-    response = client.post(url, form_data(bad, version=version, action="submit"))
-    html = response.content.decode()
-    assert response.status_code == 400
+    response = client.post(url, form_data(bad, version=version, action="save"))
+    assert response.status_code == 302
+    stored.refresh_from_db()
+    assert stored.status == "draft" and stored.answers["B1"] == 75 and stored.answers["A2"] == 70
+    assert stored.answers["F8"] is True
+    html = client.get(url).content.decode()
+    findings = html[html.index('id="findings-title"') : html.index('id="questionnaire-form"')]
+    assert '<a class="alert-link" href="#id_B1">B1.' in findings
+    assert "darf nicht größer sein als die Angabe bei A2" in findings
     b1_block = html[html.index('id="div_id_B1"') :]
     b1_block = b1_block[: b1_block.index('id="div_id_B2"')]
     assert "darf nicht größer sein als die Angabe bei A2" in b1_block
     assert 'value="75"' in b1_block
+    assert re.search(r'aria-describedby="id_B1_problem id_B1_helptext"', b1_block)
+    assert 'id="id_B1_problem"' in b1_block
     assert 'value="Frau Beispiel, 0671 000"' in html
-    assert 'name="F8" class="checkboxinput form-check-input" id="id_F8" checked' in html or (
-        re.search(r'name="F8"[^>]*checked', html)
-    )
     assert re.search(r'name="F4_grundschule"[\s\S]*?<option value="eng" selected>', html)
-    assert Response.objects.get(pk=stored.pk).status == "draft"
+    version = hidden_version(html)
 
-    # Correct and submit.
+    # "Prüfen und einreichen" leads to the confirmation page: the problem, no submit button.
+    response = client.post(url, form_data(bad, version=version, action="check"))
+    assert response.status_code == 302
+    check_url = reverse("surveys:check", kwargs={"code": "2027", "kita_id": own_kita.pk})
+    assert response["Location"] == check_url
+    page = client.get(check_url).content.decode()
+    assert f'href="{url}?vollstaendig=1#id_B1"' in page
+    assert "Verbindlich einreichen" not in page
+    version = hidden_version(client.get(url).content.decode())
+
+    # Correct, check, submit.
+    client.post(url, form_data(valid_answers(), version=version, action="check"))
+    page = client.get(check_url).content.decode()
+    assert "Verbindlich einreichen" in page and "Noch zu klären" not in page
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(
-            url, form_data(valid_answers(), version=version, action="submit"), follow=True
-        )
+        response = client.post(check_url, {"version": str(hidden_version(page))}, follow=True)
     html = response.content.decode()
     assert "Der Fragebogen ist eingereicht" in html
     assert "kann nicht mehr geändert werden" in html
@@ -118,7 +136,7 @@ def test_kita_leader_fills_in_saves_comes_back_fails_corrects_and_submits(
     assert "eingereicht" in client.get(reverse("surveys:kita_overview")).content.decode()
 
 
-def test_draft_with_a_non_number_is_not_saved_and_keeps_the_text(leader_client, own_kita):
+def test_draft_saves_everything_but_a_non_number_which_keeps_its_text(leader_client, own_kita):
     url = reverse("surveys:form", kwargs={"code": "2027", "kita_id": own_kita.pk})
     data = form_data(
         {"A1": "viele", "A4": "12,345", "F2": "Mehr Spielplätze"}, version=0, action="save"
@@ -129,7 +147,25 @@ def test_draft_with_a_non_number_is_not_saved_and_keeps_the_text(leader_client, 
     assert "Bitte eine ganze Zahl eingeben." in html
     assert "höchstens 2 Nachkommastellen" in html
     assert "Mehr Spielplätze" in html and 'value="viele"' in html
-    assert not Response.objects.filter(kita=own_kita, round__code="2027").exists()
+    assert "(so nicht gespeichert)" in html
+    # Everything that can be stored is: the text and the decimal with too many places.
+    stored = Response.objects.get(kita=own_kita, round__code="2027")
+    assert stored.answers == {"A4": "12.345", "F2": "Mehr Spielplätze"}
+    # The page carries the saved version, so the next save is not stale.
+    assert hidden_version(html) == stored.version
+    fixed = form_data(
+        {"A1": "40", "A4": "12,5", "F2": "Mehr"}, version=stored.version, action="save"
+    )
+    assert leader_client.post(url, fixed).status_code == 302
+    assert Response.objects.get(pk=stored.pk).answers == {"A1": 40, "A4": "12.5", "F2": "Mehr"}
+
+
+def test_a_non_number_keeps_the_value_stored_before(leader_client, own_kita):
+    url = reverse("surveys:form", kwargs={"code": "2027", "kita_id": own_kita.pk})
+    leader_client.post(url, form_data({"A1": 50, "A2": 40}, version=0, action="save"))
+    response = leader_client.post(url, form_data({"A1": "5O", "A2": 41}, version=1, action="save"))
+    assert response.status_code == 400
+    assert Response.objects.get(kita=own_kita, round__code="2027").answers == {"A1": 50, "A2": 41}
 
 
 def test_a_draft_with_a_decimal_comma_is_stored_with_a_point(leader_client, own_kita):
@@ -142,11 +178,11 @@ def test_two_tabs_cannot_silently_overwrite_each_other(leader_client, own_kita):
     url = reverse("surveys:form", kwargs={"code": "2027", "kita_id": own_kita.pk})
     leader_client.post(url, form_data({"A1": 50}, version=0, action="save"))
     version = hidden_version(leader_client.get(url).content.decode())
-    first = leader_client.post(url, form_data(valid_answers(), version=version, action="submit"))
+    first = leader_client.post(url, form_data(valid_answers(), version=version, action="check"))
     assert first.status_code == 302
     # The second tab still carries the old version: refused, nothing overwritten.
     second = leader_client.post(
-        url, form_data(valid_answers(A1=90), version=version, action="submit")
+        url, form_data(valid_answers(A1=90), version=version, action="check")
     )
     assert second.status_code == 409
     assert Response.objects.get(kita=own_kita, round__code="2027").answers["A1"] == 80
@@ -379,3 +415,234 @@ def test_round_page_offers_exactly_the_steps_the_state_machine_allows(client, de
     # The step the page no longer offers is refused by the service as well.
     client.post(url("oeffnen"))
     assert SurveyRound.objects.get(code="2030").state == "geschlossen"
+
+
+# --- issue 14: drafts always save, autosave, the confirmation step ---------------------
+
+
+def _urls(kita):
+    kwargs = {"code": "2027", "kita_id": kita.pk}
+    return (
+        reverse("surveys:form", kwargs=kwargs),
+        reverse("surveys:check", kwargs=kwargs),
+        reverse("surveys:autosave", kwargs=kwargs),
+    )
+
+
+def test_a_draft_with_a_contradiction_is_saved_and_listed_under_noch_zu_klaeren(
+    leader_client, own_kita
+):
+    url = reverse("surveys:form", kwargs={"code": "2027", "kita_id": own_kita.pk})
+    data = form_data({"A1": 80, "A2": 70, "B1": 75, "A4": "1,234"}, version=0, action="save")
+    response = leader_client.post(url, data, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Der Entwurf ist gespeichert. 2 Angaben sind noch zu klären" in html
+    stored = Response.objects.get(kita=own_kita, round__code="2027")
+    assert stored.status == "draft"
+    assert stored.answers == {"A1": 80, "A2": 70, "B1": 75, "A4": "1.234"}
+    findings = html[html.index('id="findings-title"') : html.index('id="questionnaire-form"')]
+    assert "Noch zu klären" in findings
+    assert '<a class="alert-link" href="#id_B1">B1.' in findings
+    assert '<a class="alert-link" href="#id_A4">A4.' in findings
+    assert "darf nicht größer sein als die Angabe bei A2" in findings
+    assert "höchstens 2 Nachkommastellen" in findings
+    assert findings.index("A4.") < findings.index("B1."), "in the instrument's order"
+    assert AuditEvent.objects.filter(action="response_saved", object_id=str(stored.pk)).exists()
+
+
+def test_submit_is_refused_while_problems_exist(leader_client, own_kita):
+    url, check_url, _auto = _urls(own_kita)
+    bad = valid_answers(A2=70, B1=75)
+    # The old "Einreichen" post only saves and leads to the confirmation page.
+    response = leader_client.post(url, form_data(bad, version=0, action="submit"))
+    assert response.status_code == 302 and response["Location"] == check_url
+    stored = Response.objects.get(kita=own_kita, round__code="2027")
+    assert stored.status == "draft"
+    page = leader_client.get(check_url).content.decode()
+    assert "Noch zu klären" in page and "darf nicht größer sein als die Angabe bei A2" in page
+    assert "Verbindlich einreichen" not in page
+    assert f'href="{url}"' in page  # back to the questionnaire
+    # A hand-made post with the current version is refused too.
+    response = leader_client.post(check_url, {"version": str(stored.version)})
+    assert response.status_code == 400
+    assert "Es wurde nichts eingereicht" in response.content.decode()
+    stored.refresh_from_db()
+    assert stored.status == "draft" and stored.submitted_at is None
+
+
+def test_an_empty_questionnaire_cannot_be_submitted(leader_client, own_kita):
+    _url, check_url, _auto = _urls(own_kita)
+    page = leader_client.get(check_url).content.decode()
+    assert "Bitte beantworten Sie diese Frage." in page
+    assert "Verbindlich einreichen" not in page
+    assert leader_client.post(check_url, {"version": "0"}).status_code == 400
+    assert not Response.objects.filter(kita=own_kita, round__code="2027").exists()
+
+
+def test_confirmation_page_shows_every_answer_read_only_by_section(leader_client, own_kita):
+    url, check_url, _auto = _urls(own_kita)
+    leader_client.post(url, form_data(valid_answers(A1=81, A4="12,5"), version=0, action="check"))
+    response = leader_client.get(check_url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Prüfen und einreichen: Fragebogen 2027" in html
+    for letter in "ABCDEF":
+        assert f'id="summary-{letter}"' in html
+    assert re.search(r'id="answer-A1">81<', html)
+    assert re.search(r'id="answer-A4">12,5<', html)
+    assert 'id="answer-F8">bestätigt<' in html
+    assert 'name="A1"' not in html, "read-only: no inputs of the questionnaire"
+    assert re.search(r'<form method="post" id="confirm-form">', html)
+    assert 'name="version" value="1"' in html
+    assert "Verbindlich einreichen" in html
+    assert Response.objects.get(kita=own_kita, round__code="2027").status == "draft"
+
+
+def test_confirmation_submits_exactly_the_draft_that_was_shown(
+    leader_client, own_kita, django_capture_on_commit_callbacks
+):
+    url, check_url, _auto = _urls(own_kita)
+    leader_client.post(url, form_data(valid_answers(), version=0, action="check"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = leader_client.post(check_url, {"version": "1"}, follow=True)
+    assert "Vielen Dank! Der Fragebogen ist eingereicht." in response.content.decode()
+    stored = Response.objects.get(kita=own_kita, round__code="2027")
+    assert stored.status == "submitted" and stored.version == 2
+    assert stored.answers == validate_answers(valid_answers(), complete=True)[0]
+    assert AuditEvent.objects.filter(action="response_submitted").count() == 1
+    # Once submitted, the check page leads to the summary; a post there is refused.
+    assert leader_client.get(check_url)["Location"] == url
+    again = leader_client.post(check_url, {"version": "2"})
+    assert again.status_code == 409 and "bereits eingereicht" in again.content.decode()
+
+
+def test_a_stale_confirmation_page_submits_nothing(leader_client, own_kita):
+    url, check_url, _auto = _urls(own_kita)
+    leader_client.post(url, form_data(valid_answers(), version=0, action="check"))
+    page = leader_client.get(check_url).content.decode()
+    shown = hidden_version(page)
+    # Meanwhile a second tab changes the draft.
+    leader_client.post(url, form_data(valid_answers(A1=70), version=shown, action="save"))
+    response = leader_client.post(check_url, {"version": str(shown)})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Es wurde nichts eingereicht" in html
+    assert re.search(r'id="answer-A1">70<', html), "the page now shows the current draft"
+    assert hidden_version(html) == shown + 1
+    stored = Response.objects.get(kita=own_kita, round__code="2027")
+    assert stored.status == "draft" and stored.answers["A1"] == 70
+    assert not AuditEvent.objects.filter(action="response_submitted").exists()
+
+
+def test_a_tampered_confirmation_version_is_400(leader_client, own_kita):
+    url, check_url, _auto = _urls(own_kita)
+    leader_client.post(url, form_data(valid_answers(), version=0, action="check"))
+    for version in ("", "x", "-1", "9" * 30):
+        assert leader_client.post(check_url, {"version": version}).status_code == 400
+    assert Response.objects.get(kita=own_kita, round__code="2027").status == "draft"
+
+
+def test_questionnaire_page_offers_autosave_and_the_confirmation_step(leader_client, own_kita):
+    url, check_url, auto_url = _urls(own_kita)
+    html = leader_client.get(url).content.decode()
+    assert f'data-autosave-url="{auto_url}"' in html
+    assert 'data-autosave-interval="30000"' in html
+    assert 'id="autosave-status" role="status" aria-live="polite"' in html
+    assert 'value="check"' in html and "Prüfen und einreichen" in html
+    assert 'value="submit"' not in html
+    assert "/static/surveys/questionnaire.js" in html
+
+
+def test_autosave_saves_the_draft_with_its_problems_and_answers_json(leader_client, own_kita):
+    url, _check, auto_url = _urls(own_kita)
+    data = form_data({"A1": 80, "A2": 70, "B1": 75}, version=0, action="autosave")
+    response = leader_client.post(auto_url, data)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["saved"] is True and body["version"] == 1
+    assert re.fullmatch(r"gespeichert um \d\d:\d\d", body["message"])
+    assert body["findings"] == 1
+    assert 'href="#id_B1"' in body["findings_html"]
+    stored = Response.objects.get(kita=own_kita, round__code="2027")
+    assert stored.answers == {"A1": 80, "A2": 70, "B1": 75} and stored.status == "draft"
+    event = AuditEvent.objects.get(action="response.autosaved")
+    assert event.new["version"] == 1 and event.new["problems"] == 1
+    # The next autosave carries the new version; the old one is stale and saves nothing.
+    assert leader_client.post(auto_url, {**data, "version": "1", "A1": "81"}).status_code == 200
+    stale = leader_client.post(auto_url, {**data, "version": "1", "A1": "82"})
+    assert stale.status_code == 409
+    assert (
+        stale.json()["saved"] is False
+        and "bitte laden Sie die Seite neu" in stale.json()["message"]
+    )
+    assert Response.objects.get(pk=stored.pk).answers["A1"] == 81
+
+
+def test_autosave_keeps_non_numbers_out_and_says_so(leader_client, own_kita):
+    _url, _check, auto_url = _urls(own_kita)
+    body = leader_client.post(
+        auto_url, form_data({"A1": "viele", "A2": 40}, version=0, action="autosave")
+    ).json()
+    assert body["saved"] is True
+    assert "Bitte eine ganze Zahl eingeben." in body["findings_html"]
+    assert "(so nicht gespeichert)" in body["findings_html"]
+    assert Response.objects.get(kita=own_kita, round__code="2027").answers == {"A2": 40}
+
+
+def test_autosave_of_another_kita_is_404(leader_client, own_kita):
+    other = Kita.objects.exclude(pk=own_kita.pk).first()
+    ResponseFactory(round=SurveyRound.objects.get(code="2027"), kita=other, status="draft")
+    before = Response.objects.get(kita=other, round__code="2027").answers
+    for kita_id in (other.pk, 999999):
+        auto_url = reverse("surveys:autosave", kwargs={"code": "2027", "kita_id": kita_id})
+        data = form_data({"A1": 1}, version=1, action="autosave")
+        assert leader_client.post(auto_url, data).status_code == 404
+    assert Response.objects.get(kita=other, round__code="2027").answers == before
+    closed = reverse("surveys:autosave", kwargs={"code": "2020", "kita_id": own_kita.pk})
+    assert leader_client.post(closed, {"version": "0", "A1": "1"}).status_code == 404
+
+
+def test_autosave_never_touches_a_submitted_questionnaire(leader_client, own_kita):
+    _url, _check, auto_url = _urls(own_kita)
+    submitted = ResponseFactory(round=SurveyRound.objects.get(code="2027"), kita=own_kita)
+    assert submitted.is_submitted
+    before = (submitted.answers, submitted.version)
+    response = leader_client.post(
+        auto_url, form_data({"A1": 1}, version=submitted.version, action="autosave")
+    )
+    assert response.status_code == 409
+    assert response.json()["saved"] is False and response.json()["stop"] is True
+    assert "bereits eingereicht" in response.json()["message"]
+    submitted.refresh_from_db()
+    assert (submitted.answers, submitted.version) == before
+    assert not AuditEvent.objects.filter(action="response.autosaved").exists()
+
+
+def test_autosave_needs_post_and_the_csrf_token(role_users, own_kita):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(role_users["kita-leitung"])
+    _url, _check, auto_url = _urls(own_kita)
+    data = form_data({"A1": 5}, version=0, action="autosave")
+    assert browser.post(auto_url, data).status_code == 403
+    assert browser.get(auto_url).status_code == 405
+    assert not Response.objects.filter(kita=own_kita, round__code="2027").exists()
+    # With the page's token (the script sends the form's csrfmiddlewaretoken) it saves.
+    page = browser.get(_url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert browser.post(auto_url, {**data, "csrfmiddlewaretoken": token}).status_code == 200
+    assert Response.objects.get(kita=own_kita, round__code="2027").answers == {"A1": 5}
+
+
+def test_links_from_the_confirmation_page_show_the_missing_answers_at_their_fields(
+    leader_client, own_kita
+):
+    url, _check, _auto = _urls(own_kita)
+    answers = valid_answers()
+    del answers["D5"]
+    leader_client.post(url, form_data(answers, version=0, action="save"))
+    assert "id_D5_problem" not in leader_client.get(url).content.decode(), "a draft may be partial"
+    html = leader_client.get(f"{url}?vollstaendig=1").content.decode()
+    assert '<a class="alert-link" href="#id_D5_0">D5.' in html
+    assert re.search(r'<fieldset aria-describedby="id_D5_problem id_D5_helptext">', html)
+    assert 'id="id_D5_problem"' in html and "Bitte beantworten Sie diese Frage." in html
