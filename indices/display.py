@@ -14,16 +14,32 @@ from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 CATEGORY_ORDER = ["AB", "SL", "FM", "IN"]
 INDEX_ORDER = [*CATEGORY_ORDER, "GESAMT"]
+# The stored codes stay; the names are translated when shown.
 CATEGORY_LABELS = {
-    "AB": "Allgemeiner Bedarf",
-    "SL": "Soziale Lage",
-    "FM": "Flucht und Migration",
-    "IN": "Infrastruktur und Netzwerke",
-    "GESAMT": "Gesamtindex",
+    "AB": gettext_lazy("Allgemeiner Bedarf"),
+    "SL": gettext_lazy("Soziale Lage"),
+    "FM": gettext_lazy("Flucht und Migration"),
+    "IN": gettext_lazy("Infrastruktur und Netzwerke"),
+    "GESAMT": gettext_lazy("Gesamtindex"),
 }
+# The class of a value against its norm range (``indices.compute``: stored German words).
+CLASS_LABELS = {
+    "oberhalb": gettext_lazy("oberhalb"),
+    "innerhalb": gettext_lazy("innerhalb"),
+    "unterhalb": gettext_lazy("unterhalb"),
+}
+
+
+def class_label(value) -> str:
+    """The word shown for a stored class ("oberhalb" -> "above" in English); "" if none."""
+    if value is None:
+        return ""
+    return str(CLASS_LABELS.get(value, value))
+
 
 _CENT = Decimal("0.01")
 

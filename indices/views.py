@@ -13,11 +13,12 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from indices import selectors, services
+from indices import charts, selectors, services
 from indices.budget import DEFAULT_BUDGET_CENTS, budget_years
 from indices.display import CATEGORY_LABELS, INDEX_ORDER
 from indices.permissions import evaluation_policy
@@ -206,7 +207,8 @@ def my_kita(request):
         raise PermissionDenied
     if len(kitas) == 1:
         return redirect("indices:my_kita_detail", kita_id=kitas[0].pk)
-    return render(request, "indices/my_kita_list.html", {"kitas": kitas})
+    rows = selectors.own_kita_summaries(kitas=kitas)
+    return render(request, "indices/my_kita_list.html", {"rows": rows})
 
 
 def _own_kitas(user):
@@ -217,18 +219,35 @@ def _own_kitas(user):
 @login_required
 @require_GET
 def my_kita_detail(request, kita_id):
-    """Own Kita's indices and classes next to the city mean; never other Kitas.
+    """The own Kita's results in plain words, with a picture per index.
 
-    Always the published result (of the most recent closed round): a provisional result
-    of an open round never reaches Kita leaders or Träger, whatever the query string.
+    Per index a dot chart of where the Kita stands among all Kitas of the city (the others
+    anonymous), one sentence, the questions behind it; what follows for FS1 and FS3; the
+    numbers in a table. Always the published result (of the most recent closed round): a
+    provisional result of an open round never reaches Kita leaders or Träger, whatever the
+    query string; during an open round the page says whose figures these are.
     """
     kita = get_object_or_404(_own_kitas(request.user), pk=kita_id)
     jugendamt_id = kita.sozialraum.jugendamt_id
     run = selectors.published_run(jugendamt_id=jugendamt_id)
     value = selectors.kita_value(run=run, kita_id=kita.pk) if run else None
-    context = {"kita": kita, "run": run, "value": value}
+    context = {
+        "kita": kita,
+        "run": run,
+        "value": value,
+        "open_round": selectors.open_round_running(jugendamt_id=jugendamt_id),
+    }
     if value is not None:
-        context["comparison"] = selectors.city_comparison(run=run, value=value)
+        results = selectors.kita_results(run=run, value=value)
+        context.update(
+            comparison=results,
+            gesamt=results[0],
+            categories=results[1:],
+            consequences=selectors.kita_consequences(
+                value=value, norms=run.norms, compared=results[0].compared
+            ),
+            legend={kind: mark_safe(charts.legend_icon(kind)) for kind in charts.LEGEND_KINDS},  # noqa: S308 - built from constants
+        )
     return render(request, "indices/my_kita.html", context)
 
 

@@ -60,14 +60,15 @@ def _render(template: str, **context) -> str:
     return " ".join(html.split()).replace(" </td>", "</td>")
 
 
-# The cells as templates/indices/overview.html wrote them before, filter chains per cell.
-OLD_SOZIALRAUM_ROW = """
+# The cells as templates/indices/overview.html wrote them before, filter chains per cell;
+# the stored class shown through the catalogue ("oberhalb" / "above", issue 14).
+OLD_SOZIALRAUM_ROW = """{% load i18n %}
 <td class="num" data-value="{{ row.values.AB|default_if_none:''|stringformat:'s' }}">{{ row.values.AB|floatformat:2|default:"–" }}</td>
 <td class="num" data-value="{{ row.values.SL|default_if_none:''|stringformat:'s' }}">{{ row.values.SL|floatformat:2|default:"–" }}</td>
 <td class="num" data-value="{{ row.values.FM|default_if_none:''|stringformat:'s' }}">{{ row.values.FM|floatformat:2|default:"–" }}</td>
 <td class="num" data-value="{{ row.values.IN|default_if_none:''|stringformat:'s' }}">{{ row.values.IN|floatformat:2|default:"–" }}</td>
 <td class="num" data-value="{{ row.values.GESAMT|default_if_none:''|stringformat:'s' }}"><strong>{{ row.values.GESAMT|floatformat:2|default:"–" }}</strong></td>
-<td class="class-{{ row.classes.GESAMT }}">{{ row.classes.GESAMT|default:"–" }}</td>
+<td class="class-{{ row.classes.GESAMT }}">{% if row.classes.GESAMT %}{% translate row.classes.GESAMT %}{% else %}–{% endif %}</td>
 <td class="num" data-value="{{ row.percent|default_if_none:''|stringformat:'s' }}">{% if row.percent is not None %}{{ row.percent|floatformat:2 }} %{% else %}–{% endif %}</td>
 <td class="num" data-value="{{ row.amount|default_if_none:''|stringformat:'s' }}">{% if row.amount is not None %}{{ row.amount|floatformat:"2g" }} €{% else %}–{% endif %}</td>
 """  # noqa: E501
@@ -80,13 +81,13 @@ NEW_SOZIALRAUM_ROW = """{% load index_tables %}
 <td class="num" data-value="{{ row.amount_cell.value }}">{{ row.amount_cell.text }}</td>
 """
 
-OLD_KITA_ROW = """
-<td class="num class-{{ row.classes.AB }}" data-value="{{ row.ab|default_if_none:''|stringformat:'s' }}" title="{{ row.classes.AB|default:'' }}">{{ row.ab|floatformat:2|default:"–" }}</td>
-<td class="num class-{{ row.classes.SL }}" data-value="{{ row.sl|default_if_none:''|stringformat:'s' }}" title="{{ row.classes.SL|default:'' }}">{{ row.sl|floatformat:2|default:"–" }}</td>
-<td class="num class-{{ row.classes.FM }}" data-value="{{ row.fm|default_if_none:''|stringformat:'s' }}" title="{{ row.classes.FM|default:'' }}">{{ row.fm|floatformat:2|default:"–" }}</td>
-<td class="num class-{{ row.classes.IN }}" data-value="{{ row.infra|default_if_none:''|stringformat:'s' }}" title="{{ row.classes.IN|default:'' }}">{{ row.infra|floatformat:2|default:"–" }}</td>
+OLD_KITA_ROW = """{% load i18n %}
+<td class="num class-{{ row.classes.AB }}" data-value="{{ row.ab|default_if_none:''|stringformat:'s' }}" title="{% if row.classes.AB %}{% translate row.classes.AB %}{% endif %}">{{ row.ab|floatformat:2|default:"–" }}</td>
+<td class="num class-{{ row.classes.SL }}" data-value="{{ row.sl|default_if_none:''|stringformat:'s' }}" title="{% if row.classes.SL %}{% translate row.classes.SL %}{% endif %}">{{ row.sl|floatformat:2|default:"–" }}</td>
+<td class="num class-{{ row.classes.FM }}" data-value="{{ row.fm|default_if_none:''|stringformat:'s' }}" title="{% if row.classes.FM %}{% translate row.classes.FM %}{% endif %}">{{ row.fm|floatformat:2|default:"–" }}</td>
+<td class="num class-{{ row.classes.IN }}" data-value="{{ row.infra|default_if_none:''|stringformat:'s' }}" title="{% if row.classes.IN %}{% translate row.classes.IN %}{% endif %}">{{ row.infra|floatformat:2|default:"–" }}</td>
 <td class="num class-{{ row.classes.GESAMT }}" data-value="{{ row.gesamt|default_if_none:''|stringformat:'s' }}"><strong>{{ row.gesamt|floatformat:2|default:"–" }}</strong></td>
-<td>{{ row.classes.GESAMT|default:"–" }}</td>
+<td>{% if row.classes.GESAMT %}{% translate row.classes.GESAMT %}{% else %}–{% endif %}</td>
 <td>{% include "indices/_eligibility.html" with value=row.eligibility.fs1 %}</td>
 <td>{% include "indices/_eligibility.html" with value=row.eligibility.fs3 %}</td>
 """  # noqa: E501
