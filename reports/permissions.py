@@ -9,7 +9,9 @@ from srb_project import policy, roles
 class ReportPolicy(policy.BasePolicy):
     """committee: the committee and Jugendamt staff (Sozialraum level only).
     staff_dashboard / export_kita_data: Jugendamt staff. traeger_dashboard: a Träger
-    representative with a Träger. kita_dashboard: a Kita leader (own Kitas only)."""
+    representative with a Träger. kita_dashboard: a Kita leader (own Kitas only).
+    edit_goals: the Jugendamt's Leitung or Administration write the goals text of the
+    committee report (``obj``: the Jugendamt)."""
 
     actions = (
         "view_committee_report",
@@ -17,6 +19,7 @@ class ReportPolicy(policy.BasePolicy):
         "view_traeger_dashboard",
         "view_kita_dashboard",
         "export_kita_data",
+        "edit_goals",
     )
 
     def can_view_committee_report(self, user, obj) -> bool:
@@ -33,6 +36,12 @@ class ReportPolicy(policy.BasePolicy):
 
     def can_view_kita_dashboard(self, user, obj) -> bool:
         return policy.has_role(user, roles.KITA_LEITUNG)
+
+    def can_edit_goals(self, user, obj) -> bool:
+        allowed = policy.is_superuser(user) or policy.has_role(
+            user, roles.JUGENDAMT_LEITUNG, roles.ADMINISTRATION
+        )
+        return allowed and policy.in_scope(user, obj)
 
 
 report_policy = ReportPolicy()

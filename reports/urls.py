@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.committee_latest, name="committee_latest"),
     path("ausschuss/<int:year>/", views.committee, name="committee"),
     path("entwicklung/", views.trends, name="trends"),
+    path("ziele/", views.goals, name="goals"),
     path("start/", views.dashboard, name="dashboard"),
     path("traeger/", views.traeger, name="traeger"),
     path("kita/", views.kita, name="kita"),

@@ -7,22 +7,27 @@ pages a role may not see give 403.
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from audit import events as audit_events
 from indices.selectors import current_run
 from reports import selectors as rs
+from reports import services as report_services
 from reports.documents import charts, xlsx
 from reports.documents.pdf import render_pdf
 from reports.permissions import report_policy
+from sozialraeume.models import DEFAULT_GOALS_TEXT, GOALS_TEXT_MAX_LENGTH, Jugendamt
 from sozialraeume.selectors import jugendamt_id_for_user
 from srb_project.spreadsheet import safe_filename
 from surveys.models import SurveyRound
@@ -92,7 +97,142 @@ def _committee_charts(report: rs.CommitteeReport) -> dict:
         unit="%",
         chart_id="chart-shares",
     )
-    return {"chart_indices": mark_safe(indices_svg), "chart_shares": mark_safe(shares_svg)}  # noqa: S308 - built and escaped by reports.documents.charts
+    return {
+        "chart_indices": mark_safe(indices_svg),  # noqa: S308 - built and escaped by reports.documents.charts
+        "chart_shares": mark_safe(shares_svg),  # noqa: S308 - built and escaped by reports.documents.charts
+        **_strand_charts(report),
+        **_previous_year_charts(report),
+    }
+
+
+def _strand_charts(report: rs.CommitteeReport) -> dict:
+    """FTE and personnel costs per Sozialraum, stacked by Förderstrang: approved plans
+    only (the table's figures); an undecided or merged (small) Sozialraum says so
+    instead of a bar, so the chart holds no figure the table does not."""
+    used = report.used_strands
+    notes = []
+    for row in report.rows:
+        if not row.decided:
+            notes.append(_("nicht beschlossen – keine Zahlen"))
+        elif row.merged:
+            notes.append(_("zusammengefasst (weniger als 3 Kitas)"))
+        else:
+            notes.append(None)
+    groups = [r.name for r in report.rows]
+    description = _(
+        "Gestapeltes Balkendiagramm: je Sozialraum die Stellen bzw. Personalkosten der "
+        "beschlossenen Verteilungspläne, aufgeteilt nach Förderstrang (Kürzel im Balken, "
+        "Summe am Ende). Sozialräume ohne beschlossenen Plan und kleine Sozialräume sind "
+        "ohne Balken vermerkt; die Werte stehen auch in der Tabelle darunter."
+    )
+    fte_svg = charts.stacked_bar_chart(
+        title=_("Stellen (VZÄ) je Sozialraum und Förderstrang"),
+        description=description,
+        groups=groups,
+        series=[
+            (k, rs.STRAND_LABELS[k], [r.strands.get(k, rs.StrandCell()).fte for r in report.rows])
+            for k in used
+        ],
+        notes=notes,
+        decimals=2,
+        unit=_("VZÄ"),
+        chart_id="chart-strands-fte",
+    )
+    euro_svg = charts.stacked_bar_chart(
+        title=_("Personalkosten pro Jahr je Sozialraum und Förderstrang (€)"),
+        description=description,
+        groups=groups,
+        series=[
+            (
+                k,
+                rs.STRAND_LABELS[k],
+                [r.strands.get(k, rs.StrandCell()).total for r in report.rows],
+            )
+            for k in used
+        ],
+        notes=notes,
+        decimals=0,
+        unit="€",
+        chart_id="chart-strands-euro",
+    )
+    return {
+        "chart_strands_fte": mark_safe(fte_svg),  # noqa: S308 - built and escaped by reports.documents.charts
+        "chart_strands_euro": mark_safe(euro_svg),  # noqa: S308 - built and escaped by reports.documents.charts
+    }
+
+
+def _previous_year_charts(report: rs.CommitteeReport) -> dict:
+    """This year's shares next to the previous year's, per Sozialraum ("kein Vorjahr")."""
+    previous = report.previous_year
+    if previous is None or not report.previous_rows:
+        return {}
+    rows = report.previous_rows
+    this_year = str(report.budget_year.year)
+    last_year = str(previous.year)
+    no_previous = _("kein Vorjahr")
+    svg = charts.grouped_bar_chart(
+        title=_("Anteil am Budget: %(year)s und Vorjahr %(previous)s")
+        % {"year": this_year, "previous": last_year},
+        description=_(
+            "Balkendiagramm: je Sozialraum der Anteil am Sozialraumbudget im Vorjahr "
+            "(obere Balken) und in diesem Haushaltsjahr (untere Balken), in Prozent; "
+            "die Werte stehen auch in der Tabelle darunter."
+        ),
+        groups=[r.name for r in rows],
+        series=[
+            (
+                _("Vorjahr %(year)s") % {"year": last_year},
+                [
+                    float(r.previous_percent) if r.previous_percent is not None else None
+                    for r in rows
+                ],
+            ),
+            (
+                _("Haushaltsjahr %(year)s") % {"year": this_year},
+                [float(r.percent) if r.percent is not None else None for r in rows],
+            ),
+        ],
+        decimals=2,
+        unit="%",
+        missing_text=[no_previous, "–"],
+        chart_id="chart-previous-year",
+    )
+    not_decided = _("nicht beschlossen")
+    planned_svg = charts.grouped_bar_chart(
+        title=_("Personalkosten beschlossener Pläne: %(year)s und Vorjahr %(previous)s")
+        % {"year": this_year, "previous": last_year},
+        description=_(
+            "Balkendiagramm: je Sozialraum die Personalkosten pro Jahr der beschlossenen "
+            "Verteilungspläne im Vorjahr (obere Balken) und in diesem Haushaltsjahr (untere "
+            "Balken), in Euro; ohne beschlossenen Plan steht „nicht beschlossen“. Die Werte "
+            "stehen auch in der Tabelle darunter."
+        ),
+        groups=[r.name for r in rows],
+        series=[
+            (
+                _("Vorjahr %(year)s") % {"year": last_year},
+                [
+                    float(r.previous_planned) if r.previous_planned is not None else None
+                    for r in rows
+                ],
+            ),
+            (
+                _("Haushaltsjahr %(year)s") % {"year": this_year},
+                [float(r.planned) if r.planned is not None else None for r in rows],
+            ),
+        ],
+        decimals=0,
+        unit="€",
+        missing_text=[
+            [not_decided if r.has_previous else no_previous for r in rows],
+            not_decided,
+        ],
+        chart_id="chart-previous-year-planned",
+    )
+    return {
+        "chart_previous_year": mark_safe(svg),  # noqa: S308 - built and escaped by reports.documents.charts
+        "chart_previous_year_planned": mark_safe(planned_svg),  # noqa: S308 - built and escaped by reports.documents.charts
+    }
 
 
 def _committee_context(request, year: int) -> dict:
@@ -109,6 +249,9 @@ def _committee_context(request, year: int) -> dict:
         "years": rs.budget_year_list(jugendamt_id=jugendamt_id),
         "categories": [(c, rs.CATEGORY_LABELS[c]) for c in rs.CATEGORIES],
         "strands": [(k, rs.STRAND_LABELS[k]) for k in rs.STRANDS],
+        "used_strands": [(k, rs.STRAND_LABELS[k]) for k in report.used_strands],
+        "unused_strand_labels": [str(rs.STRAND_LABELS[k]) for k in report.unused_strands],
+        "may_edit_goals": report_policy.user_can(request.user, "edit_goals", jugendamt_id),
         "today": timezone.localdate(),
         **_committee_charts(report),
     }
@@ -121,7 +264,7 @@ def committee(request, year: int):
     if request.GET.get("format") == "pdf":
         data = render_pdf(
             "reports/committee_pdf.html",
-            context,
+            {**context, "pdf": True},
             request=request,
             running_title=_("Sozialraumbudget %(year)s – Bericht für den Jugendhilfeausschuss")
             % {"year": context["budget_year"]},
@@ -150,7 +293,111 @@ def trends(request):
             "rows": rows,
             "index_keys": [(c, rs.CATEGORY_LABELS[c]) for c in [*rs.CATEGORIES, "GESAMT"]],
             "small_cell_min": rs.SMALL_CELL_MIN_KITAS,
+            **_trend_charts(rounds, rows),
         },
+    )
+
+
+def _trend_charts(rounds, rows) -> dict:
+    """One small chart per Sozialraum: its Gesamtindex and its share over the closed
+    rounds (small-cell rule: a merged round draws no index point)."""
+    if not rounds:
+        return {}
+    x_labels = [r.code for r in rounds]
+    merged = _("zusammengefasst")
+    index_svg = charts.small_multiples_chart(
+        title=_("Gesamtindex je Sozialraum über die Erhebungen (Standardpunkte)"),
+        description=_(
+            "Liniendiagramme, eines je Sozialraum: der Gesamtindex in jeder ausgewerteten "
+            "Erhebung, von links (älteste) nach rechts (neueste), mit dem Wert an jedem "
+            "Punkt. Standardpunkte sind relativ innerhalb einer Erhebung (0 = geringster, "
+            "100 = höchster Wert aller Kitas dieser Erhebung). Die Werte stehen auch in der "
+            "Tabelle darunter."
+        ),
+        x_labels=x_labels,
+        panels=[
+            (row.name, [(_("Gesamtindex"), [e["GESAMT"] for e in row.per_round])]) for row in rows
+        ],
+        max_value=100,
+        decimals=1,
+        missing_text=merged,
+        chart_id="chart-trend-index",
+    )
+    share_svg = charts.small_multiples_chart(
+        title=_("Anteil am Budget je Sozialraum über die Erhebungen (%)"),
+        description=_(
+            "Liniendiagramme, eines je Sozialraum: der Anteil am Sozialraumbudget in jeder "
+            "ausgewerteten Erhebung, von links (älteste) nach rechts (neueste), mit dem Wert "
+            "an jedem Punkt. Die Werte stehen auch in der Tabelle darunter."
+        ),
+        x_labels=x_labels,
+        panels=[
+            (
+                row.name,
+                [
+                    (
+                        _("Anteil"),
+                        [
+                            float(e["percent"]) if e["percent"] is not None else None
+                            for e in row.per_round
+                        ],
+                    )
+                ],
+            )
+            for row in rows
+        ],
+        decimals=2,
+        unit="%",
+        chart_id="chart-trend-share",
+    )
+    return {
+        "chart_trend_index": mark_safe(index_svg),  # noqa: S308 - built and escaped by reports.documents.charts
+        "chart_trend_share": mark_safe(share_svg),  # noqa: S308 - built and escaped by reports.documents.charts
+    }
+
+
+# --- the concept's goals (committee report) -----------------------------------------------
+
+
+class GoalsForm(forms.Form):
+    goals_text = forms.CharField(
+        label=_lazy("Ziele des Sozialraumbudgets"),
+        required=False,
+        max_length=GOALS_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_lazy(
+            "Eine Zeile je Ziel. Der Text erscheint so im Bericht für den "
+            "Jugendhilfeausschuss (Abschnitt „Ziele“), Zeilenumbrüche bleiben erhalten."
+        ),
+    )
+
+
+@login_required
+def goals(request):
+    """The goals text of the committee report, written by the Leitung or Administration."""
+    jugendamt_id = _jugendamt_id(request)
+    _require(request.user, "edit_goals", jugendamt_id)
+    jugendamt = get_object_or_404(Jugendamt, pk=jugendamt_id)
+    if request.method == "POST":
+        form = GoalsForm(request.POST)
+        if form.is_valid():
+            try:
+                report_services.jugendamt_goals_update(
+                    jugendamt=jugendamt,
+                    goals_text=form.cleaned_data["goals_text"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error("goals_text", error)
+            else:
+                messages.success(request, _("Die Ziele sind gespeichert."))
+                return redirect("reports:goals")
+    else:
+        form = GoalsForm(initial={"goals_text": jugendamt.goals_text})
+    return render(
+        request,
+        "reports/goals.html",
+        {"form": form, "jugendamt": jugendamt, "default_text": DEFAULT_GOALS_TEXT},
     )
 
 

@@ -10,7 +10,9 @@ SVG is inlined into the HTML (and so into the WeasyPrint PDF). Design rules:
   ``aria-labelledby``; the reports show the same figures in a table as well.
 - Content-Security-Policy: only presentation attributes (``fill=``, ``font-size=``),
   never ``style=`` attributes or ``<style>`` elements.
-- German number format: decimal comma, dot as thousands separator.
+- Numbers in the active language's notation (``srb_project.numbers.localized``: German
+  decimal comma and thousands dot, English the other way round); the only Django the
+  module touches is that helper's lookup of the active language.
 
 Every text that comes from data is XML-escaped (``esc``).
 """
@@ -22,6 +24,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from srb_project.numbers import localized
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 FONT_SIZE = 12
@@ -53,8 +57,7 @@ def format_de(value, decimals: int = 1) -> str:
     # Half up, as people round by hand (43,25 -> 43,3), from the shortest repr of floats.
     number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{number:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return localized(number, decimals)  # the active language's notation (German: 1.234,5)
 
 
 def _slug(text: str) -> str:
@@ -184,9 +187,15 @@ def _value_label(x_end: float, y_mid: float, text: str, plot_right: float) -> st
     width = len(text) * CHAR_WIDTH * 0.9
     x = x_end + 4
     anchor = "start"
+    backing = ""
     if x + width > plot_right + 44:
+        # Inside the bar's end: on a white label, readable over any grey or pattern.
         x, anchor = x_end - 4, "end"
-    return (
+        backing = (
+            f'<rect x="{x - width - 2:.1f}" y="{y_mid - 6:.1f}" width="{width + 4:.1f}" '
+            f'height="12" fill="#ffffff"/>'
+        )
+    return backing + (
         f'<text x="{x:.1f}" y="{y_mid + 4:.1f}" text-anchor="{anchor}" font-size="10" '
         f'fill="#000000">{esc(text)}</text>'
     )
@@ -205,12 +214,15 @@ def grouped_bar_chart(
     width: int = 720,
     bar_height: int = 13,
     legend: bool = True,
+    missing_text: str | Sequence[str | Sequence[str]] | None = None,
 ) -> str:
     """Horizontal grouped bars: one group per entry of ``groups`` (e.g. Sozialraum),
     one bar per series (e.g. the four indices), each labelled with its value.
 
     ``series`` is ``[(legend label, [value per group, ...]), ...]``; a value of
-    None is drawn as "k. A." without a bar. Returns an SVG element as a string.
+    None is drawn as "k. A." (or ``missing_text``, e.g. "kein Vorjahr"; a sequence gives
+    one per series, each a text or one text per group) without a bar.
+    Returns an SVG element as a string.
     """
     chart_id = chart_id or f"chart-{_slug(title)}"
     n_series = max(len(series), 1)
@@ -271,6 +283,12 @@ def grouped_bar_chart(
                 f"{NBSP}{unit}" if unit and value is not None else ""
             )
             if value is None or (isinstance(value, float) and math.isnan(value)):
+                missing = missing_text
+                if missing is not None and not isinstance(missing, str):
+                    missing = missing[si]  # per series
+                if missing is not None and not isinstance(missing, str):
+                    missing = missing[gi]  # per series and group
+                text = missing if missing is not None else text
                 parts.append(
                     f'<text x="{x0 + 4:.1f}" y="{y + bar_h / 2 + 4:.1f}" font-size="11" '
                     f'fill="#000000">{esc(text)}</text>'
@@ -316,3 +334,284 @@ def bar_chart(
         bar_height=16,
         legend=False,
     )
+
+
+def _legend(
+    chart_id: str, labels: Sequence[str], fills: Sequence[Fill], x_start: float, width: float
+) -> tuple[list[str], float]:
+    """Swatch + label per series, wrapped into rows that fit ``width``; returns the SVG
+    parts and the height the legend takes."""
+    parts = []
+    lx, ly = x_start, 8.0
+    for i, label in enumerate(labels):
+        item_w = 21 + len(str(label)) * CHAR_WIDTH + 18
+        if lx + item_w > width and lx > x_start:
+            lx, ly = x_start, ly + 18
+        fill = _fill_attr(f"{chart_id}-p{i}", fills[i])
+        parts.append(
+            f'<rect class="legend-swatch" x="{lx:.1f}" y="{ly:.1f}" width="16" height="12" '
+            f'fill="{fill}" stroke="#000000" stroke-width="0.8"/>'
+            f'<text x="{lx + 21:.1f}" y="{ly + 10.5:.1f}" fill="#000000">{esc(label)}</text>'
+        )
+        lx += item_w
+    return parts, (ly - 8 + 26) if labels else 0.0
+
+
+def stacked_bar_chart(
+    *,
+    title: str,
+    description: str,
+    groups: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[float | Decimal | None]]],
+    notes: Sequence[str | None] = (),
+    decimals: int = 2,
+    unit: str = "",
+    chart_id: str | None = None,
+    width: int = 720,
+    bar_height: int = 20,
+) -> str:
+    """Horizontal stacked bars: one bar per group (e.g. Sozialraum), one segment per
+    series (e.g. Förderstrang), the total written at the bar's end.
+
+    ``series`` is ``[(key, legend label, [value per group, ...]), ...]``: each segment
+    wide enough carries its key (and its value when that fits too) on a white label, so
+    a segment is named without relying on its grey or pattern. A group with a text in
+    ``notes`` (e.g. "nicht beschlossen") draws that text instead of a bar. Zero and None
+    values draw no segment. Returns an SVG element as a string.
+    """
+    chart_id = chart_id or f"chart-{_slug(title)}"
+    label_chars = 26
+    label_w = min(max((len(g) for g in groups), default=10), label_chars) * CHAR_WIDTH + 12
+    fills = [FILLS[i % len(FILLS)] for i in range(len(series))]
+    legend_parts, legend_h = _legend(chart_id, [label for _k, label, _v in series], fills, 8, width)
+    top = 8 + legend_h
+    gap = 10
+    row_h = bar_height + gap
+    x0 = label_w
+    total_w = 12 * CHAR_WIDTH * 0.9  # room for the total at the end of the longest bar
+    plot_w = width - x0 - total_w - 8
+    plot_h = max(len(groups), 1) * row_h
+    height = top + plot_h + 24
+    notes = list(notes) + [None] * (len(groups) - len(notes))
+
+    def number(value) -> float:
+        return 0.0 if value is None else float(value)
+
+    totals = [
+        None if notes[gi] else sum(number(values[gi]) for _k, _l, values in series)
+        for gi in range(len(groups))
+    ]
+    max_value = _nice_max([t for t in totals if t is not None])
+
+    parts = [_svg_open(chart_id, width, height, title, description), "<defs>"]
+    for i, fill in enumerate(fills):
+        parts.append(_pattern_def(f"{chart_id}-p{i}", fill))
+    parts.append("</defs>")
+    parts.extend(legend_parts)
+    parts.append(_axis(x0, top, plot_w, plot_h, max_value, _ticks(max_value)))
+    suffix = f"{NBSP}{unit}" if unit else ""
+    for gi, group in enumerate(groups):
+        y = top + gi * row_h + gap / 2
+        mid = y + bar_height / 2
+        lines = _wrap(str(group), label_chars)
+        first_y = mid + 4 - (len(lines) - 1) * 7
+        parts.append(f'<g aria-label="{esc(group)}">')
+        for li, line in enumerate(lines):
+            parts.append(
+                f'<text x="{x0 - 6:.1f}" y="{first_y + li * 14:.1f}" text-anchor="end" '
+                f'fill="#000000">{esc(line)}</text>'
+            )
+        if notes[gi]:
+            parts.append(
+                f'<text x="{x0 + 6:.1f}" y="{mid + 4:.1f}" font-size="11" '
+                f'fill="#000000">{esc(notes[gi])}</text></g>'
+            )
+            continue
+        x = x0
+        for si, (key, _label, values) in enumerate(series):
+            value = number(values[gi] if gi < len(values) else None)
+            if value <= 0:
+                continue
+            w = value / max_value * plot_w
+            fill = _fill_attr(f"{chart_id}-p{si}", fills[si])
+            parts.append(
+                f'<rect class="segment" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
+                f'height="{bar_height}" fill="{fill}" stroke="#000000" stroke-width="0.7"/>'
+            )
+            for text in (f"{key}: {format_de(value, decimals)}", str(key)):
+                text_w = len(text) * CHAR_WIDTH * 0.85 + 6
+                if text_w <= w - 4:
+                    cx = x + w / 2
+                    parts.append(
+                        f'<rect x="{cx - text_w / 2:.1f}" y="{mid - 7:.1f}" '
+                        f'width="{text_w:.1f}" height="14" rx="2" fill="#ffffff" '
+                        f'stroke="#000000" stroke-width="0.4"/>'
+                        f'<text x="{cx:.1f}" y="{mid + 3.5:.1f}" text-anchor="middle" '
+                        f'font-size="10" fill="#000000">{esc(text)}</text>'
+                    )
+                    break
+            x += w
+        total = totals[gi] or 0.0
+        parts.append(
+            f'<text x="{x + 5:.1f}" y="{mid + 4:.1f}" font-size="11" font-weight="bold" '
+            f'fill="#000000">{esc(format_de(total, decimals) + suffix)}</text>'
+        )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# Markers for line charts: each series its own shape (and dash), not only its grey.
+MARKERS = ["circle", "square", "triangle", "diamond", "cross"]
+DASHES = ["", "6,3", "2,3", "8,3,2,3", "1,2"]
+
+
+def _marker(shape: str, x: float, y: float, r: float = 4.0) -> str:
+    if shape == "square":
+        return (
+            f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" '
+            f'fill="#ffffff" stroke="#000000" stroke-width="1.4"/>'
+        )
+    if shape == "triangle":
+        return (
+            f'<path d="M{x:.1f},{y - r - 1:.1f} L{x + r + 1:.1f},{y + r:.1f} '
+            f'L{x - r - 1:.1f},{y + r:.1f} Z" fill="#000000"/>'
+        )
+    if shape == "diamond":
+        return (
+            f'<path d="M{x:.1f},{y - r - 1:.1f} L{x + r + 1:.1f},{y:.1f} L{x:.1f},{y + r + 1:.1f} '
+            f'L{x - r - 1:.1f},{y:.1f} Z" fill="#ffffff" stroke="#000000" stroke-width="1.4"/>'
+        )
+    if shape == "cross":
+        return (
+            f'<path d="M{x - r:.1f},{y - r:.1f} L{x + r:.1f},{y + r:.1f} M{x - r:.1f},{y + r:.1f} '
+            f'L{x + r:.1f},{y - r:.1f}" stroke="#000000" stroke-width="1.8"/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#000000"/>'
+
+
+def small_multiples_chart(
+    *,
+    title: str,
+    description: str,
+    x_labels: Sequence[str],
+    panels: Sequence[tuple[str, Sequence[tuple[str, Sequence[float | Decimal | None]]]]],
+    max_value: float | None = None,
+    decimals: int = 1,
+    unit: str = "",
+    missing_text: str | None = None,
+    chart_id: str | None = None,
+    width: int = 720,
+    columns: int = 4,
+    panel_height: int = 160,
+) -> str:
+    """One small line chart per panel (e.g. Sozialraum) on a common scale, the x axis
+    the same steps in each (e.g. survey rounds): change over time without one tangle of
+    lines. ``panels`` is ``[(panel title, [(series label, [value per step]), ...]), ...]``;
+    each series has its own marker and dash, every point carries its value, a None
+    draws no point (``missing_text``, e.g. "zusammengefasst", is written instead).
+    """
+    chart_id = chart_id or f"chart-{_slug(title)}"
+    series_labels = [label for label, _v in panels[0][1]] if panels else []
+    legend_parts = []
+    legend_h = 0.0
+    if len(series_labels) > 1:
+        lx = 8.0
+        for i, label in enumerate(series_labels):
+            legend_parts.append(
+                f'<line x1="{lx:.1f}" y1="14" x2="{lx + 26:.1f}" y2="14" stroke="#000000" '
+                f'stroke-width="1.6"{_dash(i)}/>{_marker(MARKERS[i % len(MARKERS)], lx + 13, 14)}'
+                f'<text x="{lx + 32:.1f}" y="18" fill="#000000">{esc(label)}</text>'
+            )
+            lx += 32 + len(label) * CHAR_WIDTH + 18
+        legend_h = 28.0
+    columns = max(1, min(columns, len(panels) or 1))
+    rows = math.ceil(len(panels) / columns) if panels else 1
+    gap_x, gap_y = 14.0, 16.0
+    panel_w = (width - gap_x * (columns - 1)) / columns
+    top = 4 + legend_h
+    height = top + rows * (panel_height + gap_y)
+    all_values = [
+        float(v) for _t, series in panels for _l, values in series for v in values if v is not None
+    ]
+    max_value = float(max_value) if max_value else _nice_max(all_values)
+    n = max(len(x_labels), 1)
+    suffix = f"{NBSP}{unit}" if unit else ""
+
+    parts = [_svg_open(chart_id, width, height, title, description), *legend_parts]
+    for pi, (panel_title, series) in enumerate(panels):
+        px = (pi % columns) * (panel_w + gap_x)
+        py = top + (pi // columns) * (panel_height + gap_y)
+        inner_l, inner_r = px + 24, px + panel_w - 8
+        plot_top, plot_bottom = py + 50, py + panel_height - 22
+        step = (inner_r - inner_l - 48) / (n - 1) if n > 1 else 0
+        x_of = [inner_l + 24 + i * step if n > 1 else (inner_l + inner_r) / 2 for i in range(n)]
+
+        def y_of(value, plot_top=plot_top, plot_bottom=plot_bottom):
+            share = max(0.0, min(float(value), max_value)) / max_value
+            return plot_bottom - share * (plot_bottom - plot_top)
+
+        parts.append(f'<g aria-label="{esc(panel_title)}">')
+        parts.append(
+            f'<rect x="{px:.1f}" y="{py:.1f}" width="{panel_w:.1f}" height="{panel_height}" '
+            f'fill="#ffffff" stroke="#7a7a7a" stroke-width="0.8"/>'
+        )
+        for li, line in enumerate(_wrap(str(panel_title), int(panel_w / (CHAR_WIDTH * 1.05)))):
+            parts.append(
+                f'<text x="{px + 8:.1f}" y="{py + 17 + li * 14:.1f}" font-weight="bold" '
+                f'fill="#000000">{esc(line)}</text>'
+            )
+        # The scale: 0 at the base line, the common maximum at a dotted top line.
+        parts.append(
+            f'<line x1="{inner_l:.1f}" y1="{plot_bottom:.1f}" x2="{inner_r:.1f}" '
+            f'y2="{plot_bottom:.1f}" stroke="#000000" stroke-width="0.8"/>'
+            f'<line x1="{inner_l:.1f}" y1="{plot_top:.1f}" x2="{inner_r:.1f}" '
+            f'y2="{plot_top:.1f}" stroke="#b0b0b0" stroke-width="0.6" stroke-dasharray="2,2"/>'
+            f'<text x="{inner_l - 3:.1f}" y="{plot_bottom + 3:.1f}" text-anchor="end" '
+            f'font-size="9" fill="#000000">0</text>'
+            f'<text x="{inner_l - 3:.1f}" y="{plot_top + 3:.1f}" text-anchor="end" '
+            f'font-size="9" fill="#000000">{esc(format_de(max_value, 0))}</text>'
+        )
+        for i, label in enumerate(x_labels):
+            parts.append(
+                f'<text x="{x_of[i]:.1f}" y="{plot_bottom + 15:.1f}" text-anchor="middle" '
+                f'font-size="10" fill="#000000">{esc(label)}</text>'
+            )
+        for si, (_label, values) in enumerate(series):
+            points = [
+                (x_of[i], y_of(v), v)
+                for i, v in enumerate(values[:n])
+                if v is not None and not (isinstance(v, float) and math.isnan(v))
+            ]
+            if len(points) > 1:
+                path = " ".join(
+                    f"{'L' if k else 'M'}{x:.1f},{y:.1f}" for k, (x, y, _v) in enumerate(points)
+                )
+                parts.append(
+                    f'<path d="{path}" fill="none" stroke="#000000" stroke-width="1.6"{_dash(si)}/>'
+                )
+            for x, y, v in points:
+                parts.append(_marker(MARKERS[si % len(MARKERS)], x, y))
+                above = si % 2 == 0
+                ty = y - 8 if above else y + 16
+                ty = min(max(ty, plot_top - 4), plot_bottom - 3)
+                parts.append(
+                    f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="10" '
+                    f'fill="#000000">{esc(format_de(v, decimals) + suffix)}</text>'
+                )
+            if missing_text:
+                for i, v in enumerate(values[:n]):
+                    if v is None:
+                        parts.append(
+                            f'<text x="{x_of[i]:.1f}" y="{plot_bottom - 6:.1f}" '
+                            f'text-anchor="middle" font-size="9" '
+                            f'fill="#000000">{esc(missing_text)}</text>'
+                        )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _dash(index: int) -> str:
+    dash = DASHES[index % len(DASHES)]
+    return f' stroke-dasharray="{dash}"' if dash else ""

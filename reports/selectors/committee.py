@@ -12,6 +12,10 @@ What the committee sees is what is decided and meant for publication:
 - small-cell rule: a Sozialraum with fewer than three Kitas (with a result in the run, or
   active) shows no indices, no chart bars and no strand breakdown of its own.
 
+- previous budget year: per Sozialraum the previous year's share, Personalbudget and the
+  personnel costs of its approved plan next to this year's, from the same selectors (the
+  previous year's own committee figures); "kein Vorjahr" without one.
+
 It never loads a per-Kita value; Kita names are loaded only to check, defensively, that a
 published reason names none. A constant number of queries whatever the number of Kitas.
 """
@@ -110,6 +114,21 @@ class ShortenedConsultationRow:
 
 
 @dataclass
+class PreviousYearRow:
+    """One Sozialraum this year and in the previous budget year (None: no figure)."""
+
+    name: str
+    percent: Decimal | None
+    total: Decimal | None  # Personalbudget after reallocations
+    planned: Decimal | None  # personnel costs of the approved plan; None: not decided
+    has_previous: bool  # the Sozialraum has figures in the previous year
+    previous_percent: Decimal | None = None
+    previous_total: Decimal | None = None
+    previous_planned: Decimal | None = None
+    texts: dict = field(default_factory=dict)
+
+
+@dataclass
 class CommitteeReport:
     budget_year: BudgetYear
     funding: d.Funding | None  # the sums of the rows (section 1 = sum row); None if stale
@@ -130,10 +149,23 @@ class CommitteeReport:
     next_survey_year: int
     small_cell_min: int = SMALL_CELL_MIN_KITAS
     texts: dict = field(default_factory=dict)  # the totals as shown: _add_texts
+    previous_year: BudgetYear | None = None  # the budget year before, if there is one
+    previous_rows: list[PreviousYearRow] = field(default_factory=list)
 
     @property
     def strand_total_list(self) -> list[StrandCell]:
         return [self.strand_totals[k] for k in STRANDS]
+
+    @property
+    def used_strands(self) -> list[str]:
+        """The strands with positions in a decided plan shown in detail: the strand table
+        and chart leave out strands nobody uses (the sums say so)."""
+        return [k for k in STRANDS if self.strand_totals[k].fte or self.strand_totals[k].total]
+
+    @property
+    def unused_strands(self) -> list[str]:
+        used = set(self.used_strands)
+        return [k for k in STRANDS if k not in used]
 
     @property
     def decided_count(self) -> int:
@@ -163,7 +195,17 @@ class CommitteeReport:
             return f"{fmt(value, grouping=True)} €" if value is not None else "–"
 
         def strand(cell: StrandCell) -> dict:
-            return {"fte": fmt(cell.fte), "total": euros(cell.total), "state": euros(cell.state)}
+            return {
+                "fte": fmt(cell.fte),
+                "total": euros(cell.total),
+                "state": euros(cell.state),
+                "empty": not (cell.fte or cell.total),  # shown as "–"
+            }
+
+        def percent(value) -> str:
+            return f"{fmt(value)} %" if value is not None else "–"
+
+        used = self.used_strands
 
         points_total = fmt(self.points_total, places=1)
         for row in self.rows:
@@ -183,6 +225,7 @@ class CommitteeReport:
                 "total": euros(row.funding.total) if row.funding else "–",
                 "indices": [fmt(v, places=1) or "–" for v in row.index_list],
                 "strands": [strand(c) for c in row.strand_list],
+                "used_strands": [strand(row.strands.get(k, StrandCell())) for k in used],
                 "planned": strand(row.planned),
             }
         funding = self.funding
@@ -194,10 +237,40 @@ class CommitteeReport:
             "total_percent": f"{fmt(self.total_percent)} %" if self.total_percent else "–",
             "total_base_state": euros(self.total_base_state),
             "strand_totals": [strand(c) for c in self.strand_total_list],
+            "used_strand_totals": [strand(self.strand_totals[k]) for k in used],
             "detail_total": strand(self.detail_total),
             "planned_total": strand(self.planned_total),
         }
+        no_previous = _("kein Vorjahr")
+        not_decided = _("nicht beschlossen")
+
+        def planned(value) -> str:
+            return euros(value) if value is not None else not_decided
+
+        for prow in self.previous_rows:
+            prev = prow.has_previous
+            prow.texts = {
+                "percent": percent(prow.percent),
+                "total": euros(prow.total),
+                "planned": planned(prow.planned),
+                "previous_percent": percent(prow.previous_percent) if prev else no_previous,
+                "previous_total": euros(prow.previous_total) if prev else no_previous,
+                "previous_planned": planned(prow.previous_planned) if prev else no_previous,
+                "percent_change": _signed(
+                    fmt, prow.percent, prow.previous_percent, " " + _("%-Pkt.")
+                ),
+                "total_change": _signed(fmt, prow.total, prow.previous_total, " €", grouping=True),
+            }
         return self
+
+
+def _signed(fmt, value, previous, unit: str, *, grouping: bool = False) -> str:
+    """The change from the previous year with its sign ("+1,20 %-Pkt."), "–" without both."""
+    if value is None or previous is None:
+        return "–"
+    change = value - previous
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    return f"{sign}{fmt(abs(change), grouping=grouping)}{unit}"
 
 
 def _kita_name_pattern(jugendamt_id: int) -> re.Pattern | None:
@@ -245,7 +318,52 @@ def _revised_plan_ids(plans) -> set[int]:
     return revised
 
 
-def committee_report(budget_year: BudgetYear) -> CommitteeReport:
+def previous_budget_year(budget_year: BudgetYear) -> BudgetYear | None:
+    """The budget year before (``year - 1``) of the same Jugendamt, if there is one."""
+    return BudgetYear.objects.filter(
+        jugendamt_id=budget_year.jugendamt_id, year=budget_year.year - 1
+    ).first()
+
+
+def _previous_rows(
+    previous: BudgetYear | None, rows: list[CommitteeRow], sozialraeume
+) -> list[PreviousYearRow]:
+    """This year's share, Personalbudget and approved personnel costs per Sozialraum next
+    to the previous year's, which come from the same selectors as that year's report:
+    ``year_funding`` (stored shares, approved reallocations) and the approved plans'
+    lines. Queries: none without a previous year; else its shares, reallocations (and the
+    provisional run without shares) and one for the approved plans with their sums."""
+    prev_money = year_funding(previous, sozialraeume=sozialraeume) if previous else None
+    prev_planned: dict[int, Decimal] = {}
+    if previous is not None:
+        prev_planned = {
+            p["sozialraum_id"]: p["total"] or ZERO
+            for p in AllocationPlan.objects.filter(budget_year=previous, state=PlanState.APPROVED)
+            .values("sozialraum_id")
+            .annotate(total=Sum("lines__annual_cost"))
+        }
+    result = []
+    for row in rows:
+        current = PreviousYearRow(
+            name=row.name,
+            percent=row.percent,
+            total=row.funding.total if row.funding else None,
+            planned=row.planned.total if row.decided else None,
+            has_previous=False,
+        )
+        money = prev_money.by_sozialraum.get(row.sozialraum_id) if prev_money else None
+        if money is not None and not prev_money.shares_current:
+            money = None  # stale shares: the previous report showed no amounts either
+        if money is not None or row.sozialraum_id in prev_planned:
+            current.has_previous = True
+            current.previous_percent = money.percent if money else None
+            current.previous_total = money.funding.total if money and money.funding else None
+            current.previous_planned = prev_planned.get(row.sozialraum_id)
+        result.append(current)
+    return result
+
+
+def committee_report(budget_year: BudgetYear, *, compare_previous: bool = True) -> CommitteeReport:
     """Everything the committee sees for a budget year, on Sozialraum level only.
 
     Queries (constant): Sozialräume with Kita counts, the round's current run, its
@@ -346,6 +464,9 @@ def committee_report(budget_year: BudgetYear) -> CommitteeReport:
         by_state[p.state] = by_state.get(p.state, 0) + 1
     plans_by_state = [(label, by_state.get(key, 0)) for key, label in PlanState.choices]
 
+    previous = previous_budget_year(budget_year) if compare_previous else None
+    previous_rows = _previous_rows(previous, rows, sozialraeume) if compare_previous else []
+
     reallocs = money.reallocations
     # Consultations the Leitung shortened (four eyes on the Träger's 14 days): the
     # committee reads the reason written for publication, never the internal one.
@@ -394,4 +515,6 @@ def committee_report(budget_year: BudgetYear) -> CommitteeReport:
         ],
         plans_by_state=plans_by_state,
         next_survey_year=next_survey_year(),
+        previous_year=previous,
+        previous_rows=previous_rows,
     )._add_texts()

@@ -15,6 +15,7 @@ from django.db.models import Count
 from allocation import distribution as d
 from allocation.models import BudgetYear, SozialraumShare, Strand
 from allocation.selectors import approved_reallocations
+from indices import display
 from indices.models import KitaIndex, SozialraumIndex
 from indices.selectors import round_published_run
 from sozialraeume.models import Sozialraum
@@ -23,13 +24,7 @@ ZERO = Decimal("0.00")
 STRANDS = [key for key, _label in Strand.choices]
 STRAND_LABELS = dict(Strand.choices)
 CATEGORIES = ["AB", "SL", "FM", "IN"]
-CATEGORY_LABELS = {
-    "AB": "Allgemeiner Bedarf",
-    "SL": "Soziale Lage",
-    "FM": "Flucht und Migration",
-    "IN": "Infrastruktur und Netzwerke",
-    "GESAMT": "Gesamtindex",
-}
+CATEGORY_LABELS = display.CATEGORY_LABELS  # translated when shown
 # Field of the index models per category.
 INDEX_FIELDS = {"AB": "ab", "SL": "sl", "FM": "fm", "IN": "infra", "GESAMT": "gesamt"}
 

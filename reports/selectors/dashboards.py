@@ -6,8 +6,10 @@ Each runs a constant number of queries whatever the number of Kitas.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from allocation.models import AllocationLine, AllocationPlan, PlanState
@@ -55,7 +57,8 @@ def round_progress(*, jugendamt_id, limit: int = 3) -> list[RoundProgress]:
 
 
 def plans_by_state(*, jugendamt_id) -> list[dict]:
-    """Per budget year: number of plans in each state (one query)."""
+    """Per budget year: number of plans in each state (one query), each count with the
+    link to the year's plan list filtered to that state (``?jahr=2027&status=proposal``)."""
     counts: dict[int, dict[str, int]] = {}
     for c in (
         AllocationPlan.objects.filter(sozialraum__jugendamt_id=jugendamt_id)
@@ -63,10 +66,19 @@ def plans_by_state(*, jugendamt_id) -> list[dict]:
         .annotate(n=Count("pk"))
     ):
         counts.setdefault(c["budget_year__year"], {})[c["state"]] = c["n"]
+    plan_list = reverse("allocation:plan_list")
     return [
         {
             "year": year,
-            "states": [(label, counts[year].get(key, 0)) for key, label in PlanState.choices],
+            "states": [
+                {
+                    "state": key,
+                    "label": label,
+                    "count": counts[year].get(key, 0),
+                    "url": f"{plan_list}?{urlencode({'jahr': year, 'status': key})}#plaene",
+                }
+                for key, label in PlanState.choices
+            ],
             "total": sum(counts[year].values()),
         }
         for year in sorted(counts, reverse=True)

@@ -117,3 +117,72 @@ def test_long_labels_wrap_into_two_lines():
     )
     assert "Planig / Ippesheim /" in texts
     assert any(t.startswith("Bosenheim") and t.endswith("…") for t in texts)
+
+
+# --- stacked bars and small multiples (issue 14) -----------------------------------------
+
+
+def _stacked(**kwargs):
+    return charts.stacked_bar_chart(
+        title="Stellen je Sozialraum",
+        description="Gestapelt nach Förderstrang",
+        groups=NAMES,
+        series=[
+            ("FS1", "FS1 Individuelle Kita-Sozialarbeit", [Decimal("2.50"), Decimal("0"), None]),
+            ("FS3", "FS3 Interkulturelle Fachkraft", [Decimal("1.25"), Decimal("3.00"), None]),
+        ],
+        notes=[None, None, "nicht beschlossen"],
+        unit="VZÄ",
+        **kwargs,
+    )
+
+
+def test_stacked_bars_are_an_accessible_image_with_a_segment_per_used_strand():
+    svg = _stacked(chart_id="st")
+    assert "style=" not in svg and "<script" not in svg
+    root = _parse(svg)
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "st-title st-desc"
+    segments = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "segment"]
+    assert len(segments) == 3  # zero and None draw nothing; the noted group no bar
+    fills = {s.get("fill") for s in segments}
+    assert len(fills) == 2 and any(f.startswith("url(#") for f in fills)
+    texts = _texts(root)
+    assert "3,75\u00a0VZÄ" in texts and "3,00\u00a0VZÄ" in texts  # totals at the bar ends
+    assert "nicht beschlossen" in texts
+    # Each segment wide enough is named by its key, not by its grey alone.
+    assert any(t.startswith("FS1") for t in texts if "Individuelle" not in t)
+    assert any(t.startswith("FS3") for t in texts if "Interkulturelle" not in t)
+
+
+def test_stacked_bars_keep_segment_widths_in_proportion():
+    root = _parse(_stacked(chart_id="prop"))
+    segments = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "segment"]
+    first, second, third = (float(s.get("width")) for s in segments)
+    assert abs(first / second - 2.0) < 0.01  # 2,50 vs. 1,25 in one bar
+    assert abs(third / second - 2.4) < 0.01  # 3,00 vs. 1,25
+
+
+def test_small_multiples_draw_one_panel_per_group_with_values_and_markers():
+    svg = charts.small_multiples_chart(
+        title="Gesamtindex",
+        description="Je Sozialraum über die Erhebungen",
+        x_labels=["2020", "2027"],
+        panels=[
+            ("Nord", [("Gesamtindex", [40.0, 45.5])]),
+            ("Süd <&>", [("Gesamtindex", [None, 30.0])]),
+        ],
+        max_value=100,
+        missing_text="zusammengefasst",
+        chart_id="sm",
+    )
+    assert "style=" not in svg
+    root = _parse(svg)
+    assert root.get("role") == "img"
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("aria-label")]
+    assert [g.get("aria-label") for g in groups] == ["Nord", "Süd <&>"]
+    nord, sued = ("".join(g.itertext()) for g in groups)
+    assert "40,0" in nord and "45,5" in nord
+    assert "zusammengefasst" in sued and "30,0" in sued
+    assert len(list(groups[0].iter(f"{SVG}path"))) == 1  # a line joins the two rounds
+    assert not list(groups[1].iter(f"{SVG}path"))  # one point: no line
