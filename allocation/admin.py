@@ -13,7 +13,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +35,16 @@ from allocation.services import plans as plan_services
 from allocation.services import reallocations as reallocation_services
 from allocation.services import workflow
 from allocation.templatetags.allocation_tags import eur
-from srb_project.admin_site import JugendamtScopedAdmin, JugendamtScopedInline, ReadOnlyAdmin
+from srb_project.admin_site import (
+    JugendamtScopedAdmin,
+    JugendamtScopedInline,
+    ReadOnlyAdmin,
+    euro_display,
+    format_number,
+    fte_display,
+    index_display,
+    percent_display,
+)
 from srb_project.numbers import EuroField, FteField, IntegerTextInput
 
 
@@ -60,7 +69,14 @@ class SozialraumShareInline(admin.TabularInline):
     model = SozialraumShare
     extra = 0
     can_delete = False
-    fields = ("sozialraum", "gesamt", "percent", "state_amount", "municipal", "total")
+    fields = (
+        "sozialraum",
+        "gesamt_value",
+        "percent_value",
+        "state_amount_eur",
+        "municipal",
+        "total",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -69,13 +85,25 @@ class SozialraumShareInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("Gesamtindex"))
+    def gesamt_value(self, obj):
+        return index_display(obj.gesamt)
+
+    @admin.display(description=_("Anteil"))
+    def percent_value(self, obj):
+        return percent_display(obj.percent)
+
+    @admin.display(description=_("Landesanteil"))
+    def state_amount_eur(self, obj):
+        return euro_display(obj.state_amount)
+
     @admin.display(description=_("Kommunaler Anteil"))
     def municipal(self, obj):
-        return eur(d.funding_for_state_amount(obj.state_amount).municipal)
+        return euro_display(d.funding_for_state_amount(obj.state_amount).municipal)
 
     @admin.display(description=_("Gesamt"))
     def total(self, obj):
-        return eur(d.funding_for_state_amount(obj.state_amount).total)
+        return euro_display(d.funding_for_state_amount(obj.state_amount).total)
 
 
 def _rate_field_name(strand: str) -> str:
@@ -160,19 +188,23 @@ class BudgetYearAdmin(JugendamtScopedAdmin):
 
     @admin.display(description=_("Landeszuweisung"), ordering="state_budget")
     def state_budget_eur(self, obj):
-        return eur(obj.state_budget)
+        return euro_display(obj.state_budget)
 
     @admin.display(description=_("Kostensätze je Vollzeitstelle"))
     def rates(self, obj):
-        return " · ".join(f"{s} {eur(rate)}" for s, rate in obj.fte_cost_rates().items())
+        return format_html_join(
+            " · ",
+            '<span class="srb-figure">{} {} €</span>',
+            ((s, format_number(rate, 2)) for s, rate in obj.fte_cost_rates().items()),
+        )
 
     @admin.display(description=_("Kommunaler Anteil"))
     def municipal(self, obj):
-        return eur(d.funding_for_state_amount(obj.state_budget).municipal)
+        return euro_display(d.funding_for_state_amount(obj.state_budget).municipal)
 
     @admin.display(description=_("Gesamt"))
     def total(self, obj):
-        return eur(d.funding_for_state_amount(obj.state_budget).total)
+        return euro_display(d.funding_for_state_amount(obj.state_budget).total)
 
     def get_readonly_fields(self, request, obj=None):
         return ("year",) if obj else ()
@@ -363,7 +395,7 @@ class AllocationLineInline(JugendamtScopedInline):
         "annual_cost",
         "cost_override",
         "cost_override_reason",
-        "state_part",
+        "state_part_eur",
         "eligibility",
         "justification",
         "qualification",
@@ -372,7 +404,45 @@ class AllocationLineInline(JugendamtScopedInline):
         "reason",
         "expected_version",
     )
-    readonly_fields = ("state_part", "eligibility")
+    readonly_fields = ("state_part_eur", "eligibility")
+    # A plan that is no longer a draft shows its lines read-only: figures as on the plan
+    # page, without the inputs that only a change needs (reason, version).
+    read_only_fields = (
+        "kita",
+        "strand",
+        "fte_value",
+        "annual_cost_eur",
+        "cost_override",
+        "cost_override_reason",
+        "state_part_eur",
+        "eligibility",
+        "justification",
+        "qualification",
+        "central_location",
+        "cross_provider",
+    )
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return list(self.read_only_fields)
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return list(self.read_only_fields)
+        return list(self.readonly_fields)
+
+    @admin.display(description=_("Stellenanteil (VZÄ)"))
+    def fte_value(self, obj):
+        return fte_display(obj.fte)
+
+    @admin.display(description=_("Personalkosten pro Jahr"))
+    def annual_cost_eur(self, obj):
+        return euro_display(obj.annual_cost)
+
+    @admin.display(description=_("Landesanteil"))
+    def state_part_eur(self, obj):
+        return euro_display(obj.state_part if obj.pk else None)
 
     @admin.display(description=_("Förderfähigkeit"))
     def eligibility(self, obj):
@@ -466,22 +536,22 @@ class AllocationPlanAdmin(JugendamtScopedAdmin):
 
     @admin.display(description=_("Landesanteil Sozialraum"))
     def budget_state(self, obj):
-        return eur(selectors.state_amount_for(obj.budget_year_id, obj.sozialraum_id))
+        return euro_display(selectors.state_amount_for(obj.budget_year_id, obj.sozialraum_id))
 
     def _planned(self, obj):
         return selectors.plan_view(obj).planned
 
     @admin.display(description=_("verplant Land"))
     def planned_state(self, obj):
-        return eur(self._planned(obj).state)
+        return euro_display(self._planned(obj).state)
 
     @admin.display(description=_("verplant Kommune"))
     def planned_municipal(self, obj):
-        return eur(self._planned(obj).municipal)
+        return euro_display(self._planned(obj).municipal)
 
     @admin.display(description=_("verplant gesamt"))
     def planned_total(self, obj):
-        return eur(self._planned(obj).total)
+        return euro_display(self._planned(obj).total)
 
     @admin.display(description=_("Seiten"))
     def links(self, obj):
@@ -597,7 +667,7 @@ class ReallocationAdmin(JugendamtScopedAdmin):
         "from_sozialraum",
         "to_sozialraum",
         "to_kita",
-        "amount",
+        "amount_eur",
         "reason",
         "created_by",
         "created_at",
@@ -616,6 +686,10 @@ class ReallocationAdmin(JugendamtScopedAdmin):
         "reason",
         "public_reason",
     )
+
+    @admin.display(description=_("Landesmittel"), ordering="amount")
+    def amount_eur(self, obj):
+        return euro_display(obj.amount)
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from indices import eligibility as rules
 from indices.selectors import round_published_run
+from srb_project.numbers import localized
 
 
 @dataclass
@@ -75,7 +76,7 @@ def line_eligibility(
 
 
 def _fmt(value):
-    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+    return localized(value, 1)  # "89,2" / "89.2": the active language's notation
 
 
 def message(result: rules.Eligibility, strand: str = "") -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from allocation.models import AllocationLine, Strand
 from allocation.services import lines as line_services
 from sozialraeume.models import Kita, Sozialraum
-from srb_project.numbers import MAX_VERSION, EuroField, FteField, cost_of_fte, german
+from srb_project.numbers import MAX_VERSION, EuroField, FteField, cost_of_fte, localized
 
 
 def _version_field():
@@ -94,11 +94,13 @@ class LineForm(forms.Form):
             "%(min)s bis %(max)s VZÄ in Schritten von %(step)s, z. B. 0,80. "
             "Personalkosten = Stellenanteil × Kostensatz je Vollzeitstelle (%(year)s): %(rates)s."
         ) % {
-            "min": german(bounds["min_value"]),
-            "max": german(bounds["max_value"]),
-            "step": german(bounds["step"]),
+            "min": localized(bounds["min_value"]),
+            "max": localized(bounds["max_value"]),
+            "step": localized(bounds["step"]),
             "year": plan.budget_year,
-            "rates": ", ".join(f"{strand} {german(rate)} €" for strand, rate in self.rates.items()),
+            "rates": ", ".join(
+                f"{strand} {localized(rate)} €" for strand, rate in self.rates.items()
+            ),
         }
         # For the script that shows the cost while typing (static/allocation/line_cost.js).
         fte.widget.attrs["data-rates"] = json.dumps({k: str(v) for k, v in self.rates.items()})
@@ -162,7 +164,26 @@ class ReasonForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    """A comment on the plan, or on one of its lines the user may name (``lines``: the
+    plan's lines of the user's own Kitas, ``selectors.lines_open_for_comment``)."""
+
+    line = forms.ModelChoiceField(
+        label=_("zu Zeile (optional)"),
+        queryset=AllocationLine.objects.none(),
+        required=False,
+        empty_label=_("zum ganzen Plan"),
+    )
     text = forms.CharField(label=_("Kommentar"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, lines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lines is None:
+            lines = AllocationLine.objects.none()
+        self.fields["line"].queryset = lines
+        self.fields["line"].label_from_instance = lambda line: line.short_label
+        if not lines.exists():
+            # Nothing to refer to: the plan as a whole (a foreign id is still refused).
+            self.fields["line"].widget = forms.HiddenInput()
 
 
 class ReallocationForm(forms.Form):

@@ -110,7 +110,7 @@ class SozialraumShare(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sozialraum} {self.budget_year}: {self.percent} %"
+        return f"{self.sozialraum} {self.budget_year}: {german(self.percent)}\u00a0%"
 
 
 # --- step 2: plans and lines -----------------------------------------------------------
@@ -402,6 +402,11 @@ class AllocationLine(models.Model):
         return self.annual_cost - self.state_part
 
     @property
+    def short_label(self) -> str:
+        """ "Kita X, FS1": how a comment names the line it refers to."""
+        return f"{self.kita.name}, {self.strand}"
+
+    @property
     def fte_rate(self) -> Decimal:
         """The annual cost of a full position in the line's strand and budget year."""
         return self.plan.budget_year.fte_cost(self.strand)
@@ -439,6 +444,16 @@ class PlanComment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("verfasst von"),
+    )
+    # A Träger's comment may be about one line of the plan (one of their own Kitas';
+    # checked by ``plan_comment_add``); none: about the plan as a whole.
+    line = models.ForeignKey(
+        AllocationLine,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("zu Zeile"),
     )
     text = models.TextField(_("Kommentar"))
     created_at = models.DateTimeField(_("verfasst am"), auto_now_add=True)
@@ -527,7 +542,7 @@ class Reallocation(models.Model):
         ordering = ["budget_year", "created_at", "pk"]
 
     def __str__(self):
-        return f"{self.from_sozialraum} → {self.to_sozialraum}: {self.amount} €"
+        return f"{self.from_sozialraum} → {self.to_sozialraum}: {german(self.amount)}\u00a0€"
 
     @property
     def jugendamt_id(self):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,12 +29,13 @@ from allocation import selectors
 from allocation.models import AllocationPlan, Reallocation
 from allocation.permissions import plan_policy, reallocation_policy
 from outbox.delivery import send_with_step
+from sozialraeume.accounts import jugendamt_sender_name, mail_sender, site_url
 from sozialraeume.models import User
 
 
 def absolute_url(path: str) -> str:
     """``path`` on the configured site (``SRB_SITE_URL``, e.g. https://srb.example.de)."""
-    return settings.SRB_SITE_URL.rstrip("/") + path
+    return site_url(path)
 
 
 def plan_url(plan: AllocationPlan) -> str:
@@ -62,21 +62,24 @@ def _recipients(users: Iterable[User], acting_user: User | None) -> list[User]:
 
 
 def _send(template: str, subject: str, context: dict, recipients: list[User], acting_user) -> None:
-    """One message per person (nobody sees the other addresses), into the outbox."""
+    """One message per person (nobody sees the other addresses), into the outbox, in the
+    name of the Jugendamt (From header and signature)."""
     if not recipients:
         return
     messages = []
+    jugendamt = context["jugendamt"]
     with translation.override("de"):
+        signature = jugendamt_sender_name(jugendamt)
         for user in recipients:
             body = render_to_string(
                 f"allocation/mail/{template}.txt",
-                {**context, "user": user, "acting_user": acting_user},
+                {**context, "user": user, "acting_user": acting_user, "signature": signature},
             )
             messages.append(
                 EmailMessage(
                     subject=subject,
                     body=body,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    from_email=mail_sender(jugendamt),
                     to=[user.email],
                 )
             )

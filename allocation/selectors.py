@@ -28,6 +28,7 @@ from allocation.models import (
 from allocation.permissions import plan_policy
 from indices.eligibility import Eligibility
 from sozialraeume.models import Sozialraum
+from sozialraeume.permissions import kita_policy
 
 ZERO = Decimal("0.00")
 FIRST_RESURVEY_YEAR = 2027
@@ -302,4 +303,14 @@ def traeger_lines(user) -> QuerySet[AllocationLine]:
         )
         .select_related("kita", "plan", "plan__sozialraum", "plan__budget_year")
         .order_by("-plan__budget_year__year", "kita__name", "strand")
+    )
+
+
+def lines_open_for_comment(plan: AllocationPlan, user) -> QuerySet[AllocationLine]:
+    """The plan's lines a comment of ``user`` may refer to (issue 14): those of Kitas the
+    user may see (the Kita rule: a Träger their own Kitas, staff their Jugendamt's)."""
+    return (
+        plan.lines.filter(kita__in=kita_policy.instances_for(user, "view"))
+        .select_related("kita")
+        .order_by("kita__name", "strand", "pk")
     )

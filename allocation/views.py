@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_fsm import has_transition_perm
 
@@ -93,10 +94,20 @@ def _plan_list_context(request, wanted: str | None, **overrides) -> dict:
             if r.is_open and reallocation_policy.user_can(user, "decide", r)
             else None
         )
+    overview = selectors.budget_overview(selected) if selected else None
+    # ``?status=proposal``: only the Sozialräume whose plan is in that state (the
+    # dashboard's counts link here); an unknown value shows all.
+    status = request.GET.get("status")
+    status = status if status in PlanState.values else None
+    rows = overview.rows if overview else []
+    if status:
+        rows = [row for row in rows if row.plan is not None and row.plan.state == status]
     context = {
         "years": years,
         "selected": selected,
-        "overview": selectors.budget_overview(selected) if selected else None,
+        "overview": overview,
+        "rows": rows,
+        "status_filter": PlanState(status).label if status else None,
         "due": selectors.plans_due_for_review(jugendamt_id),
         "next_survey_year": selectors.next_survey_year(),
         "can_manage": budget_year_policy.user_can(user, "manage", jugendamt_id),
@@ -264,18 +275,42 @@ STATE_BADGES = {
 }
 
 
-def _workflow_buttons(plan: AllocationPlan, user) -> list[dict]:
-    """The status buttons the user may press now: the plan's FSM transitions available in
-    its state whose ``permission`` (the policy) lets the user, in the workflow's order
-    (``workflow.TRANSITIONS``; the FSM lists them by name); label and colour from the model."""
-    order = list(workflow.TRANSITIONS)
-    steps = [
-        t for t in plan.get_available_user_state_transitions(user) if t.name in workflow.TRANSITIONS
-    ]
-    return [
-        {"step": t.name, "label": t.custom["label"], "css": t.custom["button"]}
-        for t in sorted(steps, key=lambda t: order.index(t.name))
-    ]
+def _workflow_steps(plan: AllocationPlan, user) -> tuple[list[dict], list[dict]]:
+    """The status buttons the user can use now, and the steps they hold the right to but
+    cannot take now, each with its reason (e.g. the four-eyes rule for the last editor).
+
+    A step is one of the plan's FSM transitions from its state whose ``permission`` (the
+    policy) lets the user; ``workflow.step_refusal`` says what the service would refuse
+    (one rule for button and service). In the workflow's order (``workflow.TRANSITIONS``);
+    label and colour from the model."""
+    buttons, notes = [], []
+    for name in workflow.TRANSITIONS:
+        meta = getattr(AllocationPlan, name)._django_fsm
+        if not meta.has_transition(plan.state):
+            continue
+        t = meta.get_transition(plan.state)
+        if not t.has_perm(plan, user):
+            continue
+        step = {"step": t.name, "label": t.custom["label"], "css": t.custom["button"]}
+        refusal = workflow.step_refusal(plan, t.name, user)
+        if refusal is not None:
+            notes.append({**step, "reason": " ".join(refusal.messages)})
+        elif meta.conditions_met(plan, plan.state):
+            buttons.append(step)
+    return buttons, notes
+
+
+def _comment_rows(plan: AllocationPlan, rows) -> list:
+    """The plan's comments; each line of ``rows`` gets the comments about it
+    (``line_comments``), shown under the line."""
+    comments = list(plan.comments.select_related("author", "line__kita"))
+    by_line: dict[int, list] = {}
+    for c in comments:
+        if c.line_id:
+            by_line.setdefault(c.line_id, []).append(c)
+    for row in rows:
+        row.line.line_comments = by_line.get(row.line.pk, [])
+    return comments
 
 
 def _plan_detail_context(request, plan: AllocationPlan, **overrides) -> dict:
@@ -283,19 +318,24 @@ def _plan_detail_context(request, plan: AllocationPlan, **overrides) -> dict:
     can_edit = plan_policy.user_can(user, "edit", plan)
     earliest = selectors.consultation_earliest_submit(plan)
     waiting = plan.state == PlanState.CONSULTATION and earliest and earliest > timezone.localdate()
+    view = selectors.plan_view(plan)
+    buttons, notes = _workflow_steps(plan, user)
+    can_comment = plan_policy.user_can(user, "comment", plan) and (can_edit or plan.comments_open)
     context = {
         "plan": plan,
         "state_badge": STATE_BADGES.get(plan.state, "secondary"),
-        "view": selectors.plan_view(plan),
-        "comments": plan.comments.select_related("author"),
+        "view": view,
+        "comments": _comment_rows(plan, view.rows),
         "can_edit": can_edit and plan.is_editable,
         "can_manage": can_edit,
         "can_propose": has_transition_perm(plan.propose, user),
-        "workflow_buttons": _workflow_buttons(plan, user),
-        "can_comment": plan_policy.user_can(user, "comment", plan)
-        and (can_edit or plan.comments_open),
+        "workflow_buttons": buttons,
+        "workflow_notes": notes,
+        "can_comment": can_comment,
         "line_form": LineForm(plan=plan),
-        "comment_form": CommentForm(),
+        "comment_form": CommentForm(
+            lines=selectors.lines_open_for_comment(plan, user) if can_comment else None
+        ),
         "reason_form": ReasonForm(),
         # The per-Kita index values behind each line's eligibility: the evaluation rule.
         "show_index": evaluation_policy.user_can(user, "view", plan.jugendamt_id),
@@ -358,8 +398,14 @@ def plan_propose(request, pk):
     else:
         messages.success(
             request,
-            _("Vorschlag erstellt: %(n)s Zeilen, %(rest)s € bleiben unverteilt.")
-            % {"n": len(proposal.lines), "rest": eur_text(proposal.unallocated)},
+            ngettext(
+                "Vorschlag erstellt: %(n)s Zeile, %(rest)s bleiben unverteilt.",
+                "Vorschlag erstellt: %(n)s Zeilen, %(rest)s bleiben unverteilt.",
+                len(proposal.lines),
+            )
+            # the amount with its unit outside the message: a no-break space in a msgid
+            # would not survive makemessages
+            % {"n": len(proposal.lines), "rest": f"{eur_text(proposal.unallocated)}\u00a0€"},
         )
     return redirect("allocation:plan_detail", pk=plan.pk)
 
@@ -407,11 +453,18 @@ def plan_transition(request, pk, action):
 @require_POST
 def plan_comment(request, pk):
     plan = _plan_or_404(request, pk)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, lines=selectors.lines_open_for_comment(plan, request.user))
+    if not form.is_valid() and "line" in form.errors:
+        # A line the form did not offer (another Träger's Kita, another plan): as for any
+        # object that is not the user's, 404; nothing is saved.
+        raise Http404
     if form.is_valid():
         try:
             plan_services.plan_comment_add(
-                plan=plan, text=form.cleaned_data["text"], acting_user=request.user
+                plan=plan,
+                text=form.cleaned_data["text"],
+                line=form.cleaned_data["line"],
+                acting_user=request.user,
             )
         except (ValidationError, PermissionDenied) as exc:
             _refusal(request, exc)
@@ -419,7 +472,8 @@ def plan_comment(request, pk):
             messages.success(request, _("Ihr Kommentar ist gespeichert."))
     else:
         messages.error(request, _("Bitte geben Sie einen Kommentar ein."))
-    return redirect("allocation:plan_detail", pk=plan.pk)
+    target = reverse("allocation:plan_detail", kwargs={"pk": plan.pk})
+    return redirect(f"{target}#kommentare")
 
 
 def _line_kwargs(data):

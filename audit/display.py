@@ -252,7 +252,9 @@ def person_name(user) -> str:
     """The person's full name, or their login when no name is known."""
     if user is None:
         return _("System")
-    return user.get_full_name().strip() or user.get_username()
+    # ``User.display_name`` (sozialraeume, above this app: read from the object, not imported)
+    name = getattr(user, "display_name", None)
+    return name or user.get_full_name().strip() or user.get_username()
 
 
 def event_row(event: AuditEvent) -> EventRow:

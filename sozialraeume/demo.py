@@ -118,6 +118,10 @@ def seed(stdout=None):
         if created:
             user.password = password_hash
             user.save(update_fields=["password"])
+        elif not (user.first_name or user.last_name):
+            # A demo database from before the names: pages name people, not logins.
+            user.first_name, user.last_name = first, last
+            user.save(update_fields=["first_name", "last_name"])
         user.groups.add(Group.objects.get(name=role))
         if role == roles.KITA_LEITUNG:
             user.kitas.add(kitas[0])

@@ -16,6 +16,23 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The main goals of the concept paper (Konzeption 2021, chapter 3.2), the committee
+# report's section "Ziele" until a Jugendamt writes its own. Stored content of the
+# Jugendamt (edited on /berichte/ziele/), so a German default, not a translated string.
+DEFAULT_GOALS_TEXT = (
+    "1. Alle Kinder bis einschließlich sechs Jahren und deren Familien können in den "
+    "jeweiligen Sozialräumen vom Sozialraumbudget profitieren.\n"
+    "2. Wir fördern über das Sozialraumbudget sowohl die individuellen Bedarfe einzelner "
+    "Kinder und Familien als auch die soziale Infrastruktur und gleichen sozialstrukturelle "
+    "Benachteiligungen dadurch aus.\n"
+    "3. Die einzelnen Sozialräume entwickeln sich zu kinder- und familienfreundlichen "
+    "Quartieren, die ein gelingendes Aufwachsen der Kinder in unserer Stadt aktiv fördern.\n"
+    "4. Die Angebote für Kinder und Familien – insbesondere die Angebote der "
+    "Familienbildung – werden intensiv miteinander vernetzt, um den Aufbau von "
+    "Präventionsketten zu unterstützen."
+)
+GOALS_TEXT_MAX_LENGTH = 4000
+
 
 class Jugendamt(models.Model):
     name = models.CharField(_("Name"), max_length=200, unique=True)
@@ -51,6 +68,15 @@ class Jugendamt(models.Model):
         default=Decimal("0.05"),
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Stellenanteile werden in diesen Schritten eingegeben, z. B. 0,05."),
+    )
+    goals_text = models.TextField(
+        _("Ziele des Sozialraumbudgets"),
+        max_length=GOALS_TEXT_MAX_LENGTH,
+        blank=True,
+        default=DEFAULT_GOALS_TEXT,
+        help_text=_(
+            "Erscheinen im Bericht für den Jugendhilfeausschuss; Zeilenumbrüche bleiben erhalten."
+        ),
     )
 
     class Meta:
@@ -178,6 +204,12 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("Benutzer*in")
         verbose_name_plural = _("Benutzer*innen")
+
+    @property
+    def display_name(self) -> str:
+        """How the pages, the history and the mails name the person: the full name, the
+        login only when no name is set (issue 14: "beschlossen von Jana Leitner")."""
+        return self.get_full_name().strip() or self.get_username()
 
     class InvitationState(models.TextChoices):
         NONE = "none", _("keine Einladung")

@@ -18,6 +18,8 @@ _NAV = [
     ("surveys:round_list", _("Erhebungsrunden"), round_policy, "manage"),
     ("indices:overview", _("Auswertung"), evaluation_policy, "view"),
     ("indices:my_kita", _("Meine Ergebnisse"), report_policy, "view_kita_dashboard"),
+    # Träger: their Kitas' own results (the same page lists them; issue 14)
+    ("indices:my_kita", _("Ergebnisse meiner Kitas"), report_policy, "view_traeger_dashboard"),
     ("allocation:plan_list", _("Verteilung"), plan_policy, "view"),
     ("reports:committee_latest", _("Berichte"), report_policy, "view_committee_report"),
     ("sozialraeume:people_list", _("Personen"), user_policy, "view"),
@@ -33,8 +35,16 @@ def navigation(request) -> dict:
     links = [(name, label) for name, label, rule, action in _NAV if rule.user_can(user, action)]
     if policy.can_access_admin(user):
         links.append(_ADMIN)
-    items = []
+    items, seen = [], set()
     for name, label in links:
         url = reverse(name)
-        items.append({"url": url, "label": label, "active": request.path.startswith(url)})
+        if url in seen:  # one page, one entry (a Kita leader who is also a Träger)
+            continue
+        seen.add(url)
+        items.append({"url": url, "label": label, "active": False})
+    # Exactly one active entry: the longest URL the path starts with ("/berichte/start/"
+    # is Übersicht, not also Berichte at "/berichte/").
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}

@@ -435,9 +435,10 @@ def test_a_year_in_the_life_of_a_jugendamt(
     assert r2027.state == SurveyRound.State.OFFEN  # the demo opened it
     before = published_snapshot(s)
     form = reverse("surveys:form", kwargs={"code": "2027", "kita_id": s.kita.pk})
-    submitted = s.post(
-        "kita-leitung", form, _form_data(_answers_2027(s.kita, rng), version=0, action="submit")
-    )
+    # Through the confirmation step (issue 14): save and check, then "Verbindlich einreichen".
+    s.post("kita-leitung", form, _form_data(_answers_2027(s.kita, rng), version=0, action="check"))
+    check = reverse("surveys:check", kwargs={"code": "2027", "kita_id": s.kita.pk})
+    submitted = s.post("kita-leitung", check, {"version": "1"})
     with subtests.test(msg=f"{step} – the questionnaire is submitted"):
         assert "Der Fragebogen ist eingereicht" in submitted.content.decode()
         assert Response.objects.get(round=r2027, kita=s.kita).is_submitted
@@ -494,7 +495,7 @@ def test_a_year_in_the_life_of_a_jugendamt(
     by2027.refresh_from_db()
     with subtests.test(msg=f"{step} – saved, and the admin is told the shares follow"):
         assert by2027.state_budget == NEW_2027
-        assert "auf den neuen Betrag von 1.140.000,00 € verteilt" in changed.content.decode()
+        assert "auf den neuen Betrag von 1.140.000,00\u00a0€ verteilt" in changed.content.decode()
     check_invariants(s, subtests, step)
 
     # 6. Shares re-applied: 2027 is current already; 2028 from the new result. --------

@@ -17,6 +17,7 @@ from allocation import distribution as d
 from allocation.models import AllocationPlan
 from allocation.permissions import plan_policy
 from sozialraeume.models import Kita, User
+from srb_project.numbers import localized
 
 ZERO = Decimal("0.00")
 MAX_MONEY = Decimal("1E10")  # max_digits=12, decimal_places=2
@@ -78,9 +79,8 @@ def fte_step_value(value: Number | None) -> Decimal:
 
 
 def eur_text(value: Decimal) -> str:
-    """German money format for messages: 1.234,56"""
-    s = f"{value:,.2f}"
-    return s.replace(",", "X").replace(".", ",").replace("X", ".")
+    """Money for messages in the active language's notation: 1.234,56 / 1,234.56"""
+    return localized(value, 2)
 
 
 def lock_plan(plan: AllocationPlan) -> AllocationPlan:

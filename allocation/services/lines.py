@@ -36,7 +36,7 @@ from allocation.services.common import (
 from audit import events as audit_events
 from indices import eligibility as rules
 from sozialraeume.models import Jugendamt, Kita, User
-from srb_project.numbers import check_bounds, cost_of_fte, german
+from srb_project.numbers import check_bounds, cost_of_fte, localized
 
 LINE_FIELDS = (
     "strand",
@@ -100,7 +100,7 @@ def line_cost(
                     "%(rate)s € = %(cost)s €. Für einen anderen Betrag wählen Sie "
                     "„Personalkosten abweichend festlegen“ und geben den Grund an."
                 )
-                % {"fte": german(fte), "rate": eur_text(rate), "cost": eur_text(derived)},
+                % {"fte": localized(fte), "rate": eur_text(rate), "cost": eur_text(derived)},
                 code="cost_not_derived",
             )
         return derived

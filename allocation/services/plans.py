@@ -15,7 +15,7 @@ from django_fsm import can_proceed
 from allocation import distribution as d
 from allocation import eligibility as elig
 from allocation import selectors
-from allocation.models import AllocationPlan, BudgetYear, PlanComment, Strand
+from allocation.models import AllocationLine, AllocationPlan, BudgetYear, PlanComment, Strand
 from allocation.permissions import budget_year_policy, plan_policy
 from allocation.services.common import (
     ZERO,
@@ -134,8 +134,17 @@ def plan_propose(*, plan: AllocationPlan, acting_user: User, reason: str = "") -
 
 
 @transaction.atomic
-def plan_comment_add(*, plan: AllocationPlan, text: str, acting_user: User) -> PlanComment:
-    """Träger comment while the plan is in consultation; Jugendamt staff at any time."""
+def plan_comment_add(
+    *,
+    plan: AllocationPlan,
+    text: str,
+    acting_user: User,
+    line: AllocationLine | None = None,
+) -> PlanComment:
+    """Träger comment while the plan is in consultation; Jugendamt staff at any time.
+
+    ``line``: the comment is about this line of the plan; a Träger may name only lines of
+    their own Kitas (``selectors.lines_open_for_comment``), anything else is refused."""
     plan = lock_plan(plan)
     if not plan_policy.user_can(acting_user, "comment", plan):
         raise PermissionDenied
@@ -144,12 +153,22 @@ def plan_comment_add(*, plan: AllocationPlan, text: str, acting_user: User) -> P
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Der Kommentar ist leer."))
-    comment = PlanComment.objects.create(plan=plan, author=acting_user, text=text)
+    if line is not None and not (
+        selectors.lines_open_for_comment(plan, acting_user).filter(pk=line.pk).exists()
+    ):
+        raise ValidationError(
+            _("Diese Zeile gehört nicht zu diesem Plan oder nicht zu Ihren Kitas."),
+            code="foreign_line",
+        )
+    comment = PlanComment.objects.create(plan=plan, author=acting_user, text=text, line=line)
+    new = {"comment_id": comment.pk, "text": text}
+    if line is not None:
+        new.update(line_id=line.pk, line=line.short_label)
     audit_events.record(
         actor=acting_user,
         action="plan.comment",
         obj=plan,
         jugendamt_id=plan.jugendamt_id,
-        new={"comment_id": comment.pk, "text": text},
+        new=new,
     )
     return comment

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from allocation import notifications, selectors
@@ -225,22 +226,9 @@ def plan_submit(
     if not can_proceed(plan.submit, check_conditions=False):
         raise _not_possible(plan)
     # The transition's condition; said here with the date.
-    earliest = selectors.consultation_earliest_submit(plan)
-    if earliest is not None and timezone.localdate() < earliest:
-        raise ValidationError(
-            _(
-                "Die Träger haben mindestens %(days)s Tage Zeit für die Abstimmung (seit "
-                "%(started)s). Der Plan kann frühestens am %(earliest)s als Beschlussvorlage "
-                "vorgelegt werden – früher nur, wenn die Jugendamt-Leitung die Abstimmung "
-                "mit Begründung verkürzt."
-            )
-            % {
-                "days": plan.sozialraum.jugendamt.consultation_min_days,
-                "started": _date(timezone.localdate(plan.consultation_started_at)),
-                "earliest": _date(earliest),
-            },
-            code="consultation_too_short",
-        )
+    refusal = submit_refusal(plan)
+    if refusal is not None:
+        raise refusal
     plan = _transition(
         plan,
         acting_user,
@@ -252,6 +240,82 @@ def plan_submit(
     )
     notifications.plan_submitted(plan=plan, acting_user=acting_user, reason=reason)
     return plan
+
+
+def approval_refusal(plan: AllocationPlan, user: User) -> ValidationError | None:
+    """Why ``user``, who holds the right to decide, cannot decide this plan now: the
+    four-eyes rule (not the last editor) and the budget (the lines' state part within the
+    Sozialraum's). The approval service raises it; the plan page shows its text instead
+    of the button (one rule, asked by both)."""
+    if plan.last_editor_id is not None and plan.last_editor_id == user.pk:
+        return ValidationError(
+            _(
+                "Vier-Augen-Prinzip: Sie haben zuletzt bearbeitet – eine zweite Person "
+                "beschließt. Sie können diesen Plan deshalb nicht selbst beschließen; "
+                "eine andere Person der Jugendamt-Leitung muss den Beschluss fassen."
+            ),
+            code="four_eyes",
+        )
+    amount = selectors.state_amount_for(plan.budget_year_id, plan.sozialraum_id)
+    planned = selectors.plan_state_part(plan)
+    if amount is None:
+        return ValidationError(
+            _("Für den Sozialraum gibt es noch keinen Anteil am Budget."), code="no_share"
+        )
+    if planned > amount:
+        return ValidationError(
+            _(
+                "Der Landesanteil der Zeilen (%(planned)s €) übersteigt den Landesanteil des "
+                "Sozialraums (%(amount)s €) um %(over)s €. Der Plan kann so nicht "
+                "beschlossen werden."
+            )
+            % {
+                "planned": eur_text(planned),
+                "amount": eur_text(amount),
+                "over": eur_text(planned - amount),
+            },
+            code="over_budget",
+        )
+    return None
+
+
+def submit_refusal(plan: AllocationPlan) -> ValidationError | None:
+    """Why the plan cannot be laid before the Leitung yet: the Träger's minimum
+    consultation time (the transition's condition, said with its dates)."""
+    earliest = selectors.consultation_earliest_submit(plan)
+    if earliest is None or timezone.localdate() >= earliest:
+        return None
+    days = plan.sozialraum.jugendamt.consultation_min_days
+    return ValidationError(
+        ngettext(
+            "Die Träger haben mindestens %(days)s Tag Zeit für die Abstimmung (seit "
+            "%(started)s). Der Plan kann frühestens am %(earliest)s als Beschlussvorlage "
+            "vorgelegt werden – früher nur, wenn die Jugendamt-Leitung die Abstimmung "
+            "mit Begründung verkürzt.",
+            "Die Träger haben mindestens %(days)s Tage Zeit für die Abstimmung (seit "
+            "%(started)s). Der Plan kann frühestens am %(earliest)s als Beschlussvorlage "
+            "vorgelegt werden – früher nur, wenn die Jugendamt-Leitung die Abstimmung "
+            "mit Begründung verkürzt.",
+            days,
+        )
+        % {
+            "days": days,
+            "started": _date(timezone.localdate(plan.consultation_started_at)),
+            "earliest": _date(earliest),
+        },
+        code="consultation_too_short",
+    )
+
+
+def step_refusal(plan: AllocationPlan, step: str, user: User) -> ValidationError | None:
+    """For a step the policy lets ``user`` take in the plan's state: why the service
+    would still refuse it now (None: it can be taken). The plan page asks this to show
+    only the buttons that work, and the reason in place of the others."""
+    if step == "approve":
+        return approval_refusal(plan, user)
+    if step == "submit":
+        return submit_refusal(plan)
+    return None
 
 
 @transaction.atomic
@@ -271,33 +335,9 @@ def plan_approve(
         expected_version,
         denied=_("Nur die Jugendamt-Leitung kann Verteilungspläne beschließen."),
     )
-    if plan.last_editor_id == acting_user.pk:
-        raise ValidationError(
-            _(
-                "Vier-Augen-Prinzip: Sie haben diesen Plan zuletzt bearbeitet und können "
-                "ihn deshalb nicht selbst beschließen. Eine andere Person der "
-                "Jugendamt-Leitung muss den Beschluss fassen."
-            ),
-            code="four_eyes",
-        )
-    amount = selectors.state_amount_for(plan.budget_year_id, plan.sozialraum_id)
-    planned = selectors.plan_state_part(plan)
-    if amount is None:
-        raise ValidationError(_("Für den Sozialraum gibt es noch keinen Anteil am Budget."))
-    if planned > amount:
-        raise ValidationError(
-            _(
-                "Der Landesanteil der Zeilen (%(planned)s €) übersteigt den Landesanteil des "
-                "Sozialraums (%(amount)s €) um %(over)s €. Der Plan kann so nicht "
-                "beschlossen werden."
-            )
-            % {
-                "planned": eur_text(planned),
-                "amount": eur_text(amount),
-                "over": eur_text(planned - amount),
-            },
-            code="over_budget",
-        )
+    refusal = approval_refusal(plan, acting_user)
+    if refusal is not None:
+        raise refusal
     now = timezone.now()
     plan = _transition(
         plan,

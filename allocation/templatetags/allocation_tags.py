@@ -1,11 +1,19 @@
-"""Display helpers: euros and FTE in the active language's notation (German: 1.234,50 €)."""
+"""Display helpers: euros and FTE in the active language's notation (German: 1.234,50 €).
 
+Between a number and its unit stands a non-breaking space (U+00A0), so "410.003,43 €"
+and "22,24 %" never wrap, in pages, PDFs and mails alike (issue 14); the pages add
+``white-space: nowrap`` and tabular figures to their number cells (``static/css/app.css``).
+"""
+
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
 
 register = template.Library()
+
+NBSP = "\u00a0"
 
 
 def _german(value: Decimal, places: int) -> str:
@@ -16,10 +24,10 @@ def _german(value: Decimal, places: int) -> str:
 
 @register.filter
 def eur(value):
-    """1234.5 -> "1.234,50 €"; empty for None."""
+    """1234.5 -> "1.234,50\u00a0€"; "–" for None."""
     if value is None or value == "":
         return "–"
-    return f"{_german(value, 2)} €"
+    return f"{_german(value, 2)}{NBSP}€"
 
 
 @register.filter
@@ -33,4 +41,14 @@ def fte(value):
 def pct(value):
     if value is None or value == "":
         return "–"
-    return f"{_german(value, 2)} %"
+    return f"{_german(value, 2)}{NBSP}%"
+
+
+_UNIT_SPACE = re.compile(r"(\d) (%|€|VZÄ)")
+
+
+@register.filter
+def keep_units(text):
+    """A label's "60 %" with a non-breaking space, so "(40 %)" never loses its "%)" to the
+    next line; the translated text itself stays as it is."""
+    return _UNIT_SPACE.sub("\\1\u00a0\\2", str(text))

@@ -81,7 +81,7 @@ def tables(html: str) -> list[dict]:
 
 
 def euro(text: str) -> Decimal:
-    """The first amount in German notation in ``text`` ("1.140.000,00 €") as a Decimal."""
+    """The first amount in German notation in ``text`` ("1.140.000,00\u00a0€") as a Decimal."""
     match = MONEY.search(text)
     assert match, f"no amount in {text!r}"
     return Decimal(match.group(1).replace(".", "").replace(",", "."))
@@ -304,7 +304,7 @@ def test_admin_change_form_reapportions_the_shares_and_says_so(client, demo, rol
     assert_shares_add_up(by)
     assert by.state_budget == NEW_2027
     text = response.content.decode()
-    assert "auf den neuen Betrag von 1.140.000,00 € verteilt" in text
+    assert "auf den neuen Betrag von 1.140.000,00\u00a0€ verteilt" in text
     assert WARNING not in text  # 2027 has no approved plan
 
 
@@ -318,7 +318,7 @@ def test_budget_page_shows_amounts_that_add_up_to_the_new_allocation(
     amounts = budget_page_amounts(html)
     assert len(amounts) == 8
     assert sum(amounts.values()) == NEW_2027
-    assert "1.140.000,00 €" in html
+    assert "1.140.000,00\u00a0€" in html
 
 
 @pytest.mark.parametrize("role", ["ausschuss", "jugendamt", "jugendamt-leitung"])
@@ -370,4 +370,4 @@ def test_admin_names_each_approved_plan_above_its_new_amount(client, demo, role_
     text = client.post(url, data, follow=True).content.decode()
     assert_shares_add_up(by)
     assert text.count(WARNING) >= 1
-    assert "auf den neuen Betrag von 900.000,00 € verteilt" in text
+    assert "auf den neuen Betrag von 900.000,00\u00a0€ verteilt" in text

@@ -222,7 +222,7 @@ def test_line_page_shows_the_rate_and_the_cost_of_the_fte(client, world, plan):
     assert "FS1 70.000,00 €" in html and "FS4 60.000,00 €" in html
     assert re.search(r'name="fte" value="1,05"', html)
     cost = re.search(r'data-testid="line-cost"[^>]*>(.*?)</p>', html, re.S).group(1)
-    assert "73.500,00 €" in cost
+    assert "73.500,00\u00a0€" in cost
     assert 'src="/static/allocation/line_cost.js"' in html
 
 
@@ -239,7 +239,7 @@ def test_saving_half_an_fte_on_the_page_halves_the_cost(client, world, plan):
     assert (line.fte, line.annual_cost) == (Decimal("0.50"), Decimal("35000.00"))
     html = _html(client.get(reverse("allocation:plan_detail", args=[plan.pk])))
     row = re.search(r'<tr data-testid="line"[^>]*>.*?</tr>', html, re.S).group(0)
-    assert "0,50" in row and "35.000,00 €" in row and "73.500" not in row
+    assert "0,50" in row and "35.000,00\u00a0€" in row and "73.500" not in row
 
 
 def test_plan_page_shows_the_rates_and_marks_a_cost_set_by_hand(client, world, plan):
@@ -249,10 +249,10 @@ def test_plan_page_shows_the_rates_and_marks_a_cost_set_by_hand(client, world, p
         client.force_login(user)
         html = _html(client.get(reverse("allocation:plan_detail", args=[plan.pk])))
         rates = re.search(r'data-testid="fte-rates"[^>]*>(.*?)</p>', html, re.S).group(1)
-        assert "FS1 70.000,00 €" in rates and "FS3 65.000,00 €" in rates, user
+        assert "FS1 70.000,00\u00a0€" in rates and "FS3 65.000,00\u00a0€" in rates, user
         override = re.search(r'data-testid="cost-override"[^>]*>(.*?)</span>', html, re.S)
         assert override and "abweichend: Tarif E11" in override.group(1), user
-        assert "80.000,00 €" in html
+        assert "80.000,00\u00a0€" in html
 
 
 def test_override_on_the_page_needs_its_reason_and_keeps_what_was_typed(client, world, plan):

@@ -145,7 +145,7 @@ def test_a_reallocation_proposal_mails_the_leitung_but_not_the_proposer(
     message = mail.outbox[0]
     assert message.subject == "Umverteilung 2026 zur Entscheidung: Nord → Süd"
     assert f"{SITE}/verteilung/?jahr=2026#umverteilungen" in message.body
-    assert "1.000,00 €" in message.body and "Neue Unterkunft" in message.body
+    assert "1.000,00\u00a0€" in message.body and "Neue Unterkunft" in message.body
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -185,3 +185,28 @@ def test_the_site_url_default_is_the_local_server():
     from srb_project.settings import base
 
     assert base.SRB_SITE_URL == "http://127.0.0.1:8000"
+
+
+def test_workflow_mails_come_from_and_are_signed_by_the_jugendamt(
+    world, plan, people, settings, django_capture_on_commit_callbacks
+):
+    """Issue 14: "Jugendamt <name> <DEFAULT_FROM_EMAIL>" and "Ihr Jugendamt <name>"."""
+    from email.utils import parseaddr
+
+    settings.DEFAULT_FROM_EMAIL = "sozialraumbudget@srb.example.de"
+    world.jugendamt.name = "Landkreis Musterstadt"
+    world.jugendamt.save()
+    plan.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.plan_start_consultation(plan=plan, acting_user=world.staff)
+    assert mail.outbox
+    for message in mail.outbox:
+        assert parseaddr(message.from_email) == (
+            "Jugendamt Landkreis Musterstadt",
+            "sozialraumbudget@srb.example.de",
+        )
+        assert message.message()["From"] == (
+            "Jugendamt Landkreis Musterstadt <sozialraumbudget@srb.example.de>"
+        )
+        assert "Ihr Jugendamt Landkreis Musterstadt" in message.body
+        assert f"{SITE}/verteilung/plan/{plan.pk}/" in message.body

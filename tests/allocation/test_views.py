@@ -31,9 +31,9 @@ def test_overview_shows_state_municipal_and_total_per_sozialraum(client, world):
     response = _client(client, world.staff).get(reverse("allocation:plan_list"), {"jahr": 2026})
     html = _text(response)
     assert response.status_code == 200
-    assert "120.000,00 €" in html  # budget state share, and Nord's total
-    assert "80.000,00 €" in html  # municipal share of the whole budget (120 000 / 0.6 · 0.4)
-    assert "72.000,00 €" in html and "48.000,00 €" in html
+    assert "120.000,00\u00a0€" in html  # budget state share, and Nord's total
+    assert "80.000,00\u00a0€" in html  # municipal share of the whole budget (120 000 / 0.6 · 0.4)
+    assert "72.000,00\u00a0€" in html and "48.000,00\u00a0€" in html
     assert "Nächste Erhebungsrunde" in html and "2027" in html
 
 
@@ -43,7 +43,7 @@ def test_staff_journey_through_the_pages(client, world, plan):
     c.post(reverse("allocation:plan_propose", args=[plan.pk]))
     html = _text(c.get(url))
     assert "Kita A" in html and "förderfähig" in html
-    assert "4.500,00 €" in html  # unallocated personnel budget
+    assert "4.500,00\u00a0€" in html  # unallocated personnel budget
 
     line = plan.lines.get(kita=world.kitas["A"])
     edit = reverse("allocation:line_edit", args=[line.pk])
@@ -172,12 +172,12 @@ def test_reallocation_form_on_overview(client, world, plan):
     html = _text(c.get(reverse("allocation:plan_list"), {"jahr": 2026}))
     assert "Neue Unterkunft in Süd" in html and "Zuzug in den Sozialraum Süd" in html
     # A proposal: the amounts change once another person of the Leitung approves it.
-    assert "49.000,00 €" not in html and "71.000,00 €" not in html
+    assert "49.000,00\u00a0€" not in html and "71.000,00\u00a0€" not in html
     r = Reallocation.objects.get()
     c = _client(client, world.leitung)
     c.post(reverse("allocation:reallocation_approve", args=[r.pk]), {f"r{r.pk}-version": 1})
     html = _text(c.get(reverse("allocation:plan_list"), {"jahr": 2026}))
-    assert "49.000,00 €" in html and "71.000,00 €" in html
+    assert "49.000,00\u00a0€" in html and "71.000,00\u00a0€" in html
 
 
 def test_other_jugendamt_plan_is_404(client, world, plan):
@@ -193,7 +193,7 @@ def test_demo_pages_for_each_role(client, role_users):
     plan = AllocationPlan.objects.filter(budget_year__year=2026).first()
     client.force_login(role_users["jugendamt"])
     html = _text(client.get(reverse("allocation:plan_list"), {"jahr": 2026}))
-    assert "1.106.285,00 €" in html  # 2026 = 2022 × 1,025⁴, rounded each year
+    assert "1.106.285,00\u00a0€" in html  # 2026 = 2022 × 1,025⁴, rounded each year
     assert html.count("Beschlossen") == 8
     html = _text(client.get(reverse("allocation:plan_detail", args=[plan.pk])))
     assert "Landesanteil" in html and "Kommunaler Anteil" in html and "Gesamt" in html
