@@ -20,7 +20,7 @@ migrate: setup
 
 demo: setup migrate
 	$(PY) manage.py seed_demo
-	@echo "Demo: http://127.0.0.1:8000  (Benutzer: kita-leitung, traeger, jugendamt, jugendamt-leitung, ausschuss, admin; Passwort: demo)"
+	@echo "Demo: http://127.0.0.1:8000  (Benutzer: kita-leitung, traeger, jugendamt, jugendamt-leitung, ausschuss, admin; Passwort: demo; Debug-Seiten: DJANGO_DEBUG=1 make demo)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from srb_project.numbers import german
+
 # A run still "running" after this many minutes is treated as abandoned (worker
 # killed): it is shown as "abgebrochen" and the periodic task marks it failed.
 # A full recomputation of 60.000 Kitas takes well under a minute, so 30 minutes
@@ -110,6 +112,11 @@ class IndexRun(models.Model):
         return "stale" if self.is_stale else self.status
 
 
+def _index_text(value) -> str:
+    """An index value in a record's name: one decimal, German ("83,4"); "–" when missing."""
+    return "–" if value is None else german(value, 1)
+
+
 class _ImmutableValues(models.Model):
     """Per-run values: written once with bulk_create together with the run's finish."""
 
@@ -158,7 +165,7 @@ class KitaIndex(_ImmutableValues):
         ]
 
     def __str__(self):
-        return f"{self.kita_id} · {self.gesamt}"
+        return f"{self.kita_id} · {_index_text(self.gesamt)}"
 
 
 class SozialraumIndex(_ImmutableValues):
@@ -187,7 +194,7 @@ class SozialraumIndex(_ImmutableValues):
         ]
 
     def __str__(self):
-        return f"{self.sozialraum_id} · {self.gesamt}"
+        return f"{self.sozialraum_id} · {_index_text(self.gesamt)}"
 
 
 class RecomputeRequest(models.Model):

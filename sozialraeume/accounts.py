@@ -18,6 +18,7 @@ records it together with the change (and nothing is recorded when the change fai
 from __future__ import annotations
 
 import datetime
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from audit import events as audit_events
 from sozialraeume import roles
-from sozialraeume.models import Kita, RoleGrantRequest, Traeger, User
+from sozialraeume.models import Jugendamt, Kita, RoleGrantRequest, Traeger, User
 from sozialraeume.permissions import (
     FOUR_EYES_ROLES,
     INVITABLE_ROLES,
@@ -49,6 +50,9 @@ __all__ = [
     "role_grant_confirm",
     "role_grant_reject",
     "role_grant_request",
+    "jugendamt_sender_name",
+    "mail_sender",
+    "site_url",
     "user_invitation_resend",
     "user_invite",
     "user_password_reset_link_send",
@@ -58,15 +62,44 @@ __all__ = [
 ]
 
 
+# --- mail: who sends it, where its links point ----------------------------------------
+
+
+def jugendamt_sender_name(jugendamt: Jugendamt | None) -> str:
+    """How a Jugendamt signs its mails: "Jugendamt Stadt Bad Kreuznach" ("Ihr Jugendamt"
+    without one). A name that already says "Jugendamt" is taken as it is."""
+    if jugendamt is None:
+        return _("Jugendamt")
+    if "jugendamt" in jugendamt.name.lower():
+        return jugendamt.name
+    return _("Jugendamt %(name)s") % {"name": jugendamt.name}
+
+
+def mail_sender(jugendamt: Jugendamt | None) -> str:
+    """The From header of a Jugendamt's mail: its name and the configured address
+    (``DEFAULT_FROM_EMAIL``), e.g. "Jugendamt Stadt Bad Kreuznach <srb@example.de>"."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if jugendamt is None:
+        return formataddr((name, address)) if name else address
+    return formataddr((jugendamt_sender_name(jugendamt), address))
+
+
+def site_url(path: str = "/") -> str:
+    """``path`` on the configured site (``SRB_SITE_URL``): mails carry absolute links that
+    point to the address people use, not to whatever host a request came in on."""
+    return settings.SRB_SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
 # --- helpers ---------------------------------------------------------------------------
 
 
-def password_set_link(*, user: User, base_url: str) -> str:
-    """The absolute one-time link with which ``user`` sets their password."""
+def password_set_link(*, user: User, base_url: str | None = None) -> str:
+    """The absolute one-time link with which ``user`` sets their password: on the
+    configured site (``SRB_SITE_URL``) unless ``base_url`` names another."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return base_url.rstrip("/") + path
+    return base_url.rstrip("/") + path if base_url else site_url(path)
 
 
 def _link_expires(sent: datetime.datetime) -> datetime.datetime:
@@ -91,11 +124,13 @@ def _locked(user: User) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
 
 
-def _send(*, template: str, subject: str, context: dict, to: str) -> None:
+def _send(*, template: str, subject: str, context: dict, to: str, jugendamt=None) -> None:
+    """One mail in the Jugendamt's name (From header and signature)."""
+    context = {"jugendamt": jugendamt, "signature": jugendamt_sender_name(jugendamt), **context}
     send_mail(
         subject=subject,
         message=render_to_string(template, context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=mail_sender(jugendamt),
         recipient_list=[to],
     )
 
@@ -140,7 +175,7 @@ def user_invite(
     role: str,
     kitas: list[Kita] | None = None,
     traeger: Traeger | None = None,
-    base_url: str,
+    base_url: str | None = None,
 ) -> User:
     """Create an account without a password and e-mail a one-time link to set one.
 
@@ -186,7 +221,7 @@ def user_invite(
 
 
 def _send_invitation(
-    *, user: User, acting_user: User, role: str, base_url: str, sent: datetime.datetime
+    *, user: User, acting_user: User, role: str, base_url: str | None, sent: datetime.datetime
 ) -> None:
     context = {
         "user": user,
@@ -200,11 +235,12 @@ def _send_invitation(
         subject=_("Einladung zum Sozialraumbudget"),
         context=context,
         to=user.email,
+        jugendamt=user.jugendamt,
     )
 
 
 @transaction.atomic
-def user_invitation_resend(*, acting_user: User, user: User, base_url: str) -> User:
+def user_invitation_resend(*, acting_user: User, user: User, base_url: str | None = None) -> User:
     """Send a new invitation link (also when the old one has expired).
 
     Only for an invitation not yet used; whoever has set a password gets a reset link
@@ -247,7 +283,9 @@ def user_invitation_resend(*, acting_user: User, user: User, base_url: str) -> U
 
 
 @transaction.atomic
-def user_password_reset_link_send(*, acting_user: User, user: User, base_url: str) -> User:
+def user_password_reset_link_send(
+    *, acting_user: User, user: User, base_url: str | None = None
+) -> User:
     """E-mail ``user`` a link with which they set a new password themselves.
 
     Staff never type another person's password; the link goes to the person's own
@@ -280,6 +318,7 @@ def user_password_reset_link_send(*, acting_user: User, user: User, base_url: st
             "expires": _link_expires(now),
         },
         to=user.email,
+        jugendamt=user.jugendamt,
     )
     return user
 

@@ -1,9 +1,14 @@
+from urllib.parse import urlsplit
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from sozialraeume import roles
+from sozialraeume.accounts import mail_sender
 from sozialraeume.models import Kita, Traeger
 
 
@@ -101,3 +106,15 @@ class GrantDecisionForm(forms.Form):
     # the request's version when the page was loaded: a decision on a stale page is refused
     version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Begründung"), required=False, max_length=1000)
+
+
+class JugendamtPasswordResetForm(PasswordResetForm):
+    """Django's reset form, its mail sent like every other mail of a Jugendamt: the
+    Jugendamt's name as sender and the link on the configured site (``SRB_SITE_URL``),
+    not on whatever host the request came in on."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, *a, **kw):
+        site = urlsplit(settings.SRB_SITE_URL)
+        context = {**context, "protocol": site.scheme or "https", "domain": site.netloc}
+        from_email = mail_sender(getattr(context.get("user"), "jugendamt", None))
+        super().send_mail(subject_template_name, email_template_name, context, from_email, *a, **kw)

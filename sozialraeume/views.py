@@ -55,7 +55,6 @@ def invite_user(request):
                 role=data["role"],
                 kitas=list(data["kitas"]),
                 traeger=data["traeger"],
-                base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -154,9 +153,7 @@ def person_resend_invitation(request, pk):
     return _run(
         request,
         person,
-        lambda: accounts.user_invitation_resend(
-            acting_user=request.user, user=person, base_url=request.build_absolute_uri("/")
-        ),
+        lambda: accounts.user_invitation_resend(acting_user=request.user, user=person),
         _("Eine neue Einladung an %(email)s wurde versendet.") % {"email": person.email},
     )
 
@@ -168,9 +165,7 @@ def person_send_reset_link(request, pk):
     return _run(
         request,
         person,
-        lambda: accounts.user_password_reset_link_send(
-            acting_user=request.user, user=person, base_url=request.build_absolute_uri("/")
-        ),
+        lambda: accounts.user_password_reset_link_send(acting_user=request.user, user=person),
         _("Ein Link zum Festlegen eines neuen Passworts wurde an %(email)s gesendet.")
         % {"email": person.email},
     )

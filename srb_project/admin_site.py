@@ -18,12 +18,16 @@ user held to a Jugendamt, and ``manage.py check`` names it (``srb.E001``).
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from srb_project import policy
@@ -349,3 +353,51 @@ class ReadOnlyAdmin(JugendamtScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- numbers in lists and detail pages ----------------------------------------------------
+# The admin shows a model's DecimalField and FloatField as Django formats them without
+# grouping and with every stored digit ("488897,00", "83,39921519797971"). Our admins show
+# figures through these helpers instead, as the product's pages do: the active language's
+# notation (German: "1.234,50 €", "22,24 %", "83,4"), rounded half up, never wrapped.
+
+
+def format_number(value, places: int) -> str:
+    """``value`` grouped with ``places`` decimals in the active language; "–" when missing."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = Decimal(str(value))
+        rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not rounded:
+        rounded = abs(rounded)  # no "-0,0"
+    return number_format(rounded, places, force_grouping=True)
+
+
+def _figure(text: str):
+    """A figure as a cell: one line (CSS ``.srb-figure``: no wrap, tabular digits)."""
+    return format_html('<span class="srb-figure">{}</span>', text)
+
+
+def euro_display(value):
+    """Euros with cents and the sign: 488897 -> "488.897,00 €"."""
+    text = format_number(value, 2)
+    return _figure(text if text == "–" else f"{text} €")
+
+
+def percent_display(value):
+    """A percentage with two decimals: 22.24 -> "22,24 %"."""
+    text = format_number(value, 2)
+    return _figure(text if text == "–" else f"{text} %")
+
+
+def index_display(value):
+    """An index value (standard points) with one decimal: 83.39921519797971 -> "83,4"."""
+    return _figure(format_number(value, 1))
+
+
+def fte_display(value):
+    """A position share (VZÄ) with two decimals: 0.8 -> "0,80"."""
+    return _figure(format_number(value, 2))

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from reports import views as report_views
 from sozialraeume import views as sozialraeume_views
+from sozialraeume.forms import JugendamtPasswordResetForm
 from srb_project.throttling import ThrottledPasswordResetView
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path(
         "accounts/password_reset/",
         ThrottledPasswordResetView.as_view(
+            form_class=JugendamtPasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         ),

@@ -1,10 +1,13 @@
 """Admin for instrument versions, rounds and responses; writes go through services."""
 
 from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from srb_project.admin_site import JugendamtScopedAdmin, ReadOnlyAdmin
 from surveys import services
 from surveys.models import Instrument, Response, SurveyRound
+from surveys.presentation import answer_rows
 
 
 @admin.register(Instrument)
@@ -65,3 +68,16 @@ class ResponseAdmin(ReadOnlyAdmin):
     list_display = ["kita", "round", "status", "review_state", "submitted_at"]
     list_filter = [("round", admin.RelatedOnlyFieldListFilter), "status", "review_state"]
     search_fields = ["kita__name"]
+    list_select_related = ["kita", "round"]
+    # The answers as the review page shows them (question, German figures), not as JSON.
+    exclude = ["answers"]
+    readonly_fields = ["answers_overview"]
+
+    @admin.display(description=_("Antworten"))
+    def answers_overview(self, obj):
+        if obj.pk is None:
+            return "–"
+        return render_to_string(
+            "admin/surveys/response_answers.html",
+            {"sections": answer_rows(obj.round, obj.answers or {})},
+        )

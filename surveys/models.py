@@ -107,7 +107,8 @@ class SurveyRound(models.Model):
         ]
 
     def __str__(self):
-        return f"Erhebung {self.code}"
+        # Built at display from the code: "Erhebung 2020" / "Survey 2020".
+        return _("Erhebung %(code)s") % {"code": self.code}
 
     # The round's workflow: the round page offers exactly the available transitions
     # (``custom``: the URL slug, the button label and its style).

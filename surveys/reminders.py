@@ -10,8 +10,8 @@ and none can lose a reminder.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 
 from audit import events as audit_events
 from audit.models import AuditEvent
+from sozialraeume.accounts import jugendamt_sender_name, mail_sender, site_url
 from sozialraeume.models import Kita, User
 from surveys.models import Response, SurveyRound
 
@@ -41,6 +42,29 @@ def _recently_reminded(survey_round, now) -> set[int]:
     return {int(pk) for pk in ids}
 
 
+@dataclass(frozen=True)
+class RemindedKita:
+    name: str
+    recipients: int  # Kita leaders with an address who got the mail
+
+
+@dataclass(frozen=True)
+class ReminderReport:
+    """What one reminder run did, for the page that started it: whom it reminded and why
+    the other active Kitas of the Jugendamt were not (Kita names, sorted)."""
+
+    reminded: list[RemindedKita] = field(default_factory=list)
+    submitted: list[str] = field(default_factory=list)  # already submitted
+    no_leader: list[str] = field(default_factory=list)  # no active leader with an address
+    recently: list[str] = field(default_factory=list)  # reminded within REMINDER_INTERVAL
+    round_open: bool = True
+    people: int = 0  # different people reminded (a leader of two Kitas gets two mails)
+
+    @property
+    def mails(self) -> int:
+        return sum(kita.recipients for kita in self.reminded)
+
+
 @transaction.atomic
 def round_reminders_deliver(
     *,
@@ -49,7 +73,19 @@ def round_reminders_deliver(
     now: datetime.datetime | None = None,
 ) -> int:
     """Hand one German e-mail per Kita leader and Kita still missing to the outbox;
-    returns the number of mails.
+    returns the number of mails (``round_reminders_send`` says to whom)."""
+    return round_reminders_send(round_id=round_id, acting_user=acting_user, now=now).mails
+
+
+@transaction.atomic
+def round_reminders_send(
+    *,
+    round_id: int,
+    acting_user: User | None = None,
+    now: datetime.datetime | None = None,
+) -> ReminderReport:
+    """Hand one German e-mail per Kita leader and Kita still missing to the outbox;
+    returns a ``ReminderReport`` (whom, and why the others not).
 
     Nothing happens for a round that is no longer open, so a late retry sends nothing.
     Safe to run twice: each reminded Kita gets an audit event ``survey.reminder``, and a
@@ -63,7 +99,7 @@ def round_reminders_deliver(
         SurveyRound.objects.select_for_update().select_related("jugendamt").get(pk=round_id)
     )
     if survey_round.state != SurveyRound.State.OFFEN:
-        return 0
+        return ReminderReport(round_open=False)
     recent = _recently_reminded(survey_round, now)
     submitted = set(
         Response.objects.filter(round=survey_round, status=Response.Status.SUBMITTED).values_list(
@@ -86,21 +122,34 @@ def round_reminders_deliver(
     messages = []
     reminded: dict[int, Kita] = {}
     recipients: dict[int, int] = {}
+    led: set[int] = set()  # Kitas with at least one active leader with an address
+    people: set[int] = set()
+    jugendamt = survey_round.jugendamt
     with translation.override("de"):
+        signature = jugendamt_sender_name(jugendamt)
+        site = site_url("/").rstrip("/")  # the template appends the questionnaire's path
         for user in leaders:
             for kita in user.kitas.all():
+                led.add(kita.pk)
                 if not kita.active or kita.pk in submitted or kita.pk in recent:
                     continue
                 reminded[kita.pk] = kita
                 recipients[kita.pk] = recipients.get(kita.pk, 0) + 1
-                context = {"user": user, "kita": kita, "round": survey_round}
+                people.add(user.pk)
+                context = {
+                    "user": user,
+                    "kita": kita,
+                    "round": survey_round,
+                    "site_url": site,
+                    "signature": signature,
+                }
                 subject = render_to_string("surveys/reminder_subject.txt", context).strip()
                 body = render_to_string("surveys/reminder_email.txt", context)
                 messages.append(
                     EmailMessage(
                         subject=subject,
                         body=body,
-                        from_email=settings.DEFAULT_FROM_EMAIL,
+                        from_email=mail_sender(jugendamt),
                         to=[user.email],
                     )
                 )
@@ -130,4 +179,20 @@ def round_reminders_deliver(
         # Inside the transaction: through the outbox the mails are rows of it; through a
         # direct backend a failure rolls the reminders back and a retry sends again.
         get_connection().send_messages(messages)
-    return len(messages)
+    others = Kita.objects.filter(active=True, **kita_in_round).exclude(pk__in=reminded)
+    report: dict[str, list[str]] = {"submitted": [], "no_leader": [], "recently": []}
+    for kita in others.order_by("name"):
+        if kita.pk in submitted:
+            report["submitted"].append(kita.name)
+        elif kita.pk not in led:
+            report["no_leader"].append(kita.name)
+        else:
+            report["recently"].append(kita.name)
+    return ReminderReport(
+        reminded=[
+            RemindedKita(name=kita.name, recipients=recipients[pk])
+            for pk, kita in sorted(reminded.items(), key=lambda item: item[1].name)
+        ],
+        people=len(people),
+        **report,
+    )

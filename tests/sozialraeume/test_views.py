@@ -1,6 +1,7 @@
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.db.utils import OperationalError
 
 from sozialraeume import roles
@@ -42,7 +43,9 @@ def test_invite_sends_a_one_time_link_that_sets_the_password(
     body = mailoutbox[0].body
     assert "Einladung" in mailoutbox[0].subject
     link = next(line for line in body.splitlines() if "/accounts/reset/" in line).strip()
-    path = link.split("testserver", 1)[1]
+    # the link points to the configured site (SRB_SITE_URL), not to the request's host
+    assert link.startswith(settings.SRB_SITE_URL.rstrip("/") + "/accounts/reset/")
+    path = link[len(settings.SRB_SITE_URL.rstrip("/")) :]
 
     client.logout()
     form_page = client.get(path, follow=True)
