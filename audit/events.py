@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -155,13 +157,17 @@ def record(
         raise UnknownAuditAction(f"audit action not registered: {action}")
     _check_payload(spec, old)
     _check_payload(spec, new)
+    if obj is not None:
+        # The trail is written in the product's language, whatever the acting user's UI is.
+        with translation.override(settings.LANGUAGE_CODE):
+            object_repr = str(obj)
     return AuditEvent.objects.create(
         jugendamt_id=jugendamt_id,
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else object_type,
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=(str(obj) if obj is not None else object_repr)[:300],
+        object_repr=object_repr[:300],
         old=old,
         new=new,
         reason=reason,
@@ -425,7 +431,13 @@ PLAN_CONSULTATION_SHORTEN = register(
 PLAN_COMMENT = register(
     "plan.comment",
     _("Kommentar geschrieben"),
-    (F("comment_id", _("Kommentar"), K.REF), F("text", _("Kommentar"))),
+    (
+        F("comment_id", _("Kommentar"), K.REF),
+        F("text", _("Kommentar")),
+        # issue 14: a Träger's comment may refer to one line of the plan
+        F("line_id", _("Zeile"), K.REF),
+        F("line", _("zu Zeile")),
+    ),
 )
 LINE_CREATE = register("line.create", _("Zeile angelegt"), _LINE)
 LINE_UPDATE = register("line.update", _("Zeile geändert"), _LINE)
@@ -613,4 +625,23 @@ ROUND_REMINDERS_SEND = register(
             ),
         ),
     ),
+)
+
+# --- questionnaire: autosave (issue 14) ---
+# The questionnaire page saves the draft every ~30 s while the Kita leader types; kept
+# apart from ``response_saved`` (the button) so the history tells the two apart, with the
+# number of items still to fix in the stored draft.
+RESPONSE_AUTOSAVED = register(
+    "response.autosaved",
+    _("Fragebogen automatisch zwischengespeichert"),
+    (_RESPONSE_STATUS, _VERSION, F("problems", _("noch zu klären"), K.NUMBER)),
+)
+
+# --- committee report: the concept's goals (issue 14) ---
+# The Jugendamt's goals text shown in the committee report (chapter 3.2 of the concept
+# until changed), edited by its Leitung or Administration on /berichte/ziele/.
+JUGENDAMT_GOALS_CHANGE = register(
+    "jugendamt.goals_change",
+    _("Ziele für den Ausschussbericht geändert"),
+    (F("goals_text", _("Ziele des Sozialraumbudgets")),),
 )

@@ -15,12 +15,15 @@ one rule, the German one the product's figures are written in (CLDR via Babel):
 - Never a guess that could be a wrong magnitude: "10,000" or "1,234" (German: ten, one
   point two three four; English: ten thousand, one thousand ...) are refused as ambiguous,
   and so is anything with more decimals than the field keeps.
-- Anything else is refused with a German message naming the field and showing how to
-  write it ("VZÄ: „0.8.0“ ist keine Zahl. Bitte so eingeben: 0,80").
+- Anything else is refused with a message naming the field and showing how to write it
+  ("VZÄ: „0.8.0“ ist keine Zahl. Bitte so eingeben: 0,80").
 
-Bounds (``min_value``, ``max_value``, ``step``) are checked with messages in the same
-notation. Values are shown in German in the inputs ("1,05", "73.500,00"); a form that
-fails shows exactly what was typed.
+Bounds (``min_value``, ``max_value``, ``step``) are checked with messages naming the
+field. The messages speak the active language and write their numbers in its notation
+(``localized``: "höchstens 5,00 VZÄ" / "at most 5.00 FTE"); the examples of how to type
+stay German ("0,80"), the notation the inputs show and every language accepts. Values
+are shown in German in the inputs ("1,05", "73.500,00"); a form that fails shows exactly
+what was typed.
 
 Bottom layer: imports no app, so surveys and allocation (and their admin) can use it.
 """
@@ -33,6 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, gettext_lazy, to_locale
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
@@ -58,6 +62,30 @@ def german(value: Decimal | int | str, places: int = 2) -> str:
     rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(rounded, format=pattern, locale="de_DE", decimal_quantization=False)
+
+
+def localized(value: Decimal | float | int | str | None, places: int = 2) -> str:
+    """A number in the notation of the active language, grouped, rounded half up.
+
+    The one helper for numbers inside sentences (calculation texts, messages): German
+    "89,2" and "1.234,50", English "89.2" and "1,234.50" (CLDR via Babel); "–" for None.
+    With German active the text is exactly ``german(value, places)``.
+    """
+    if value is None:
+        return "–"
+    quantum = Decimal(1).scaleb(-places)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    if not rounded:
+        rounded = abs(rounded)  # no "-0,0"
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(
+        rounded, format=pattern, locale=_active_locale(), decimal_quantization=False
+    )
+
+
+def _active_locale() -> str:
+    """The Babel locale of the active language ("de", "en"); German outside a request."""
+    return to_locale(get_language() or "de")
 
 
 def _typed_places(text: str, separator: str) -> int:
@@ -118,9 +146,11 @@ def parse_number(
             return as_german + 0  # "-0" -> 0
         if as_english is not None:
             # "10,000": German ten, English ten thousand. No guess.
-            suggestions = [german(as_english, places)]
+            suggestions = [localized(as_english, places)]
             if as_german == as_german.quantize(Decimal(1).scaleb(-places)):
-                suggestions.append(german(as_german, places))
+                suggestions.append(localized(as_german, places))
+            # outside the f-string: makemessages cannot see a gettext call inside one
+            or_word = _("oder")
             raise NumberEntryError(
                 _(
                     "„%(text)s“ ist nicht eindeutig (%(small)s oder %(large)s?). "
@@ -128,9 +158,9 @@ def parse_number(
                 )
                 % {
                     "text": raw,
-                    "small": format_decimal(as_german, locale="de_DE"),
-                    "large": format_decimal(as_english, locale="de_DE"),
-                    "how": f" {_('oder')} ".join(suggestions),
+                    "small": format_decimal(as_german, locale=_active_locale()),
+                    "large": format_decimal(as_english, locale=_active_locale()),
+                    "how": f" {or_word} ".join(suggestions),
                 }
             )
         raise NumberEntryError(
@@ -164,7 +194,7 @@ def check_bounds(
     German message naming the field: forms and services use the same words."""
 
     def amount(number: Decimal) -> str:
-        text = german(number, places)
+        text = localized(number, places)
         return f"{text} {unit}" if unit else text
 
     if min_value is not None and value < min_value:
@@ -188,9 +218,9 @@ def check_bounds(
             )
             % {
                 "label": label,
-                "step": german(step, places),
-                "lower": german(lower, places),
-                "upper": german(lower + step, places),
+                "step": localized(step, places),
+                "lower": localized(lower, places),
+                "upper": localized(lower + step, places),
             },
             code="step",
         )
@@ -350,8 +380,8 @@ class FteField(GermanDecimalField):
 
     places = 2
     example = "0,80"
-    unit = "VZÄ"
-    units = ("VZÄ",)
+    unit = gettext_lazy("VZÄ")
+    units = ("VZÄ", "FTE")
 
 
 def cost_of_fte(fte: Decimal, rate: Decimal) -> Decimal:

@@ -23,6 +23,18 @@ REQUIRE_SERVICES = os.environ.get("SRB_REQUIRE_SERVICES") == "1"
 ARTIFACTS = REPO / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _german_after_each_test():
+    """Each test starts in German: a request with Accept-Language (or a test's activate)
+    leaves its language active in the thread, and numbers in messages now follow the
+    active language (issue 14), so a leaked English would change the next test's text."""
+    from django.utils import translation  # noqa: PLC0415 - Django is set up by now
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _services_available() -> tuple[bool, str]:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return False, "braucht PostgreSQL (DATABASE_URL) – läuft mit .ci/run"

@@ -4,6 +4,10 @@ In an English Chromium the browser's ``type=number`` inputs read "0,80" as 80 (o
 80,00 VZÄ), refused "10.000" in the reallocation and emptied the form, and edit forms showed
 "1.05" and "73500.00". Now every number is a text input read on the server by one German
 rule (``srb_project.numbers``), checked for plausibility, and shown in German.
+
+The messages speak the active language (issue 14): every test of a message states the
+German and the English text; the numbers inside follow the language ("5,00" / "5.00"), the
+examples of how to type stay German, the notation the inputs show.
 """
 
 from __future__ import annotations
@@ -44,17 +48,25 @@ ACCEPTED = [
     ("12", "12"),
 ]
 
-# (typed, fragment of the German message)
+# (typed, fragment of the German message, fragment of the English message)
 REFUSED = [
-    ("0.8.0", "„0.8.0“ ist keine Zahl. Bitte so eingeben: 1.234,50"),
-    ("10,000", "„10,000“ ist nicht eindeutig (10 oder 10.000?)"),
-    ("1,234", "ist nicht eindeutig"),
-    ("0,805", "zu viele Nachkommastellen (höchstens 2)"),
-    ("0.333", "zu viele Nachkommastellen"),
-    ("1e5", "ist keine Zahl"),
-    ("NaN", "ist keine Zahl"),
-    ("achtzig", "ist keine Zahl"),
-    ("", "ist keine Zahl"),
+    (
+        "0.8.0",
+        "„0.8.0“ ist keine Zahl. Bitte so eingeben: 1.234,50",
+        "“0.8.0” is not a number. Please enter it like this: 1.234,50",
+    ),
+    (
+        "10,000",
+        "„10,000“ ist nicht eindeutig (10 oder 10.000?). Bitte so eingeben: 10.000,00 oder 10,00",
+        "“10,000” is ambiguous (10 or 10,000?). Please enter it like this: 10,000.00 or 10.00",
+    ),
+    ("1,234", "ist nicht eindeutig", "is ambiguous"),
+    ("0,805", "zu viele Nachkommastellen (höchstens 2)", "too many decimal places (at most 2)"),
+    ("0.333", "zu viele Nachkommastellen", "too many decimal places"),
+    ("1e5", "ist keine Zahl", "is not a number"),
+    ("NaN", "ist keine Zahl", "is not a number"),
+    ("achtzig", "ist keine Zahl", "is not a number"),
+    ("", "ist keine Zahl", "is not a number"),
 ]
 
 
@@ -68,40 +80,76 @@ def test_german_notation_and_the_unambiguous_point_are_read_the_same_in_both_lan
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
-@pytest.mark.parametrize(("typed", "fragment"), REFUSED)
-def test_ambiguous_or_no_number_is_refused_with_a_german_message(language, typed, fragment):
+@pytest.mark.parametrize(("typed", "german", "english"), REFUSED)
+def test_ambiguous_or_no_number_is_refused_with_a_message_in_the_active_language(
+    language, typed, german, english
+):
     with translation.override(language), pytest.raises(NumberEntryError) as exc:
         parse_number(typed)
-    assert fragment in str(exc.value)
+    assert (german if language == "de" else english) in str(exc.value)
 
 
-def test_the_field_message_names_the_field_and_shows_how_to_write_it():
-    field = FteField(label="VZÄ")
-    with pytest.raises(ValidationError) as exc:
-        field.clean("0.8.0")
-    assert exc.value.messages == ["VZÄ: „0.8.0“ ist keine Zahl. Bitte so eingeben: 0,80"]
-
-
-def test_fte_bounds_and_step_are_checked_with_german_messages():
-    field = FteField(label="Stellenanteil (VZÄ)", min_value="0.05", max_value="5", step="0.05")
-    assert field.clean("0,80") == Decimal("0.80")
-    for typed, message in (
-        ("80,00", "Stellenanteil (VZÄ): 80,00 VZÄ ist zu hoch, höchstens 5,00 VZÄ."),
-        ("0,01", "Stellenanteil (VZÄ): 0,01 VZÄ ist zu niedrig, mindestens 0,05 VZÄ."),
-        (
-            "0,83",
-            "Stellenanteil (VZÄ): bitte in Schritten von 0,05 eingeben (z. B. 0,80 oder 0,85).",
-        ),
-    ):
+@pytest.mark.parametrize(
+    ("language", "label", "message"),
+    [
+        ("de", "VZÄ", "VZÄ: „0.8.0“ ist keine Zahl. Bitte so eingeben: 0,80"),
+        ("en", "FTE", "FTE: “0.8.0” is not a number. Please enter it like this: 0,80"),
+    ],
+)
+def test_the_field_message_names_the_field_and_shows_how_to_write_it(language, label, message):
+    with translation.override(language):
+        field = FteField(label=label)
         with pytest.raises(ValidationError) as exc:
-            field.clean(typed)
+            field.clean("0.8.0")
         assert exc.value.messages == [message]
 
 
-def test_euro_field_holds_what_the_column_holds_and_shows_german():
+FTE_BOUNDS_MESSAGES = {
+    "de": (
+        "Stellenanteil (VZÄ)",
+        [
+            ("80,00", "Stellenanteil (VZÄ): 80,00 VZÄ ist zu hoch, höchstens 5,00 VZÄ."),
+            ("0,01", "Stellenanteil (VZÄ): 0,01 VZÄ ist zu niedrig, mindestens 0,05 VZÄ."),
+            (
+                "0,83",
+                "Stellenanteil (VZÄ): bitte in Schritten von 0,05 eingeben (z. B. 0,80 oder 0,85).",
+            ),
+        ],
+    ),
+    "en": (
+        "Position share (FTE)",
+        [
+            ("80,00", "Position share (FTE): 80.00 FTE is too high, at most 5.00 FTE."),
+            ("0,01", "Position share (FTE): 0.01 FTE is too low, at least 0.05 FTE."),
+            (
+                "0,83",
+                "Position share (FTE): please enter in steps of 0.05 (e.g. 0.80 or 0.85).",
+            ),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_fte_bounds_and_step_are_checked_with_messages_in_the_active_language(language):
+    label, cases = FTE_BOUNDS_MESSAGES[language]
+    with translation.override(language):
+        field = FteField(label=label, min_value="0.05", max_value="5", step="0.05")
+        assert field.clean("0,80") == Decimal("0.80")
+        for typed, message in cases:
+            with pytest.raises(ValidationError) as exc:
+                field.clean(typed)
+            assert exc.value.messages == [message]
+
+
+@pytest.mark.parametrize(
+    ("language", "too_high"), [("de", "unrealistisch hoch"), ("en", "unrealistically high")]
+)
+def test_euro_field_holds_what_the_column_holds_and_shows_german(language, too_high):
+    translation.activate(language)
     field = EuroField(label="Betrag", max_digits=12)
     assert field.clean("9.999.999.999,99") == Decimal("9999999999.99")
-    with pytest.raises(ValidationError, match="unrealistisch hoch"):
+    with pytest.raises(ValidationError, match=too_high):
         field.clean("10.000.000.000")
     assert field.prepare_value(Decimal("73500")) == "73.500,00"
     assert FteField().prepare_value(Decimal("1.05")) == "1,05"
@@ -176,7 +224,9 @@ def _login(user) -> Client:
 
 
 def _row(html: str, line) -> str:
-    return re.search(rf'<tr data-testid="line" data-line="{line.pk}">.*?</tr>', html, re.S).group(0)
+    """The line's table row; amounts keep their unit with a no-break space (issue 14)."""
+    row = re.search(rf'<tr data-testid="line" data-line="{line.pk}">.*?</tr>', html, re.S)
+    return row.group(0).replace("\u00a0", " ")
 
 
 def test_typed_0_80_is_stored_as_0_80_and_every_role_sees_0_80(consultation_plan, role_users):
@@ -292,8 +342,11 @@ def test_ambiguous_reallocation_amount_is_refused_and_the_form_keeps_it(demo, ro
     )
     assert response.status_code == 400
     html = response.content.decode()
-    label = "Landesmittel (€)" if language == "de" else "State funds (€)"
-    assert f"{label}: „10,000“ ist nicht eindeutig (10 oder 10.000?)" in html
+    expected = {
+        "de": "Landesmittel (€): „10,000“ ist nicht eindeutig (10 oder 10.000?)",
+        "en": "State funds (€): “10,000” is ambiguous (10 or 10,000?)",
+    }[language]
+    assert expected in html
     amount = re.search(r'<input[^>]*name="amount"[^>]*>', html).group(0)
     assert 'value="10,000"' in amount and 'inputmode="decimal"' in amount
     assert "Restmittel nach Stellenbesetzung" in html  # the rest of the form is kept too

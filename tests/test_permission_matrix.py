@@ -373,6 +373,21 @@ CASES: list[Case] = [
         post=lambda w: {"action": "save", "version": 0, "A1": "60"},
         post_expected=forbidden(404, allowed=("kita",)),
     ),
+    # --- the questionnaire's confirmation step and autosave (issue 14): own Kita only ---
+    Case(
+        "surveys:check",
+        kwargs=_ids(*KITA_A, **ROUND_2027),
+        expected=row(404, kita=200),
+        post=lambda w: {"version": 0},
+        post_expected=forbidden(404, allowed=("kita",)),
+    ),
+    Case(
+        "surveys:autosave",
+        kwargs=_ids(*KITA_A, **ROUND_2027),
+        expected=POST_ONLY,
+        post=lambda w: {"version": 0, "A1": "60"},
+        post_expected=forbidden(404, allowed=("kita",)),
+    ),
     Case(
         "surveys:round_list",
         expected=row(404, **{r: 200 for r in STAFF}, fremd=200),
@@ -669,6 +684,20 @@ CASES: list[Case] = [
         expected=row(404),
     ),
     Case(
+        "surveys:check",
+        label="surveys:check foreign Kita (issue 14)",
+        kwargs=_ids(("kita_id", "kita_f"), **ROUND_2027),
+        expected=row(404),
+    ),
+    Case(
+        "surveys:autosave",
+        label="surveys:autosave foreign Kita (issue 14)",
+        kwargs=_ids(("kita_id", "kita_f"), **ROUND_2027),
+        expected=POST_ONLY,
+        post=lambda w: {"version": 0, "A1": "60"},
+        post_expected=forbidden(404),
+    ),
+    Case(
         "allocation:budget_year_plans",
         label="allocation:budget_year_plans foreign year",
         kwargs=_ids(("pk", "year_f")),
@@ -730,6 +759,19 @@ CASES: list[Case] = [
         expected=POST_ONLY,
         post=lambda w: {"decision": "confirm", "version": 1},
         post_expected=forbidden(404),
+    ),
+]
+
+# --- the committee report's goals (/berichte/ziele/, issue 14) ---------------------------
+# The Jugendamt's goals text: its Leitung and Administration write it (the Fachkraft, the
+# committee and everyone else get 403; the second Jugendamt's Fachkraft too). A forbidden
+# POST changes nothing (the goals service writes an audit event).
+CASES += [
+    Case(
+        "reports:goals",
+        expected=row(403, jal=200, admin=200),
+        post=lambda w: {"goals_text": "Matrix-Ziele"},
+        post_expected=forbidden(403, allowed=("jal", "admin")),
     ),
 ]
 

@@ -200,3 +200,18 @@ def test_every_action_the_demo_writes_has_a_registered_label():
     assert {code for code in written if events.get_action(code) is None} == set()
     labels = {code: events.label_for(code) for code in written}
     assert all(label != code for code, label in labels.items()), labels
+
+
+@pytest.mark.django_db
+def test_the_trail_names_an_object_in_german_whatever_language_the_user_reads():
+    from django.utils import translation
+
+    from tests.surveys.factories import SurveyRoundFactory
+
+    survey_round = SurveyRoundFactory(code="2020")
+    with translation.override("en"):
+        assert "Survey" in str(survey_round)
+        event = events.record(
+            actor=None, action="round_opened", obj=survey_round, jugendamt_id=None
+        )
+    assert event.object_repr == "Erhebung 2020"
