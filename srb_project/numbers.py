@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, parse_decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language, gettext_lazy, to_locale
@@ -81,6 +81,12 @@ def localized(value: Decimal | float | int | str | None, places: int = 2) -> str
     return format_decimal(
         rounded, format=pattern, locale=_active_locale(), decimal_quantization=False
     )
+
+
+def localized_plain(value) -> str:
+    """``str(value)`` with the active language's decimal sign and no grouping: "12,5" in
+    German, "12.5" in English (answers and limits in messages, as they were typed)."""
+    return str(value).replace(".", get_decimal_symbol(_active_locale()))
 
 
 def _active_locale() -> str:

@@ -41,6 +41,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from sozialraeume.models import Kita, User
+from srb_project.numbers import localized_plain
 from srb_project.spreadsheet import inert, inert_row, restore, sheet_title
 from surveys.instrument import ITEMS_BY_CODE, Item
 from surveys.models import Response, SurveyRound
@@ -224,8 +225,8 @@ def check_size(size: int) -> None:
                     "Sie sie in mehrere Dateien auf."
                 )
                 % {
-                    "size": f"{size / 1_048_576:.1f}".replace(".", ","),
-                    "max": f"{limit / 1_048_576:.1f}".replace(".", ","),
+                    "size": localized_plain(f"{size / 1_048_576:.1f}"),
+                    "max": localized_plain(f"{limit / 1_048_576:.1f}"),
                 }
             ]
         )

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from srb_project.numbers import MAX_VERSION, DecimalTextInput, IntegerTextInput
+from srb_project.numbers import MAX_VERSION, DecimalTextInput, IntegerTextInput, localized_plain
 from surveys.instrument import ITEMS_BY_CODE, QUESTION_TEXTS, SECTIONS, Item, scale_labels
 from surveys.models import Response
 from surveys.validation import AnswerCheck, check_answers
@@ -371,7 +371,7 @@ class ImportForm(forms.Form):
         if upload.size > limit:
             raise forms.ValidationError(
                 _("Die Datei ist zu groß (höchstens %(max)s MB).")
-                % {"max": f"{limit / 1_048_576:.1f}".replace(".", ",")},
+                % {"max": localized_plain(f"{limit / 1_048_576:.1f}")},
                 code="file_too_large",
             )
         return upload

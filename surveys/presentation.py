@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from srb_project.numbers import localized_plain
 from surveys.instrument import QUESTION_TEXTS, SECTIONS, scale_labels
 
 
@@ -12,7 +13,7 @@ def display_value(item, value, partners) -> str:
         labels = dict(scale_labels(item))
         return f"{value} – {labels.get(value, '')}".rstrip(" –")
     if item.kind == "decimal":
-        return str(value).replace(".", ",")
+        return localized_plain(value)
     if item.kind == "choice":
         labels = dict(item.choices)
         return ", ".join(labels.get(v, v) for v in value)

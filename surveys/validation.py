@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from srb_project.numbers import localized_plain
 from surveys.instrument import DEFAULT_PARTNERS, ITEMS, Item
 
 
@@ -89,7 +90,7 @@ def is_empty(value) -> bool:
 def _fmt(number) -> str:
     if isinstance(number, float) and number.is_integer():
         number = int(number)
-    return str(number).replace(".", ",")
+    return localized_plain(number)
 
 
 def _parse_int(item: Item, value) -> int:

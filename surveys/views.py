@@ -24,6 +24,7 @@ from audit.permissions import audit_policy
 from sozialraeume.models import Jugendamt, Kita
 from sozialraeume.permissions import kita_policy
 from sozialraeume.selectors import jugendamt_id_for_user
+from srb_project.numbers import localized_plain
 from srb_project.spreadsheet import safe_filename
 from surveys import exchange, selectors, services
 from surveys.forms import (
@@ -565,7 +566,7 @@ def round_import(request, code):
     if not round_policy.user_can(request.user, "import_responses", survey_round):
         raise Http404
     if request.method == "POST" and _request_too_large(request):
-        limit = f"{settings.SRB_IMPORT_MAX_BYTES / 1_048_576:.1f}".replace(".", ",")
+        limit = localized_plain(f"{settings.SRB_IMPORT_MAX_BYTES / 1_048_576:.1f}")
         problems = [_("Die Datei ist zu groß (höchstens %(max)s MB).") % {"max": limit}]
         messages.error(request, _("Der Import wurde abgebrochen; es wurde nichts gespeichert."))
         return render(

@@ -280,3 +280,21 @@ def test_generated_round_name_is_built_in_the_language_the_code_stays():
     with translation.override("en"):
         assert str(survey_round) == "Survey 2020"
     assert survey_round.code == "2020"
+
+
+@pytest.mark.parametrize(("language", "shown"), [("de", "12,5"), ("en", "12.5")])
+def test_questionnaire_answers_are_shown_with_the_languages_decimal_sign(language, shown):
+    from surveys.instrument import ITEMS_BY_CODE
+    from surveys.presentation import display_value
+
+    a4 = ITEMS_BY_CODE["A4"]  # staff in full-time equivalents, a decimal item
+    with translation.override(language):
+        assert display_value(a4, Decimal("12.5"), {}) == shown
+
+
+@pytest.mark.parametrize(("language", "shown"), [("de", "0,5"), ("en", "0.5")])
+def test_a_decimal_limit_in_a_message_uses_the_languages_decimal_sign(language, shown):
+    from surveys.validation import _fmt
+
+    with translation.override(language):
+        assert _fmt(0.5) == shown and _fmt(3.0) == "3"

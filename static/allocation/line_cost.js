@@ -9,7 +9,10 @@
   var out = document.querySelector("[data-line-cost]");
   if (!fte || !strand || !out || !fte.dataset.rates) { return; }
   var rates = JSON.parse(fte.dataset.rates);
-  var money = new Intl.NumberFormat("de-DE", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // The figure in the page's language (German "1.234,50", English "1,234.50"), as the
+  // server writes it; what is typed is read in German notation either way.
+  var locale = (document.documentElement.lang || "de").slice(0, 2) === "en" ? "en-GB" : "de-DE";
+  var money = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   // Hundredths of a position, or null when the text is no number with at most 2 decimals.
   function hundredths(text) {
@@ -35,7 +38,7 @@
     var c = cents(rates[strand.value] || "");
     if (h === null || c === null) { out.textContent = "–"; return; }
     var total = Math.floor((h * c + 50) / 100); // cents, half up
-    out.textContent = money.format(total / 100) + " €";
+    out.textContent = money.format(total / 100) + "\u00a0€";
   }
 
   fte.addEventListener("input", update);
