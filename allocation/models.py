@@ -79,7 +79,7 @@ class SozialraumShare(models.Model):
     """Step 1 result: a Sozialraum's percent and state amount in a budget year (snapshot)."""
 
     budget_year = models.ForeignKey(
-        BudgetYear, on_delete=models.CASCADE, related_name="shares", verbose_name=_("Haushaltsjahr")
+        BudgetYear, on_delete=models.PROTECT, related_name="shares", verbose_name=_("Haushaltsjahr")
     )
     sozialraum = models.ForeignKey(
         "sozialraeume.Sozialraum",

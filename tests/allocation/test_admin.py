@@ -253,3 +253,22 @@ def test_budget_year_form_offers_only_the_own_rounds(client, world):
     client.force_login(world.staff)
     html = client.get(reverse("admin:allocation_budgetyear_add")).content.decode()
     assert "2020" in html and "X-2099" not in html
+
+
+def test_a_budget_year_with_shares_survives_even_a_raw_orm_delete():
+    """The database refuses too (PROTECT), not only the service and the admin."""
+    from django.db.models import ProtectedError
+
+    from allocation.models import BudgetYear, SozialraumShare
+    from tests.factories import SozialraumFactory
+
+    sozialraum = SozialraumFactory()
+    by = BudgetYear.objects.create(
+        jugendamt=sozialraum.jugendamt, year=2031, state_budget=Decimal("1000.00")
+    )
+    SozialraumShare.objects.create(
+        budget_year=by, sozialraum=sozialraum, percent=100, state_amount=Decimal("1000.00")
+    )
+    with pytest.raises(ProtectedError):
+        by.delete()
+    assert BudgetYear.objects.filter(pk=by.pk).exists()
