@@ -572,6 +572,7 @@ _MASTER_DATA = (
     F("fte_min", _("kleinster Stellenanteil je Zeile (VZÄ)"), K.FTE),
     F("fte_max", _("größter Stellenanteil je Zeile (VZÄ)"), K.FTE),
     F("fte_step", _("Schritt des Stellenanteils (VZÄ)"), K.FTE),
+    F("goals_text", _("Ziele des Sozialraumbudgets")),
     # a Träger or Sozialraum
     F("jugendamt_id", _("Jugendamt"), K.REF),
     F("jugendamt", _("Jugendamt")),

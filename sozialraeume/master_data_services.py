@@ -27,7 +27,15 @@ MasterData = Jugendamt | Traeger | Sozialraum | Kita
 
 # per model: the fields its audit events record
 _FIELDS: dict[type, tuple[str, ...]] = {
-    Jugendamt: ("name", "slug", "consultation_min_days", "fte_min", "fte_max", "fte_step"),
+    Jugendamt: (
+        "name",
+        "slug",
+        "consultation_min_days",
+        "fte_min",
+        "fte_max",
+        "fte_step",
+        "goals_text",
+    ),
     Traeger: ("jugendamt", "name"),
     Sozialraum: ("jugendamt", "name", "description", "position"),
     Kita: ("name", "sozialraum", "traeger", "street", "postal_code", "city", "places", "active"),

@@ -327,6 +327,7 @@ def test_the_platform_operator_changes_a_jugendamt_audited(client, city, operato
             "fte_min": "0,05",
             "fte_max": "5,00",
             "fte_step": "0,05",
+            "goals_text": two.goals_text,
         },
     )
     assert response.status_code == 302
@@ -336,3 +337,23 @@ def test_the_platform_operator_changes_a_jugendamt_audited(client, city, operato
     assert event.actor == operator and event.jugendamt_id == two.pk
     assert event.old == {"name": "Jugendamt Zwei", "consultation_min_days": 14}
     assert event.new == {"name": "Jugendamt Zwei-Stadt", "consultation_min_days": 21}
+
+
+def test_the_operator_changing_the_goals_text_in_the_admin_is_audited(client, city, operator):
+    client.force_login(operator)
+    two = city["two"]
+    response = client.post(
+        reverse("admin:sozialraeume_jugendamt_change", args=[two.pk]),
+        {
+            "name": two.name,
+            "slug": two.slug,
+            "consultation_min_days": "14",
+            "fte_min": "0,05",
+            "fte_max": "5,00",
+            "fte_step": "0,05",
+            "goals_text": "Alle Kinder bis sechs Jahre profitieren.",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="masterdata.change")
+    assert event.new == {"goals_text": "Alle Kinder bis sechs Jahre profitieren."}
