@@ -138,3 +138,23 @@ def test_make_demo_uses_the_local_settings_and_the_readme_names_the_debug_switch
     assert "manage.py runserver" in demo
     assert "DJANGO_SETTINGS_MODULE" not in demo  # manage.py's default: the local settings
     assert "DJANGO_DEBUG=1" in (ROOT / "README.md").read_text()
+
+
+def test_the_demo_targets_commands_load_the_demo_with_the_local_settings(tmp_path):
+    """`make demo` runs migrate and seed_demo with the local settings, where DEBUG is off:
+    the demo data must still load there (and only there or with DEBUG)."""
+    env = _local_env(tmp_path)
+    manage = [sys.executable, "manage.py"]
+    for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo"]):
+        run = subprocess.run(
+            manage + command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+    assert "Demodaten sind geladen" in run.stdout
+    check = "import django; django.setup(); from sozialraeume.models import User; " + (
+        "print(User.objects.filter(username='kita-leitung').exists())"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", check], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert run.stdout.strip() == "True"

@@ -11,6 +11,9 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The embedded demo may load the demo accounts (password "demo") without DEBUG; the
+# production settings never set this, so seed_demo refuses there.
+SRB_DEMO_DATA_ALLOWED = True
 # Static files from the finders (the app and vendor directories), as runserver would with
 # DEBUG; with DEBUG on, a changed file is served without a restart.
 WHITENOISE_USE_FINDERS = True

@@ -22,14 +22,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help="Auch mit DEBUG=False ausführen (Vorsicht!)."
+            "--force",
+            action="store_true",
+            help="Auch außerhalb der Demo-Einstellungen ausführen (Vorsicht!).",
         )
 
     def handle(self, *args, force=False, **options):
-        if not settings.DEBUG and not force:
+        allowed = settings.DEBUG or getattr(settings, "SRB_DEMO_DATA_ALLOWED", False)
+        if not allowed and not force:
             raise CommandError(
-                "seed_demo legt Konten mit dem Passwort 'demo' an und läuft daher nur mit "
-                "DEBUG=True. Mit --force trotzdem ausführen."
+                "seed_demo legt Konten mit dem Passwort 'demo' an und läuft daher nur in der "
+                "eingebetteten Demo (srb_project.settings.local) oder mit DEBUG=True. Mit "
+                "--force trotzdem ausführen."
             )
         seed_all(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demodaten sind geladen."))
