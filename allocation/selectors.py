@@ -107,8 +107,13 @@ def pending_outgoing(budget_year_id, sozialraum_id) -> Decimal:
 def reallocation_balance(budget_year_id) -> dict[int, Decimal]:
     """Net reallocated state money per Sozialraum id (incoming minus outgoing), approved
     reallocations only."""
+    return balance_of(approved_reallocations(budget_year_id))
+
+
+def balance_of(reallocations) -> dict[int, Decimal]:
+    """Net amount per Sozialraum id of the given reallocations (incoming minus outgoing)."""
     balance: dict[int, Decimal] = {}
-    for r in approved_reallocations(budget_year_id):
+    for r in reallocations:
         balance[r.to_sozialraum_id] = balance.get(r.to_sozialraum_id, ZERO) + r.amount
         balance[r.from_sozialraum_id] = balance.get(r.from_sozialraum_id, ZERO) - r.amount
     return balance

@@ -65,6 +65,11 @@ def committee_latest(request):
     return redirect("reports:committee", year=newest.year)
 
 
+def _floats(values) -> list[float | None]:
+    """Chart values: Decimals as floats, a missing value stays None (drawn as its text)."""
+    return [float(v) if v is not None else None for v in values]
+
+
 def _committee_charts(report: rs.CommitteeReport) -> dict:
     # Small-cell rule: a merged (small) Sozialraum gets no bars of its own indices.
     chart_rows = report.chart_rows
@@ -182,14 +187,11 @@ def _previous_year_charts(report: rs.CommitteeReport) -> dict:
         series=[
             (
                 _("Vorjahr %(year)s") % {"year": last_year},
-                [
-                    float(r.previous_percent) if r.previous_percent is not None else None
-                    for r in rows
-                ],
+                _floats(r.previous_percent for r in rows),
             ),
             (
                 _("Haushaltsjahr %(year)s") % {"year": this_year},
-                [float(r.percent) if r.percent is not None else None for r in rows],
+                _floats(r.percent for r in rows),
             ),
         ],
         decimals=2,
@@ -211,14 +213,11 @@ def _previous_year_charts(report: rs.CommitteeReport) -> dict:
         series=[
             (
                 _("Vorjahr %(year)s") % {"year": last_year},
-                [
-                    float(r.previous_planned) if r.previous_planned is not None else None
-                    for r in rows
-                ],
+                _floats(r.previous_planned for r in rows),
             ),
             (
                 _("Haushaltsjahr %(year)s") % {"year": this_year},
-                [float(r.planned) if r.planned is not None else None for r in rows],
+                _floats(r.planned for r in rows),
             ),
         ],
         decimals=0,

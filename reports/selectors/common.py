@@ -14,7 +14,7 @@ from django.db.models import Count
 
 from allocation import distribution as d
 from allocation.models import BudgetYear, SozialraumShare, Strand
-from allocation.selectors import approved_reallocations
+from allocation.selectors import approved_reallocations, balance_of
 from indices import display
 from indices.models import KitaIndex, SozialraumIndex
 from indices.selectors import round_published_run
@@ -139,10 +139,7 @@ def year_funding(
         .select_related("from_sozialraum", "to_sozialraum")
         .order_by("created_at", "pk")
     )
-    balance: dict[int, Decimal] = {}
-    for r in reallocations:
-        balance[r.to_sozialraum_id] = balance.get(r.to_sozialraum_id, ZERO) + r.amount
-        balance[r.from_sozialraum_id] = balance.get(r.from_sozialraum_id, ZERO) - r.amount
+    balance = balance_of(reallocations)
 
     by_sozialraum = {}
     for sr_id in {*amounts, *balance}:
