@@ -378,6 +378,34 @@ class AllocationLine(models.Model):
         _("trägerübergreifende Angebote zugesagt"), default=False, help_text=_("nur FS2")
     )
     from_proposal = models.BooleanField(_("aus dem Vorschlag"), default=False)
+    # Issue 15: an FS2 line belongs to the Sozialraum's centre, an FS4 line to the accepted
+    # request it grants; an FS3 exception (FM index only above the lower norm bound) counts
+    # as eligible only once a second person (Leitung) accepted its justification.
+    centre = models.ForeignKey(
+        "foerderung.Centre",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name=_("Kommunikations- und Nachbarschaftszentrum"),
+    )
+    fs4_request = models.ForeignKey(
+        "foerderung.Fs4Request",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name=_("FS4-Antrag"),
+    )
+    exception_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Ausnahme anerkannt von"),
+    )
+    exception_accepted_at = models.DateTimeField(_("Ausnahme anerkannt am"), null=True, blank=True)
     version = models.PositiveIntegerField(_("Version"), default=1)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -454,6 +482,16 @@ class PlanComment(models.Model):
         blank=True,
         related_name="comments",
         verbose_name=_("zu Zeile"),
+    )
+    # Issue 15: the Jugendamt's answer to a comment is a comment of its own that refers to
+    # it (shown under it); answers are not answered again.
+    reply_to = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("Antwort auf"),
     )
     text = models.TextField(_("Kommentar"))
     created_at = models.DateTimeField(_("verfasst am"), auto_now_add=True)

@@ -26,6 +26,8 @@ urlpatterns = [
     path("erhebung/", include("surveys.urls")),
     path("auswertung/", include("indices.urls")),
     path("verteilung/", include("allocation.urls")),
+    path("foerderung/", include("foerderung.urls")),
+    path("sozialraum-teams/", include("teams.urls")),
     path("berichte/", include("reports.urls")),
     path("protokoll/", include("audit.urls")),
 ]

@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "sozialraeume",
     "surveys",
     "indices",
+    "foerderung",
     "allocation",
+    "teams",
     "reports",
 ]
 
@@ -237,6 +239,11 @@ SRB_IMPORT_MAX_BYTES = env.int("SRB_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Attachments (issue 15: meeting documents, FS4 requests): PDF only, at most
+# SRB_ATTACHMENT_MAX_BYTES each (default 10 MB), stored below MEDIA_ROOT and served only
+# through views that ask the policy (no MEDIA_URL is routed).
+MEDIA_ROOT = env.path("SRB_MEDIA_ROOT", default=BASE_DIR / "media")
+SRB_ATTACHMENT_MAX_BYTES = env.int("SRB_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

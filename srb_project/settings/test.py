@@ -24,3 +24,5 @@ PASSWORD_HASHERS = [
     "srb_project.hashers.TestArgon2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
+# Uploaded attachments of the tests go to a temporary directory, never the checkout.
+MEDIA_ROOT = env.path("SRB_MEDIA_ROOT", default="/tmp/srb-test-media")  # noqa: S108

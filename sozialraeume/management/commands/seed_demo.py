@@ -7,7 +7,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app's ``demo`` module has ``seed(stdout=None)``; they run in this order.
-DEMO_MODULES = ["sozialraeume.demo", "surveys.demo", "indices.demo", "allocation.demo"]
+DEMO_MODULES = [
+    "sozialraeume.demo",
+    "surveys.demo",
+    "indices.demo",
+    "foerderung.demo",
+    "allocation.demo",
+    "teams.demo",
+    "teams.demo_review",
+]
 
 
 def seed_all(stdout=None):

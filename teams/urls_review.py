@@ -1,0 +1,3 @@
+"""Release time (Freistellung) and reviews of the distribution."""
+
+urlpatterns = []

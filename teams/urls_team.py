@@ -1,0 +1,3 @@
+"""Team pages, members, meetings, minutes."""
+
+urlpatterns = []
