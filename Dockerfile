@@ -12,7 +12,7 @@ RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput
-RUN useradd --system --uid 1000 srb && chown -R srb /app
+RUN useradd --system --uid 1000 srb && mkdir -p /app/media && chown -R srb /app
 USER srb
 EXPOSE 8000
 CMD ["gunicorn", "srb_project.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]
