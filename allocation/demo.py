@@ -11,11 +11,13 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from allocation.demo_consultation import seed_consultation_demo
 from allocation.models import AllocationPlan, BudgetYear, PlanState, Strand
 from allocation.services import budget_years as budget_year_services
 from allocation.services import lines as line_services
 from allocation.services import plans as plan_services
 from allocation.services import workflow
+from foerderung import demo as foerderung_demo
 from sozialraeume.master_data import BAD_KREUZNACH
 from sozialraeume.models import Jugendamt
 from surveys.models import SurveyRound
@@ -99,6 +101,8 @@ def seed(stdout=None):
         f"Verteilung: Haushaltsjahre {years[0].year}–{years[-1].year}, "
         f"{approved} beschlossene Pläne {PLAN_YEAR}"
     )
+    # issue 15 (part D): the next year's plans in consultation, an FS3 exception waiting
+    seed_consultation_demo(jugendamt, say)
     return years
 
 
@@ -116,12 +120,14 @@ def _adjust_once(plan, by, staff):
             acting_user=staff,
         )
         return
-    kita = plan.sozialraum.kitas.order_by("name").first()
-    if kita is None:
+    # FS4 needs an accepted request of the Kita (issue 15): the demo's own, see foerderung.demo
+    fs4_request = foerderung_demo.accepted_request_in(plan.sozialraum, year=by.year)
+    if fs4_request is None:
         return
     line_services.line_add(
         plan=plan,
-        kita=kita,
+        kita=fs4_request.kita,
+        fs4_request=fs4_request,
         strand=Strand.FS4,
         fte=Decimal("0.25"),
         annual_cost=Decimal("0.25") * by.fte_cost(Strand.FS4),

@@ -4,10 +4,13 @@ import json
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allocation.models import AllocationLine, Strand
 from allocation.services import lines as line_services
+from foerderung import selectors as foerderung_selectors
+from foerderung.models import Fs4Request
 from sozialraeume.models import Kita, Sozialraum
 from srb_project.numbers import MAX_VERSION, EuroField, FteField, cost_of_fte, localized
 
@@ -17,6 +20,20 @@ def _version_field():
     return forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_VERSION
     )
+
+
+def _fs4_label(request: Fs4Request) -> str:
+    """ "Kita X · 0,50 VZÄ · 01.08.2026–31.07.2027 · angenommen am 03.02.2026" """
+    decided = (
+        timezone.localtime(request.decided_at).strftime("%d.%m.%Y") if request.decided_at else "–"
+    )
+    return _("%(kita)s · %(fte)s VZÄ · %(start)s–%(end)s · angenommen am %(decided)s") % {
+        "kita": request.kita.name,
+        "fte": localized(request.fte),
+        "start": request.period_start.strftime("%d.%m.%Y"),
+        "end": request.period_end.strftime("%d.%m.%Y"),
+        "decided": decided,
+    }
 
 
 class LineForm(forms.Form):
@@ -49,9 +66,14 @@ class LineForm(forms.Form):
         help_text=_("Pflicht für FS4 und für FS3-Ausnahmen."),
     )
     qualification = forms.CharField(label=_("Qualifikation"), required=False, max_length=200)
-    central_location = forms.BooleanField(label=_("FS2: zentrale Lage bestätigt"), required=False)
-    cross_provider = forms.BooleanField(
-        label=_("FS2: trägerübergreifende Angebote zugesagt"), required=False
+    # Issue 15: FS2 lines belong to the Sozialraum's centre (set by the service, shown by
+    # ``centre``); an FS4 line names the accepted request of its Kita.
+    fs4_request = forms.ModelChoiceField(
+        label=_("FS4: angenommener Antrag"),
+        queryset=Fs4Request.objects.none(),
+        required=False,
+        empty_label=_("– kein Antrag –"),
+        help_text=_("Pflicht für FS4: nur vom Jugendamt angenommene Anträge der Kita."),
     )
     reason = forms.CharField(
         label=_("Grund der Änderung"),
@@ -72,8 +94,7 @@ class LineForm(forms.Form):
                 "cost_override_reason": line.cost_override_reason,
                 "justification": line.justification,
                 "qualification": line.qualification,
-                "central_location": line.central_location,
-                "cross_provider": line.cross_provider,
+                "fs4_request": line.fs4_request_id,
                 "version": line.version,
             }
         super().__init__(*args, **kwargs)
@@ -81,6 +102,13 @@ class LineForm(forms.Form):
         self.fields["kita"].queryset = Kita.objects.filter(sozialraum_id=plan.sozialraum_id)
         if line is not None:
             self.fields["kita"].disabled = True
+        kita_ids = self.fields["kita"].queryset.values("pk")
+        if line is not None:
+            kita_ids = [line.kita_id]
+        requests = foerderung_selectors.accepted_requests(kita_ids)
+        self.fields["fs4_request"].queryset = requests
+        self.fields["fs4_request"].label_from_instance = _fs4_label
+        self.centre = foerderung_selectors.active_centre(plan.sozialraum_id)
         jugendamt = plan.sozialraum.jugendamt
         fte = self.fields["fte"]
         bounds = line_services.fte_bounds(jugendamt)

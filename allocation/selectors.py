@@ -250,17 +250,33 @@ class PlanView:
     strands: dict
 
 
-def fs2_centres(lines) -> set[int]:
-    return {line.kita_id for line in lines if line.strand == Strand.FS2}
+def fs2_centres(lines) -> set[tuple[str, int]]:
+    """The centres FS2 lines are planned for (a line without one counts by its Kita, as
+    before issue 15): more than one is more than the one centre of a Sozialraum."""
+    return {
+        ("centre", line.centre_id) if line.centre_id else ("kita", line.kita_id)
+        for line in lines
+        if line.strand == Strand.FS2
+    }
 
 
 def plan_view(plan: AllocationPlan) -> PlanView:
     """The plan with its totals, budget, and each line's eligibility."""
-    lines = list(plan.lines.select_related("kita", "kita__traeger", "updated_by"))
+    lines = list(
+        plan.lines.select_related(
+            "kita",
+            "kita__traeger",
+            "updated_by",
+            "exception_accepted_by",
+            "centre",
+            "fs4_request",
+            "fs4_request__decided_by",
+        )
+    )
     ctx = elig.index_context(plan.budget_year)
     rows = []
     for line in lines:
-        others = fs2_centres(x for x in lines if x.pk != line.pk) - {line.kita_id}
+        others = fs2_centres(x for x in lines if x.pk != line.pk) - fs2_centres([line])
         result = elig.line_eligibility(
             ctx=ctx,
             kita_id=line.kita_id,
@@ -269,6 +285,9 @@ def plan_view(plan: AllocationPlan) -> PlanView:
             central_location=line.central_location,
             cross_provider=line.cross_provider,
             other_centres=len(others),
+            exception_accepted=line.exception_accepted_at is not None,
+            centre=line.centre,
+            fs4_request=line.fs4_request,
         )
         rows.append(LineRow(line, result, elig.message(result), elig.status_label(result)))
     total = sum((x.annual_cost for x in lines), ZERO)

@@ -646,7 +646,7 @@ LINE_ADD_CASES = [
     ("kita-missing", {"kita": ""}, "kita", "zwingend erforderlich"),
     ("qualification-201", {"qualification": "q" * 201}, "qualification", "200 Zeichen"),
     ("ineligible-strand", {"kita": "KITA_C"}, None, "nicht förderfähig"),
-    ("fs4-without-justification", {"strand": "FS4"}, None, "nicht förderfähig"),
+    ("fs4-without-request", {"strand": "FS4"}, None, "angenommenen Antrag"),
 ]
 
 

@@ -204,9 +204,12 @@ def consultation_plan(demo, role_users):
     assert kita.traeger_id == role_users["traeger"].traeger_id
     by = BudgetYear.objects.get(jugendamt=demo, year=2027)
     plan = plan_services.plan_create(budget_year=by, sozialraum=kita.sozialraum, acting_user=staff)
+    # the demo's accepted FS4 request of the Kita (foerderung.demo, issue 15)
+    fs4_request = kita.fs4_requests.get(state="accepted")
     line = line_services.line_add(
         plan=plan,
         kita=kita,
+        fs4_request=fs4_request,
         strand="FS4",
         fte="1.00",
         justification="Betriebserlaubnis: zusätzliche Aufsicht",
@@ -240,6 +243,7 @@ def test_typed_0_80_is_stored_as_0_80_and_every_role_sees_0_80(consultation_plan
         {
             "strand": "FS4",
             "fte": "0,80",
+            "fs4_request": line.fs4_request_id,
             "justification": line.justification,
             "qualification": "",
             "reason": "",

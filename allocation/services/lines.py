@@ -8,6 +8,13 @@ The cost follows the FTE: annual cost = FTE × the budget year's rate of the str
 (``BudgetYear.fte_cost``), rounded half up to the cent. Staff may set it by hand
 (``cost_override``) with a reason, at most the Sozialraum's budget. The FTE must lie
 within the Jugendamt's plausibility bounds (``Jugendamt.fte_min/fte_max/fte_step``).
+
+Issue 15: an FS2 line belongs to the Sozialraum's one active Kommunikations- und
+Nachbarschaftszentrum (``foerderung.Centre``, set here: the line form does not choose it);
+a centre in a Kita carries its FS2 staff at that Kita, and the centre's confirmations
+decide the eligibility (the line's own two flags follow them, for the history). An FS4
+line needs an accepted FS4 request of the same Kita whose period touches the budget
+year, and links to it.
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ from allocation.services.common import (
     touch,
 )
 from audit import events as audit_events
+from foerderung import selectors as foerderung_selectors
+from foerderung.models import Centre, Fs4Request, Fs4RequestState
 from indices import eligibility as rules
 from sozialraeume.models import Jugendamt, Kita, User
 from srb_project.numbers import check_bounds, cost_of_fte, localized
@@ -48,7 +57,80 @@ LINE_FIELDS = (
     "cross_provider",
     "cost_override",
     "cost_override_reason",
+    "fs4_request",
 )
+
+
+def _snapshot(line: AllocationLine) -> dict:
+    """The line's audited values, with the FS2 centre and FS4 request it belongs to."""
+    return {
+        **line.snapshot(),
+        "centre": line.centre.name if line.centre_id else "",
+        "fs4_request_id": line.fs4_request_id,
+    }
+
+
+def _centre_for(plan: AllocationPlan, strand: str) -> Centre | None:
+    """The centre an FS2 line of ``plan`` belongs to: the Sozialraum's active one."""
+    if strand != Strand.FS2:
+        return None
+    return foerderung_selectors.active_centre(plan.sozialraum_id)
+
+
+def _check_links(*, plan: AllocationPlan, kita: Kita, strand: str, centre, fs4_request) -> None:
+    """What FS2 and FS4 lines need besides the rule (German messages)."""
+    if strand == Strand.FS2:
+        if centre is None:
+            raise ValidationError(
+                _(
+                    "Im Sozialraum %(sr)s gibt es noch kein Kommunikations- und "
+                    "Nachbarschaftszentrum (FS2). Legen Sie es zuerst an; FS2-Stellen "
+                    "gehören zu ihm."
+                )
+                % {"sr": plan.sozialraum},
+                code="no_centre",
+            )
+        if centre.host_kita_id and centre.host_kita_id != kita.pk:
+            raise ValidationError(
+                _(
+                    "Das Zentrum %(centre)s ist in der Kita %(host)s: FS2-Stellen sind dort "
+                    "vorzusehen, nicht bei %(kita)s."
+                )
+                % {"centre": centre, "host": centre.host_kita, "kita": kita},
+                code="centre_kita",
+            )
+    if strand == Strand.FS4:
+        if fs4_request is None:
+            raise ValidationError(
+                _(
+                    "Eine FS4-Stelle braucht einen vom Jugendamt angenommenen Antrag der "
+                    "Kita oder ihres Trägers. Wählen Sie den Antrag aus."
+                ),
+                code="no_fs4_request",
+            )
+        if fs4_request.kita_id != kita.pk:
+            raise ValidationError(
+                _("Der FS4-Antrag ist für %(other)s, nicht für %(kita)s.")
+                % {"other": fs4_request.kita, "kita": kita},
+                code="fs4_request_kita",
+            )
+        if fs4_request.state != Fs4RequestState.ACCEPTED:
+            raise ValidationError(
+                _("Der FS4-Antrag ist nicht angenommen (%(state)s).")
+                % {"state": fs4_request.get_state_display()},
+                code="fs4_request_state",
+            )
+        year = plan.budget_year.year
+        if fs4_request.period_end.year < year or fs4_request.period_start.year > year:
+            raise ValidationError(
+                _("Der FS4-Antrag gilt vom %(start)s bis %(end)s, nicht im Haushaltsjahr %(year)s.")
+                % {
+                    "start": fs4_request.period_start.strftime("%d.%m.%Y"),
+                    "end": fs4_request.period_end.strftime("%d.%m.%Y"),
+                    "year": year,
+                },
+                code="fs4_request_period",
+            )
 
 
 def fte_bounds(jugendamt: Jugendamt) -> dict[str, Decimal]:
@@ -137,6 +219,7 @@ def _check_line(
     central_location: bool,
     cross_provider: bool,
     line_id: int | None,
+    fs4_request: Fs4Request | None = None,
 ) -> rules.Eligibility:
     if kita.sozialraum_id != plan.sozialraum_id:
         raise ValidationError(
@@ -145,12 +228,16 @@ def _check_line(
         )
     if strand not in Strand.values:
         raise ValidationError(_("Unbekannter Förderstrang."))
-    others = set(
-        plan.lines.filter(strand=Strand.FS2)
+    centre = _centre_for(plan, strand)
+    _check_links(plan=plan, kita=kita, strand=strand, centre=centre, fs4_request=fs4_request)
+    # other centres planned in the Sozialraum: FS2 lines of another centre (or, from
+    # before issue 15, of another Kita without one)
+    others = {
+        ("centre", c) if c else ("kita", k)
+        for c, k in plan.lines.filter(strand=Strand.FS2)
         .exclude(pk=line_id)
-        .exclude(kita_id=kita.pk)
-        .values_list("kita_id", flat=True)
-    )
+        .values_list("centre_id", "kita_id")
+    } - {("centre", centre.pk) if centre else ("kita", kita.pk)}
     result = elig.line_eligibility(
         ctx=elig.index_context(plan.budget_year),
         kita_id=kita.pk,
@@ -159,6 +246,8 @@ def _check_line(
         central_location=central_location,
         cross_provider=cross_provider,
         other_centres=len(others),
+        centre=centre,
+        fs4_request=fs4_request if strand == Strand.FS4 else None,
     )
     if not result.ok:
         raise ValidationError(
@@ -179,6 +268,7 @@ def line_check(
     cross_provider: bool = False,
     line_id: int | None = None,
     reason: str = "",
+    fs4_request: Fs4Request | None = None,
 ) -> rules.Eligibility:
     """The checks of ``line_add`` / ``line_update`` without saving (for forms)."""
     require_reason(plan, reason)
@@ -190,6 +280,7 @@ def line_check(
         central_location=central_location,
         cross_provider=cross_provider,
         line_id=line_id,
+        fs4_request=fs4_request,
     )
 
 
@@ -210,12 +301,15 @@ def line_add(
     cross_provider: bool = False,
     reason: str = "",
     from_proposal: bool = False,
+    fs4_request: Fs4Request | None = None,
 ) -> AllocationLine:
     """Add a line; refused if the Kita is not eligible for the strand.
 
     The cost is FTE × the strand's rate unless ``cost_override`` (with
     ``cost_override_reason``) sets ``annual_cost`` by hand. Proposal lines follow the
-    budget year's own rounding step instead of the Jugendamt's entry bounds.
+    budget year's own rounding step instead of the Jugendamt's entry bounds. An FS2 line
+    gets the Sozialraum's active centre (``central_location``/``cross_provider`` are then
+    the centre's), an FS4 line the accepted ``fs4_request`` of its Kita.
     """
     plan = lock_plan(plan)
     require_edit(plan, acting_user)
@@ -232,7 +326,11 @@ def line_add(
         central_location=central_location,
         cross_provider=cross_provider,
         line_id=None,
+        fs4_request=fs4_request,
     )
+    centre = _centre_for(plan, strand)
+    central_location = bool(centre and centre.central_location)
+    cross_provider = bool(centre and centre.cross_provider)
     cost_override_reason = (cost_override_reason or "").strip() if cost_override else ""
     annual_cost = line_cost(
         plan=plan,
@@ -256,6 +354,8 @@ def line_add(
         central_location=central_location,
         cross_provider=cross_provider,
         from_proposal=from_proposal,
+        centre=centre,
+        fs4_request=fs4_request if strand == Strand.FS4 else None,
         updated_by=acting_user,
     )
     touch(plan, acting_user)
@@ -264,7 +364,7 @@ def line_add(
         action="line.create",
         obj=line,
         jugendamt_id=plan.jugendamt_id,
-        new=line.snapshot(),
+        new=_snapshot(line),
         reason=reason,
     )
     return line
@@ -307,7 +407,7 @@ def line_update(
             code="conflict",
         )
     require_reason(plan, reason)
-    old = line.snapshot()
+    old = _snapshot(line)
     if "fte" in changes:
         changes["fte"] = fte_value(changes["fte"])
         if changes["fte"] != line.fte:
@@ -332,7 +432,13 @@ def line_update(
         cost_override_reason=line.cost_override_reason,
     )
     line.state_part = d.state_part(line.annual_cost)
-    new = line.snapshot()
+    # the FS2 centre and the FS4 request follow the strand (see the module docstring)
+    line.centre = _centre_for(plan, line.strand)
+    line.central_location = bool(line.centre and line.centre.central_location)
+    line.cross_provider = bool(line.centre and line.centre.cross_provider)
+    if line.strand != Strand.FS4:
+        line.fs4_request = None
+    new = _snapshot(line)
     if new == old:
         return line
     _check_line(
@@ -343,7 +449,18 @@ def line_update(
         central_location=line.central_location,
         cross_provider=line.cross_provider,
         line_id=line.pk,
+        fs4_request=line.fs4_request,
     )
+    # Issue 15 (part D): the Leitung accepted an FS3 exception for this Kita, strand and
+    # justification; a change of any of them needs a new acceptance (the change event
+    # says whose acceptance was taken back).
+    if line.exception_accepted_at is not None and any(
+        old[k] != new[k] for k in ("kita_id", "strand", "justification")
+    ):
+        old["exception_accepted_by"] = getattr(line.exception_accepted_by, "username", "")
+        new["exception_accepted_by"] = ""
+        line.exception_accepted_by = None
+        line.exception_accepted_at = None
     line.version += 1
     line.updated_by = acting_user
     line.save()
@@ -374,7 +491,7 @@ def line_delete(
             code="conflict",
         )
     require_reason(plan, reason)
-    old = line.snapshot()
+    old = _snapshot(line)
     audit_events.record(
         actor=acting_user,
         action="line.delete",
@@ -404,13 +521,13 @@ def lines_reprice(*, budget_year: BudgetYear, acting_user: User) -> list[Allocat
             cost = line.derived_cost
             if cost == line.annual_cost:
                 continue
-            old = line.snapshot()
+            old = _snapshot(line)
             line.annual_cost = cost
             line.state_part = d.state_part(cost)
             line.version += 1
             line.updated_by = acting_user
             line.save()
-            new = line.snapshot()
+            new = _snapshot(line)
             keep = ("plan_id", "kita_id", "kita", "fte", "strand")
             audit_events.record(
                 actor=acting_user,

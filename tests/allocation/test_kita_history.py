@@ -19,9 +19,12 @@ def w():
 
 
 def _add_line(w, plan, justification):
+    from tests.foerderung.factories import make_fs4_request
+
     return line_services.line_add(
         plan=plan,
         kita=w["kita_a"],
+        fs4_request=make_fs4_request(w["kita_a"], requested_by=w.users["ja"]),
         strand="FS4",
         fte="0.5",
         annual_cost="30000",

@@ -93,9 +93,12 @@ def test_changing_fte_from_one_to_a_half_halves_the_cost(world, plan):
 
 
 def test_changing_the_strand_takes_the_other_rate(world, plan):
+    from tests.foerderung.factories import make_fs4_request
+
     line = line_services.line_add(
         plan=plan,
         kita=world.kitas["A"],
+        fs4_request=make_fs4_request(world.kitas["A"], requested_by=world.staff),
         strand="FS4",
         fte="0.50",
         justification="Betriebserlaubnis",

@@ -150,27 +150,49 @@ def test_fs3_below_mean_only_with_written_justification(world, plan):
         line_services.line_add(**{**kwargs, "kita": world.kitas["C"]}, justification="Bitte")
 
 
-def test_fs2_only_one_centre_per_sozialraum_and_confirmed(world, plan):
+def test_fs2_needs_the_sozialraums_centre_and_its_confirmations(world, plan):
+    from tests.foerderung.factories import make_centre
+
     base = dict(plan=plan, strand="FS2", fte="1", annual_cost="70000", acting_user=world.staff)
-    with pytest.raises(ValidationError):
-        line_services.line_add(**base, kita=world.kitas["A"], central_location=True)
-    line_services.line_add(
-        **base, kita=world.kitas["A"], central_location=True, cross_provider=True
+    with pytest.raises(ValidationError) as exc:  # no centre yet: the checkboxes do not count
+        line_services.line_add(
+            **base, kita=world.kitas["A"], central_location=True, cross_provider=True
+        )
+    assert "noch kein Kommunikations- und Nachbarschaftszentrum" in _messages(exc)
+    centre = make_centre(plan.sozialraum, host_kita=world.kitas["A"], confirmed=False)
+    with pytest.raises(ValidationError) as exc:
+        line_services.line_add(**base, kita=world.kitas["A"])
+    assert "müssen bestätigt sein" in _messages(exc)
+    centre.central_location = centre.cross_provider = True
+    centre.save()
+    line = line_services.line_add(**base, kita=world.kitas["A"])
+    assert line.centre == centre and line.central_location and line.cross_provider
+    with pytest.raises(ValidationError) as exc:  # the centre is in Kita A, not B
+        line_services.line_add(**base, kita=world.kitas["B"])
+    assert "FS2-Stellen sind dort vorzusehen" in _messages(exc)
+
+
+def test_fs4_needs_an_accepted_request_of_the_same_kita(world, plan):
+    from foerderung.models import Fs4RequestState
+    from tests.foerderung.factories import make_fs4_request
+
+    base = dict(plan=plan, kita=world.kitas["C"], strand="FS4", fte="0.5", acting_user=world.staff)
+    with pytest.raises(ValidationError) as exc:  # a typed justification no longer suffices
+        line_services.line_add(**base, justification="Auflage der Betriebserlaubnis (Räume)")
+    assert "angenommenen Antrag" in _messages(exc)
+    waiting = make_fs4_request(
+        world.kitas["C"], requested_by=world.staff, state=Fs4RequestState.SUBMITTED
     )
     with pytest.raises(ValidationError) as exc:
-        line_services.line_add(
-            **base, kita=world.kitas["B"], central_location=True, cross_provider=True
-        )
-    assert "höchstens eines je Sozialraum" in _messages(exc)
-
-
-def test_fs4_needs_a_written_justification(world, plan):
-    base = dict(plan=plan, kita=world.kitas["C"], strand="FS4", fte="0.5", acting_user=world.staff)
-    with pytest.raises(ValidationError):
-        line_services.line_add(**base, annual_cost="30000")
-    assert line_services.line_add(
-        **base, annual_cost="30000", justification="Auflage der Betriebserlaubnis (Räume)"
-    )
+        line_services.line_add(**base, fs4_request=waiting)
+    assert "nicht angenommen" in _messages(exc)
+    other = make_fs4_request(world.kitas["A"], requested_by=world.staff)
+    with pytest.raises(ValidationError) as exc:
+        line_services.line_add(**base, fs4_request=other)
+    assert "nicht für" in _messages(exc)
+    accepted = make_fs4_request(world.kitas["C"], requested_by=world.staff)
+    line = line_services.line_add(**base, fs4_request=accepted)
+    assert line.fs4_request == accepted and line.annual_cost == Decimal("30000.00")
 
 
 def test_two_people_editing_the_same_line_cannot_overwrite_each_other(world, plan):

@@ -80,6 +80,9 @@ def test_english_chromium_types_german_numbers_right(english_browser, live_serve
         assert fte.get_attribute("inputmode") == "decimal"
         page.select_option("select[name=kita]", str(kita.pk))
         page.select_option("select[name=strand]", "FS4")
+        # FS4 needs the Kita's accepted request (the demo's, issue 15)
+        accepted = kita.fs4_requests.get(state="accepted")
+        page.select_option("select[name=fs4_request]", str(accepted.pk))
         fte.fill("0,80")
         # the rate is on the page, the cost follows the typing (static/allocation/line_cost.js)
         expect(page.get_by_text("FS4 60.000,00 €", exact=False).first).to_be_visible()

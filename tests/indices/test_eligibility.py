@@ -28,12 +28,36 @@ def test_fs2_one_centre_confirmed():
     assert not e.fs2_eligibility(central_location=True, cross_provider=True, other_centres=1).ok
 
 
-def test_fs4_needs_written_justification():
-    assert not e.fs4_eligibility("  ").ok
-    assert e.fs4_eligibility("Eingeschränkte Räume, Auflage der Betriebserlaubnis").ok
+def test_fs4_needs_an_accepted_request():
+    assert not e.fs4_eligibility(None).ok
+    assert not e.fs4_eligibility("submitted").ok
+    assert not e.fs4_eligibility("declined").ok
+    assert e.fs4_eligibility("accepted").ok
+
+
+def test_fs2_needs_a_centre_and_in_a_kita_both_confirmations():
+    assert not e.fs2_eligibility(
+        central_location=True, cross_provider=True, other_centres=0, has_centre=False
+    ).ok
+    separate = e.fs2_eligibility(
+        central_location=False, cross_provider=False, other_centres=0, separate_premises=True
+    )
+    assert separate.ok and separate.code == "fs2_separate"
 
 
 def test_a_value_on_the_bound_counts_as_published_not_by_its_binary_float():
     # 39.8 as a float is 39.79999999999999715...; as published it is on the bound
     assert e.fs1_eligibility(39.8, Decimal("39.8")).ok
     assert e.fs3_eligibility(Decimal("39.8"), 39.8, 30.0).status == e.WITH_JUSTIFICATION
+
+
+def test_fs3_exception_counts_only_once_a_second_person_accepted_it():
+    # issue 15 (part D): the justified exception may be saved but waits for acceptance
+    waiting = e.fs3_eligibility(45.0, 50.0, 40.0, "Viele neu zugewanderte Familien")
+    assert waiting.ok and waiting.awaiting and not waiting.counts
+    assert waiting.code == "fs3_awaiting_acceptance"
+    accepted = e.fs3_eligibility(45.0, 50.0, 40.0, "Viele neu zugewanderte Familien", True)
+    assert accepted.counts and accepted.code == "fs3_justified"
+    # above the mean nothing waits; an acceptance does not lift a value on the lower bound
+    assert e.fs3_eligibility(55.0, 50.0, 40.0).counts
+    assert not e.fs3_eligibility(40.0, 50.0, 40.0, "Begründung", accepted=True).counts
