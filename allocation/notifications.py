@@ -5,7 +5,9 @@
 - a plan is laid before the Leitung, a reallocation is proposed: the Jugendamt-Leitung
   of the Jugendamt (whoever may decide it; the proposer of a reallocation cannot);
 - a plan is decided, sent back or its decision taken back: who laid it before the
-  Leitung; a reallocation is approved or rejected: who proposed it.
+  Leitung; a reallocation is approved or rejected: who proposed it;
+- the Jugendamt answers a comment: its author (issue 15), with a link to where they read
+  it (the plan page, or a Kita leader's page of their Kita).
 
 Nobody gets a mail about their own step. The services call these functions inside their
 transaction; the messages are rendered there (German, absolute links built from
@@ -198,3 +200,46 @@ def reallocation_decided(*, reallocation: Reallocation, acting_user: User) -> No
         recipients,
         acting_user,
     )
+
+
+# --- issue 15 (part D): the answer to a comment --------------------------------------
+
+
+def comment_page_url(comment, user: User) -> str:
+    """Where ``user`` reads ``comment`` and its answer: the plan page for whoever may see
+    it (staff, Träger), else the Kita leader's consultation page of their Kita (the line's
+    Kita, or their first Kita in the plan's Sozialraum)."""
+    plan = comment.plan
+    if plan_policy.user_can(user, "view", plan):
+        return absolute_url(reverse("allocation:plan_detail", args=[plan.pk]) + "#kommentare")
+    kita_id = comment.line.kita_id if comment.line_id else None
+    if kita_id is None:
+        kita_id = (
+            user.kitas.filter(sozialraum_id=plan.sozialraum_id)
+            .order_by("name")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    if kita_id is None:
+        return plan_url(plan)
+    path = reverse("allocation:kita_consultation", args=[plan.pk, kita_id])
+    return absolute_url(path + "#kommentare")
+
+
+def comment_answered(*, answer, acting_user: User) -> None:
+    """To the author of the comment the Jugendamt answered (not to the one who answered)."""
+    comment = answer.reply_to
+    recipients = _recipients([comment.author], acting_user)
+    if not recipients:
+        return
+    plan = answer.plan
+    with translation.override("de"):
+        subject = _("Verteilungsplan %(plan)s: Antwort auf Ihren Kommentar") % {"plan": plan}
+    context = {
+        "plan": plan,
+        "comment": comment,
+        "answer": answer,
+        "url": comment_page_url(comment, comment.author),
+        "jugendamt": plan.sozialraum.jugendamt,
+    }
+    _send("comment_answered", subject, context, recipients, acting_user)

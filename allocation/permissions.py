@@ -44,7 +44,16 @@ class PlanPolicy(policy.BasePolicy):
     ``workflow.plan_consultation_shorten`` ask it)."""
 
     model = AllocationPlan
-    actions = ("view", "edit", "comment", "approve", "view_kita_lines")
+    actions = (
+        "view",
+        "edit",
+        "comment",
+        "approve",
+        "view_kita_lines",
+        "comment_as_kita",
+        "answer_comment",
+        "accept_exception",
+    )
 
     def _is_traeger(self, user) -> bool:
         return policy.has_role(user, roles.TRAEGER) and bool(user.traeger_id)
@@ -120,6 +129,40 @@ class PlanPolicy(policy.BasePolicy):
         # Not the view list: the Administration reads plans but does not comment.
         traeger = AllocationPlan.objects.filter(self._traeger_scope(user))
         return (self.edit_queryset(user) | traeger).select_related("sozialraum", "budget_year")
+
+    # Issue 15. comment_as_kita: a Kita leader whose Kita lies in the plan's Sozialraum,
+    # once the plan is no longer a draft (the page shows only that Kita's lines; the
+    # comment service allows it only while the plan is in consultation and only on lines
+    # of the leader's own Kita). answer_comment: the plan's editors (Jugendamt planners)
+    # answer comments. accept_exception: the Jugendamt-Leitung accepts an FS3 exception's
+    # justification (the second-person rule, not the line's last editor, is
+    # ``services.exceptions.exception_refusal``: it needs the line).
+    def can_comment_as_kita(self, user, plan) -> bool:
+        if not policy.has_role(user, roles.KITA_LEITUNG):
+            return False
+        if plan is None:
+            return True
+        return (
+            plan.state != PlanState.DRAFT
+            and plan.sozialraum.kitas.filter(pk__in=policy.led_kita_ids(user)).exists()
+        )
+
+    def comment_as_kita_queryset(self, user) -> QuerySet[AllocationPlan]:
+        return AllocationPlan.objects.filter(self._leader_scope(user)).select_related(
+            "sozialraum", "budget_year"
+        )
+
+    def can_answer_comment(self, user, plan) -> bool:
+        return self.can_edit(user, plan)
+
+    def answer_comment_queryset(self, user) -> QuerySet[AllocationPlan]:
+        return self.edit_queryset(user)
+
+    def can_accept_exception(self, user, plan) -> bool:
+        return self.can_approve(user, plan)
+
+    def accept_exception_queryset(self, user) -> QuerySet[AllocationPlan]:
+        return self.approve_queryset(user)
 
     def can_approve(self, user, plan) -> bool:
         return policy.has_role(user, roles.JUGENDAMT_LEITUNG) and (

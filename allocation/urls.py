@@ -30,4 +30,13 @@ urlpatterns = [
     path("zeile/<int:pk>/", views.line_edit, name="line_edit"),
     path("zeile/<int:pk>/loeschen/", views.line_delete, name="line_delete"),
     path("kita/<int:pk>/verlauf/", views.kita_history, name="kita_history"),
+    # issue 15 (part D): the Kita leader in the consultation, answers, FS3 exceptions
+    path("plan/<int:pk>/kita/<int:kita_id>/", views.kita_consultation, name="kita_consultation"),
+    path("plan/<int:pk>/kita/<int:kita_id>/kommentar/", views.kita_comment, name="kita_comment"),
+    path("kommentar/<int:pk>/antworten/", views.comment_answer, name="comment_answer"),
+    path(
+        "zeile/<int:pk>/ausnahme-anerkennen/",
+        views.line_exception_accept,
+        name="line_exception_accept",
+    ),
 ]

@@ -7,6 +7,7 @@ one service, show its German message on refusal.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,16 +26,20 @@ from allocation.forms import (
     ReallocationForm,
     ReasonForm,
 )
+from allocation.forms_consultation import AnswerForm, KitaCommentForm
 from allocation.models import (
     AllocationLine,
     AllocationPlan,
     BudgetYear,
+    PlanComment,
     PlanState,
     Reallocation,
     ReallocationState,
 )
 from allocation.permissions import budget_year_policy, plan_policy, reallocation_policy
 from allocation.services import budget_years as budget_year_services
+from allocation.services import comments as comment_services
+from allocation.services import exceptions as exception_services
 from allocation.services import lines as line_services
 from allocation.services import plans as plan_services
 from allocation.services import reallocations as reallocation_services
@@ -45,6 +50,7 @@ from audit.permissions import audit_policy
 from indices.permissions import evaluation_policy
 from sozialraeume.permissions import kita_policy
 from sozialraeume.selectors import jugendamt_id_for_user, kita_list_for_user
+from srb_project import policy
 from srb_project.numbers import TamperedInput, parse_version
 
 
@@ -300,10 +306,22 @@ def _workflow_steps(plan: AllocationPlan, user) -> tuple[list[dict], list[dict]]
     return buttons, notes
 
 
+def _with_answers(comments) -> list:
+    """The comments that are no answers, each with its answers (``answers``, issue 15)."""
+    answers: dict[int, list] = {}
+    for c in comments:
+        if c.reply_to_id:
+            answers.setdefault(c.reply_to_id, []).append(c)
+    top = [c for c in comments if not c.reply_to_id]
+    for c in top:
+        c.answers = answers.get(c.pk, [])
+    return top
+
+
 def _comment_rows(plan: AllocationPlan, rows) -> list:
-    """The plan's comments; each line of ``rows`` gets the comments about it
-    (``line_comments``), shown under the line."""
-    comments = list(plan.comments.select_related("author", "line__kita"))
+    """The plan's comments (answers under the comment they answer); each line of ``rows``
+    gets the comments about it (``line_comments``), shown under the line."""
+    comments = _with_answers(list(plan.comments.select_related("author", "line__kita")))
     by_line: dict[int, list] = {}
     for c in comments:
         if c.line_id:
@@ -311,6 +329,29 @@ def _comment_rows(plan: AllocationPlan, rows) -> list:
     for row in rows:
         row.line.line_comments = by_line.get(row.line.pk, [])
     return comments
+
+
+def _exception_rows(plan: AllocationPlan, rows, user) -> None:
+    """Per line (``row.exception``, issue 15): an FS3 exception accepted, or waiting with
+    the Leitung's button or the reason why this user cannot accept it."""
+    may_accept = plan_policy.user_can(user, "accept_exception", plan)
+    for row in rows:
+        row.exception = None
+        if row.line.strand != "FS3" or row.eligibility.status != "with_justification":
+            continue
+        if row.line.exception_accepted_at is not None:
+            row.exception = {"accepted": True}
+        elif row.eligibility.awaiting:
+            refusal = (
+                exception_services.exception_refusal(row.line, user, row.eligibility)
+                if may_accept
+                else None
+            )
+            row.exception = {
+                "accepted": False,
+                "button": may_accept and refusal is None,
+                "reason": " ".join(refusal.messages) if refusal is not None else "",
+            }
 
 
 def _plan_detail_context(request, plan: AllocationPlan, **overrides) -> dict:
@@ -326,6 +367,7 @@ def _plan_detail_context(request, plan: AllocationPlan, **overrides) -> dict:
         "state_badge": STATE_BADGES.get(plan.state, "secondary"),
         "view": view,
         "comments": _comment_rows(plan, view.rows),
+        "can_answer": plan_policy.user_can(user, "answer_comment", plan),
         "can_edit": can_edit and plan.is_editable,
         "can_manage": can_edit,
         "can_propose": has_transition_perm(plan.propose, user),
@@ -344,6 +386,7 @@ def _plan_detail_context(request, plan: AllocationPlan, **overrides) -> dict:
         "can_shorten": bool(waiting) and plan_policy.user_can(user, "approve", plan),
         "shorten_form": ConsultationShortenForm(initial={"version": plan.version}),
     }
+    _exception_rows(plan, view.rows, user)
     context.update(overrides)
     return context
 
@@ -460,7 +503,7 @@ def plan_comment(request, pk):
         raise Http404
     if form.is_valid():
         try:
-            plan_services.plan_comment_add(
+            comment_services.plan_comment_add(
                 plan=plan,
                 text=form.cleaned_data["text"],
                 line=form.cleaned_data["line"],
@@ -485,8 +528,8 @@ def _line_kwargs(data):
         "cost_override_reason": data["cost_override_reason"],
         "justification": data["justification"],
         "qualification": data["qualification"],
-        "central_location": data["central_location"],
-        "cross_provider": data["cross_provider"],
+        # issue 15: FS2 follows the Sozialraum's centre, FS4 the accepted request chosen
+        "fs4_request": data.get("fs4_request"),
     }
 
 
@@ -657,3 +700,150 @@ def traeger_dashboard(request):
             "kitas": kita_list_for_user(user),
         },
     )
+
+
+# --- issue 15 (part D): the Kita leader in the consultation, answers, FS3 exceptions ----
+
+
+def _kita_comments(plan: AllocationPlan, kita) -> list:
+    """What the Kita's page shows of the plan's comments: those about the Kita's lines
+    and those about the plan as a whole written by the Kita's leaders, each with its
+    answers; never comments about other Kitas or other people's about the whole plan."""
+    about_kita = Q(line__kita=kita)
+    by_leaders = Q(line__isnull=True, author__in=kita.leitungen.values("pk"))
+    top = list(
+        plan.comments.filter(reply_to__isnull=True)
+        .filter(about_kita | by_leaders)
+        .select_related("author", "line__kita")
+        .distinct()
+    )
+    answers = list(plan.comments.filter(reply_to__in=[c.pk for c in top]).select_related("author"))
+    return _with_answers(top + answers)
+
+
+def _kita_in_plan_or_404(request, plan: AllocationPlan, kita_id: int):
+    """A Kita of the plan's Sozialraum the user may see (a Kita leader: their own)."""
+    return get_object_or_404(
+        kita_policy.instances_for(request.user, "view"),
+        pk=kita_id,
+        sozialraum_id=plan.sozialraum_id,
+    )
+
+
+def _kita_consultation_context(request, plan, kita, **overrides) -> dict:
+    user = request.user
+    rows = [row for row in selectors.plan_view(plan).rows if row.line.kita_id == kita.pk]
+    may_comment = (
+        plan_policy.user_can(user, "comment_as_kita", plan)
+        and plan.comments_open
+        and kita.pk in policy.led_kita_ids(user)
+    )
+    context = {
+        "plan": plan,
+        "kita": kita,
+        "rows": rows,
+        "comments": _kita_comments(plan, kita),
+        "may_comment": may_comment,
+        "comment_form": KitaCommentForm(lines=plan.lines.filter(kita=kita)),
+    }
+    context.update(overrides)
+    return context
+
+
+@login_required
+def kita_consultation(request, pk, kita_id):
+    """The plan as one Kita sees it (issue 15): the lines of this Kita only, never other
+    Kitas' lines or amounts; the Kita's comments with the Jugendamt's answers; while the
+    plan is in consultation the Kita's leader comments here. A draft is not shown to a
+    Kita leader (404), a decided plan read-only. Staff and the Kita's Träger may open it
+    too (the plan rule's ``view_kita_lines`` and the Kita rule)."""
+    plan = _plan_or_404(request, pk, "view_kita_lines")
+    kita = _kita_in_plan_or_404(request, plan, kita_id)
+    return render(
+        request,
+        "allocation/kita_consultation.html",
+        _kita_consultation_context(request, plan, kita),
+    )
+
+
+@login_required
+@require_POST
+def kita_comment(request, pk, kita_id):
+    """A Kita leader's comment on the plan or one of their Kita's lines."""
+    plan = _plan_or_404(request, pk, "comment_as_kita")
+    kita = _kita_in_plan_or_404(request, plan, kita_id)
+    if kita.pk not in policy.led_kita_ids(request.user):
+        raise Http404
+    form = KitaCommentForm(request.POST, lines=plan.lines.filter(kita=kita))
+    if not form.is_valid() and "line" in form.errors:
+        raise Http404  # a line of another Kita or another plan: not theirs
+    target = reverse("allocation:kita_consultation", kwargs={"pk": plan.pk, "kita_id": kita.pk})
+    if form.is_valid():
+        try:
+            comment_services.plan_comment_add(
+                plan=plan,
+                text=form.cleaned_data["text"],
+                line=form.cleaned_data["line"],
+                acting_user=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Ihr Kommentar ist gespeichert."))
+            return redirect(f"{target}#kommentare")
+    context = _kita_consultation_context(request, plan, kita, comment_form=form)
+    return render(request, "allocation/kita_consultation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def comment_answer(request, pk):
+    """The Jugendamt answers a comment (planners of the plan's Jugendamt; others 404)."""
+    comment = get_object_or_404(
+        PlanComment.objects.filter(
+            plan__in=plan_policy.instances_for(request.user, "answer_comment")
+        ).select_related("plan"),
+        pk=pk,
+    )
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            comment_services.plan_comment_answer(
+                comment=comment, text=form.cleaned_data["text"], acting_user=request.user
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Ihre Antwort ist gespeichert."))
+    else:
+        messages.error(request, _("Bitte geben Sie eine Antwort ein."))
+    target = reverse("allocation:plan_detail", kwargs={"pk": comment.plan_id})
+    return redirect(f"{target}#kommentar-{comment.pk}")
+
+
+@login_required
+@require_POST
+def line_exception_accept(request, pk):
+    """The Leitung accepts an FS3 exception's justification (others 404)."""
+    line = get_object_or_404(
+        AllocationLine.objects.filter(
+            plan__in=plan_policy.instances_for(request.user, "accept_exception")
+        ).select_related("plan", "kita"),
+        pk=pk,
+    )
+    try:
+        version = parse_version(request.POST.get("version"))
+    except TamperedInput as exc:
+        return _tampered_plan_page(request, line.plan, exc)
+    try:
+        exception_services.line_exception_accept(
+            line=line, acting_user=request.user, expected_version=version
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Die begründete Ausnahme für %(line)s ist anerkannt.") % {"line": line.short_label},
+        )
+    return redirect("allocation:plan_detail", pk=line.plan_id)

@@ -1,7 +1,9 @@
-"""Writes on allocation plans: creating one, the rule's proposal (section 8), comments.
+"""Writes on allocation plans: creating one, the rule's proposal (section 8).
 
 The workflow steps (consultation, proposal, approval, rework) are in
-``allocation.services.workflow``; the lines in ``allocation.services.lines``.
+``allocation.services.workflow``; the lines in ``allocation.services.lines``; comments
+and their answers in ``allocation.services.comments`` (``plan_comment_add`` stays
+importable from here).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from django_fsm import can_proceed
 from allocation import distribution as d
 from allocation import eligibility as elig
 from allocation import selectors
-from allocation.models import AllocationLine, AllocationPlan, BudgetYear, PlanComment, Strand
-from allocation.permissions import budget_year_policy, plan_policy
+from allocation.models import AllocationPlan, BudgetYear, Strand
+from allocation.permissions import budget_year_policy
+from allocation.services.comments import plan_comment_add  # noqa: F401 (moved, issue 15)
 from allocation.services.common import (
     ZERO,
     lock_plan,
@@ -131,44 +134,3 @@ def plan_propose(*, plan: AllocationPlan, acting_user: User, reason: str = "") -
         reason=reason,
     )
     return proposal
-
-
-@transaction.atomic
-def plan_comment_add(
-    *,
-    plan: AllocationPlan,
-    text: str,
-    acting_user: User,
-    line: AllocationLine | None = None,
-) -> PlanComment:
-    """Träger comment while the plan is in consultation; Jugendamt staff at any time.
-
-    ``line``: the comment is about this line of the plan; a Träger may name only lines of
-    their own Kitas (``selectors.lines_open_for_comment``), anything else is refused."""
-    plan = lock_plan(plan)
-    if not plan_policy.user_can(acting_user, "comment", plan):
-        raise PermissionDenied
-    if not plan_policy.user_can(acting_user, "edit", plan) and not plan.comments_open:
-        raise ValidationError(_("Kommentare sind nur während der Abstimmung möglich."))
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(_("Der Kommentar ist leer."))
-    if line is not None and not (
-        selectors.lines_open_for_comment(plan, acting_user).filter(pk=line.pk).exists()
-    ):
-        raise ValidationError(
-            _("Diese Zeile gehört nicht zu diesem Plan oder nicht zu Ihren Kitas."),
-            code="foreign_line",
-        )
-    comment = PlanComment.objects.create(plan=plan, author=acting_user, text=text, line=line)
-    new = {"comment_id": comment.pk, "text": text}
-    if line is not None:
-        new.update(line_id=line.pk, line=line.short_label)
-    audit_events.record(
-        actor=acting_user,
-        action="plan.comment",
-        obj=plan,
-        jugendamt_id=plan.jugendamt_id,
-        new=new,
-    )
-    return comment

@@ -22,6 +22,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from allocation import notifications, selectors
 from allocation.models import AllocationPlan, PlanState
 from allocation.permissions import plan_policy
+from allocation.services import exceptions
 from allocation.services.common import (
     ConflictError,
     eur_text,
@@ -244,9 +245,10 @@ def plan_submit(
 
 def approval_refusal(plan: AllocationPlan, user: User) -> ValidationError | None:
     """Why ``user``, who holds the right to decide, cannot decide this plan now: the
-    four-eyes rule (not the last editor) and the budget (the lines' state part within the
-    Sozialraum's). The approval service raises it; the plan page shows its text instead
-    of the button (one rule, asked by both)."""
+    four-eyes rule (not the last editor), an FS3 exception not yet accepted (issue 15) and
+    the budget (the lines' state part within the Sozialraum's). The approval service
+    raises it; the plan page shows its text instead of the button (one rule, asked by
+    both)."""
     if plan.last_editor_id is not None and plan.last_editor_id == user.pk:
         return ValidationError(
             _(
@@ -255,6 +257,19 @@ def approval_refusal(plan: AllocationPlan, user: User) -> ValidationError | None
                 "eine andere Person der Jugendamt-Leitung muss den Beschluss fassen."
             ),
             code="four_eyes",
+        )
+    # Issue 15: an FS3 exception counts as eligible only once a second person of the
+    # Leitung accepted its justification; a plan is not decided with one still waiting.
+    waiting = exceptions.exceptions_awaiting(plan)
+    if waiting:
+        return ValidationError(
+            _(
+                "Begründete Ausnahme noch nicht von der Leitung anerkannt: %(lines)s. "
+                "Erst nach der Anerkennung (durch eine Person, die die Zeile nicht zuletzt "
+                "bearbeitet hat) kann der Plan beschlossen werden."
+            )
+            % {"lines": ", ".join(line.short_label for line in waiting)},
+            code="exception_not_accepted",
         )
     amount = selectors.state_amount_for(plan.budget_year_id, plan.sozialraum_id)
     planned = selectors.plan_state_part(plan)
