@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from srb_project import policy
-from teams.models import Team, TeamMember
+from teams.models import Meeting, MeetingTask, Team, TeamMember
 
 
 def active_member_team_ids(user) -> set[int]:
@@ -79,3 +79,96 @@ class TeamPolicy(policy.BasePolicy):
 
 
 team_policy = policy.register(TeamPolicy())
+
+
+# --- meetings, minutes, tasks (issue 15, part A) ---------------------------------------
+
+
+def sees_all_hours(user, team) -> bool:
+    """The release hours of every member: only the Jugendamt's staff. A Kita leader or a
+    Träger sees the own row only (another Kita's release hours are not theirs to see)."""
+    return bool(
+        team is not None
+        and policy.is_staff(user)
+        and policy.same_jugendamt(user, team.jugendamt_id)
+    )
+
+
+class MeetingPolicy(policy.BasePolicy):
+    """view: whoever may view the team. manage (create, edit, invite, cancel, attendance,
+    documents): whoever manages the team. write_minutes: the team's contact person or the
+    meeting's named minute-taker (who must still be able to view the team); they also
+    attach documents and add tasks."""
+
+    model = Meeting
+    actions = ("view", "manage", "write_minutes")
+
+    def can_view(self, user, meeting) -> bool:
+        return team_policy.user_can(user, "view", meeting.team if meeting else None)
+
+    def view_queryset(self, user) -> QuerySet[Meeting]:
+        teams = team_policy.instances_for(user, "view")
+        return Meeting.objects.select_related("team__sozialraum", "minute_taker").filter(
+            team__in=teams
+        )
+
+    def can_manage(self, user, meeting) -> bool:
+        return team_policy.user_can(user, "manage", meeting.team if meeting else None)
+
+    def manage_queryset(self, user) -> QuerySet[Meeting]:
+        teams = team_policy.instances_for(user, "manage")
+        return Meeting.objects.select_related("team__sozialraum", "minute_taker").filter(
+            team__in=teams
+        )
+
+    def can_write_minutes(self, user, meeting) -> bool:
+        if meeting is None:
+            return False
+        if not self.can_view(user, meeting):
+            return False
+        return is_contact_person(user, meeting.team) or meeting.minute_taker_id == user.pk
+
+    def write_minutes_queryset(self, user) -> QuerySet[Meeting]:
+        return self.view_queryset(user).filter(Q(team__contact_person=user) | Q(minute_taker=user))
+
+
+meeting_policy = policy.register(MeetingPolicy())
+
+
+class MeetingTaskPolicy(policy.BasePolicy):
+    """complete (tick a task done or open again): who manages the team, who writes the
+    meeting's minutes, and the member the task is assigned to."""
+
+    model = MeetingTask
+    actions = ("complete",)
+
+    def can_complete(self, user, task) -> bool:
+        if task is None:
+            return False
+        meeting = task.meeting
+        if meeting_policy.user_can(user, "manage", meeting):
+            return True
+        if meeting_policy.user_can(user, "write_minutes", meeting):
+            return True
+        owner = task.owner
+        return bool(
+            owner is not None
+            and owner.user_id == user.pk
+            and owner.left_on is None
+            and meeting_policy.user_can(user, "view", meeting)
+        )
+
+    def complete_queryset(self, user) -> QuerySet[MeetingTask]:
+        qs = MeetingTask.objects.select_related("meeting__team__sozialraum", "owner")
+        return qs.filter(
+            Q(meeting__in=meeting_policy.instances_for(user, "manage"))
+            | Q(meeting__in=meeting_policy.instances_for(user, "write_minutes"))
+            | Q(
+                meeting__in=meeting_policy.instances_for(user, "view"),
+                owner__user=user,
+                owner__left_on__isnull=True,
+            )
+        )
+
+
+meeting_task_policy = policy.register(MeetingTaskPolicy())
