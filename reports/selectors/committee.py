@@ -48,6 +48,7 @@ from reports.selectors.common import (
     sozialraum_indices,
     year_funding,
 )
+from reports.selectors.teams import SozialraumTeamRow, team_rows
 from sozialraeume.models import Kita, Sozialraum
 
 NO_TEXT = "—"
@@ -151,6 +152,12 @@ class CommitteeReport:
     texts: dict = field(default_factory=dict)  # the totals as shown: _add_texts
     previous_year: BudgetYear | None = None  # the budget year before, if there is one
     previous_rows: list[PreviousYearRow] = field(default_factory=list)
+    # issue 15: per Sozialraum the reviews with its team, meetings held, team size, centre
+    team_rows: list[SozialraumTeamRow] = field(default_factory=list)
+
+    @property
+    def without_centre_names(self) -> list[str]:
+        return [r.name for r in self.team_rows if not r.has_centre]
 
     @property
     def strand_total_list(self) -> list[StrandCell]:
@@ -369,7 +376,8 @@ def committee_report(budget_year: BudgetYear, *, compare_previous: bool = True) 
     Queries (constant): Sozialräume with Kita counts, the round's current run, its
     Sozialraum indices, the Kitas with a result per Sozialraum, shares, approved
     reallocations, plans, strand sums of approved plans; the approval events of open
-    plans without an approval date; Kita names only to check published reasons.
+    plans without an approval date; Kita names only to check published reasons; the
+    teams (issue 15: approved plans, reviews, meetings held, members, FS2 centres).
     """
     jugendamt_id = budget_year.jugendamt_id
     sozialraeume = list(
@@ -517,4 +525,5 @@ def committee_report(budget_year: BudgetYear, *, compare_previous: bool = True) 
         next_survey_year=next_survey_year(),
         previous_year=previous,
         previous_rows=previous_rows,
+        team_rows=team_rows(jugendamt_id=jugendamt_id, sozialraeume=sozialraeume),
     )._add_texts()

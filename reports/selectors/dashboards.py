@@ -5,21 +5,25 @@ Each runs a constant number of queries whatever the number of Kitas.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from allocation.models import AllocationLine, AllocationPlan, PlanState
-from allocation.selectors import plans_due_for_review
 from indices.models import KitaIndex
 from indices.selectors import published_run
 from reports.selectors.common import budget_year_list
+from reports.selectors.teams import sozialraeume_without_centre
 from sozialraeume.models import Kita
 from surveys.models import Response, SurveyRound
 from surveys.selectors import submission_progress
+from teams.selectors_review import review_schedule
+
+REVIEW_WARNING_DAYS = 180  # the dashboard lists reviews due within six months
 
 
 @dataclass
@@ -85,6 +89,14 @@ def plans_by_state(*, jugendamt_id) -> list[dict]:
     ]
 
 
+def _centre_list_url() -> str:
+    """The FS2 centres' page (foerderung), if it exists in this build."""
+    try:
+        return reverse("foerderung:centre_list")
+    except NoReverseMatch:
+        return ""
+
+
 def jugendamt_dashboard(*, jugendamt_id) -> dict:
     """The staff start page: progress of the newest rounds (with who is missing in an
     open one) and the published result; a provisional result is only on /auswertung/."""
@@ -99,7 +111,16 @@ def jugendamt_dashboard(*, jugendamt_id) -> dict:
         ],
         "published_run": published_run(jugendamt_id=jugendamt_id),
         "plans_by_state": plans_by_state(jugendamt_id=jugendamt_id),
-        "reviews_due": list(plans_due_for_review(jugendamt_id, today=today)),
+        # issue 15: the reviews with the team (open or not yet opened) due within six
+        # months or overdue, and the Sozialräume still without an active FS2 centre
+        "reviews_due": [
+            r
+            for r in review_schedule(jugendamt_id=jugendamt_id, today=today)
+            if r.due_on is not None
+            and r.due_on <= today + datetime.timedelta(days=REVIEW_WARNING_DAYS)
+        ],
+        "without_centre": sozialraeume_without_centre(jugendamt_id=jugendamt_id),
+        "centre_list_url": _centre_list_url(),
         "today": today,
         "budget_years": budget_year_list(jugendamt_id=jugendamt_id),
     }

@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.apply_retention",
         "schedule": 24 * 60 * 60.0,
     },
+    # issue 15: open the reviews of the distribution that have come due (30 months)
+    "teams-open-due-reviews": {
+        "task": "teams.tasks.open_due_reviews",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 SRB_INDEX_RUN_STALE_MINUTES = env.float("SRB_INDEX_RUN_STALE_MINUTES", default=30)
 

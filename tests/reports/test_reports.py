@@ -421,15 +421,24 @@ _AUDIT_WRITE = 1 if connection.vendor == "sqlite" else 0
 
 QUERIES = {
     # 17: the lookup of the previous budget year (issue 14; the city has none)
-    ("ausschuss", COMMITTEE): 17,
-    ("ausschuss", "/berichte/entwicklung/"): 8,
-    ("jugendamt", "/berichte/start/"): 11,
+    # 22: the Sozialraum-Teams (issue 15): approved plans and reviews (the review
+    # schedule), meetings held per year, team sizes, active FS2 centres;
+    # 23: the menu asks whether a non-staff user is in a team (teams:team_list)
+    ("ausschuss", COMMITTEE): 23,
+    # +1 on pages of non-staff users (issue 15): the menu asks whether they are in a team
+    ("ausschuss", "/berichte/entwicklung/"): 9,
+    # 15 (issue 15): the review schedule (Sozialräume, approved plans, reviews; instead of
+    # the plans due for review) and the FS2 centres with the Sozialräume
+    ("jugendamt", "/berichte/start/"): 15,
     ("jugendamt", "/berichte/export/"): 6,
     ("jugendamt", "/berichte/export/indizes-kitas/{rid}.xlsx"): 10 + _AUDIT_WRITE,
     ("jugendamt", "/berichte/export/indizes-sozialraeume/{rid}.xlsx"): 6,
     ("jugendamt", "/berichte/export/verteilung/2027.xlsx"): 8 + _AUDIT_WRITE,
     ("jugendamt", "/berichte/export/verwendungsnachweis/2027.xlsx"): 11 + _AUDIT_WRITE,
-    ("kita", "/berichte/kita/"): 10,
+    # 14 (issue 15): the menu asks whether the leader is in a team and may submit FS4
+    # requests (their Kitas); the start page lists the plans in consultation with the
+    # leader's Kitas (the led Kitas, the plans)
+    ("kita", "/berichte/kita/"): 14,
 }
 
 
