@@ -250,9 +250,15 @@ _LINE = (
     F("qualification", _("Qualifikation")),
     F("central_location", _("zentrale Lage bestätigt"), K.BOOL),
     F("cross_provider", _("trägerübergreifende Angebote zugesagt"), K.BOOL),
+    # issue 15 (part C): the FS2 centre and the accepted FS4 request the line belongs to
+    F("centre", _("Kommunikations- und Nachbarschaftszentrum")),
+    F("fs4_request_id", _("FS4-Antrag"), K.REF),
     # the cost set by hand instead of FTE × rate (issue 12), and why
     F("cost_override", _("Personalkosten abweichend festgelegt"), K.BOOL),
     F("cost_override_reason", _("Grund der abweichenden Personalkosten")),
+    # issue 15 (part D): a change of strand, Kita or justification takes an accepted FS3
+    # exception back (old: who had accepted it; new: empty)
+    F("exception_accepted_by", _("Ausnahme anerkannt von")),
 )
 _ROUND_STATE = F("state", _("Status"), K.STATE, ROUND_STATES)
 _RESPONSE_STATUS = F("status", _("Status"), K.STATE, RESPONSE_STATUSES)
@@ -277,6 +283,11 @@ RETENTION_APPLY = register(
         F("login_records_deleted", _("gelöschte Anmeldeprotokolle"), K.NUMBER),
         F("sessions_deleted", _("beendete Sitzungen"), K.NUMBER),
         F("mails_deleted", _("gelöschte E-Mails des Postausgangs"), K.NUMBER),
+        F(
+            "external_members_anonymised",
+            _("anonymisierte externe Team-Mitglieder"),
+            K.NUMBER,
+        ),
         F(
             "audit_events_past_retention",
             _("Protokolleinträge über der Aufbewahrungsfrist"),
@@ -645,4 +656,263 @@ JUGENDAMT_GOALS_CHANGE = register(
     "jugendamt.goals_change",
     _("Ziele für den Ausschussbericht geändert"),
     (F("goals_text", _("Ziele des Sozialraumbudgets")),),
+)
+
+# --- issue 15: part A (Sozialraum-Teams: teams, members, meetings, minutes) ---
+# A team per Sozialraum with its members (accounts or external people: name, organisation,
+# function, e-mail only), the Jugendamt's contact person, and its meetings: invitations
+# with an iCalendar attachment (an update or cancellation raises the calendar SEQUENCE),
+# attendance with the Kita leaders' release hours, minutes (changed only with a visible
+# correction note), tasks and documents.
+MEMBER_KINDS = (
+    ("kita", _("Kita-Leitung")),
+    ("traeger", _("Träger-Vertretung")),
+    ("jugendamt", _("Jugendamt")),
+    ("sozialarbeit", _("Kita-Sozialarbeit")),
+    ("eltern", _("Eltern")),
+    ("quartier", _("Quartiersmanagement")),
+    ("einrichtung", _("soziale Einrichtung / Verein")),
+    ("sonstige", _("sonstige")),
+)
+MEETING_STATES = (
+    ("planned", _("geplant")),
+    ("held", _("stattgefunden")),
+    ("cancelled", _("abgesagt")),
+)
+_TEAM = (
+    F("sozialraum_id", _("Sozialraum"), K.REF),
+    F("sozialraum", _("Sozialraum")),
+    F("contact_person_id", _("Ansprechperson des Jugendamts"), K.REF),
+    F("contact_person", _("Ansprechperson des Jugendamts")),
+    F("founded_on", _("gegründet am"), K.DATE),
+)
+_TEAM_MEMBER = (
+    F("team_id", _("Team"), K.REF),
+    F("kind", _("Funktion im Team"), K.STATE, MEMBER_KINDS),
+    F("user_id", _("Konto"), K.REF),
+    F("kita_id", _("Kita"), K.REF),
+    F("traeger_id", _("Träger"), K.REF),
+    F("name", _("Name")),
+    F("organisation", _("Organisation")),
+    F("function", _("Funktion")),
+    F("email", _("E-Mail")),
+    F("joined_on", _("dabei seit"), K.DATE),
+    F("left_on", _("ausgeschieden am"), K.DATE),
+)
+_MEETING = (
+    F("team_id", _("Team"), K.REF),
+    F("title", _("Titel")),
+    F("starts_at", _("Beginn"), K.DATETIME),
+    F("ends_at", _("Ende"), K.DATETIME),
+    F("location", _("Ort")),
+    F("agenda", _("Tagesordnung")),
+    F("state", _("Status"), K.STATE, MEETING_STATES),
+    F("sequence", _("Kalender-Version"), K.NUMBER),
+    F("minute_taker_id", _("Protokoll führt"), K.REF),
+    F("recipients", _("Empfänger"), K.NUMBER),
+)
+_MINUTES = (
+    F("minutes", _("Protokoll")),
+    F("decisions", _("Beschlüsse")),
+    F("note", _("Korrekturvermerk")),
+    F("state", _("Status"), K.STATE, MEETING_STATES),
+)
+TEAM_CREATE = register("team.create", _("Sozialraum-Team eingerichtet"), _TEAM)
+TEAM_CONTACT_CHANGE = register("team.contact_change", _("Ansprechperson des Teams geändert"), _TEAM)
+TEAM_MEMBER_ADD = register("team_member.add", _("Team-Mitglied aufgenommen"), _TEAM_MEMBER)
+TEAM_MEMBER_LEAVE = register("team_member.leave", _("Team-Mitglied ausgeschieden"), _TEAM_MEMBER)
+MEETING_CREATE = register("meeting.create", _("Team-Sitzung angelegt"), _MEETING)
+MEETING_CHANGE = register("meeting.change", _("Team-Sitzung geändert"), _MEETING)
+MEETING_INVITE = register("meeting.invite", _("Zur Team-Sitzung eingeladen"), _MEETING)
+MEETING_CANCEL = register("meeting.cancel", _("Team-Sitzung abgesagt"), _MEETING)
+MEETING_ATTENDANCE = register(
+    "meeting.attendance",
+    _("Anwesenheit der Team-Sitzung erfasst"),
+    (
+        F("state", _("Status"), K.STATE, MEETING_STATES),
+        F(
+            "attendance",
+            _("Anwesenheit"),
+            K.LIST,
+            parts=(
+                F("member_id", _("Mitglied"), K.REF),
+                F("member", _("Mitglied")),
+                F("present", _("anwesend"), K.BOOL),
+                F("hours", _("Freistellung (Stunden)"), K.NUMBER),
+            ),
+        ),
+    ),
+)
+MEETING_MINUTES = register("meeting.minutes", _("Protokoll der Team-Sitzung geschrieben"), _MINUTES)
+MEETING_MINUTES_CORRECT = register(
+    "meeting.minutes_correct", _("Protokoll der Team-Sitzung korrigiert"), _MINUTES
+)
+_TASK = (
+    F("meeting_id", _("Sitzung"), K.REF),
+    F("text", _("Aufgabe")),
+    F("owner_id", _("zuständig"), K.REF),
+    F("owner", _("zuständig")),
+    F("due_on", _("fällig am"), K.DATE),
+    F("done", _("erledigt"), K.BOOL),
+)
+MEETING_TASK_ADD = register("meeting_task.add", _("Aufgabe aus der Team-Sitzung angelegt"), _TASK)
+MEETING_TASK_DONE = register(
+    "meeting_task.done", _("Aufgabe aus der Team-Sitzung erledigt oder wieder geöffnet"), _TASK
+)
+MEETING_DOCUMENT_ADD = register(
+    "meeting_document.add",
+    _("Unterlage zur Team-Sitzung hochgeladen"),
+    (
+        F("meeting_id", _("Sitzung"), K.REF),
+        F("name", _("Dateiname")),
+        F("size", _("Größe (Bytes)"), K.NUMBER),
+    ),
+)
+
+# --- issue 15: part B (release time, reviews of the distribution) ---
+# A Kita leader's release for a special task, agreed with the Jugendamt beforehand; the
+# review of the distribution in a Sozialraum with its team (concept 4: every 2,5 years).
+RELEASE_STATES = (
+    ("requested", _("beantragt")),
+    ("approved", _("genehmigt")),
+    ("declined", _("abgelehnt")),
+)
+_RELEASE = (
+    F("kita", _("Kita")),
+    F("task", _("Aufgabe")),
+    F("hours", _("Stunden"), K.FTE),  # two decimals (FTE's format), e.g. 2,50
+    F("period_start", _("von"), K.DATE),
+    F("period_end", _("bis"), K.DATE),
+    F("state", _("Status"), K.STATE, choices=RELEASE_STATES),
+)
+RELEASE_REQUEST = register("release.request", _("Freistellung beantragt"), _RELEASE)
+RELEASE_APPROVE = register("release.approve", _("Freistellung genehmigt"), _RELEASE)
+RELEASE_DECLINE = register("release.decline", _("Freistellung abgelehnt"), _RELEASE)
+EXPORT_RELEASE_SUMMARY = register(
+    "export.release_summary",
+    _("Jahresübersicht der Freistellungen exportiert"),
+    (F("year", _("Jahr"), K.NUMBER), F("kitas", _("Kitas"), K.NUMBER), F("format", _("Format"))),
+)
+TEAM_REVIEW_STATES = (
+    ("open", _("offen")),
+    ("held", _("mit dem Team beraten")),
+    ("decided", _("entschieden")),
+)
+TEAM_REVIEW_TRIGGERS = (
+    ("due", _("fällig (30 Monate nach dem Beschluss)")),
+    ("demand", _("auf Anlass")),
+)
+TEAM_REVIEW_OUTCOMES = (
+    ("keep", _("Verteilung bleibt")),
+    ("adjust", _("Verteilung wird angepasst")),
+)
+REVIEW_OPEN = register(
+    "review.open",
+    _("Überprüfung der Verteilung eröffnet"),
+    (
+        F("sozialraum", _("Sozialraum")),
+        F("trigger", _("Anlass"), K.STATE, choices=TEAM_REVIEW_TRIGGERS),
+        F("due_on", _("fällig am"), K.DATE),
+        F("plan_id", _("überprüfter Plan"), K.REF),
+    ),
+)
+REVIEW_HOLD = register(
+    "review.hold",
+    _("Überprüfung mit dem Team beraten"),
+    (
+        F("state", _("Status"), K.STATE, choices=TEAM_REVIEW_STATES),
+        F("meeting", _("Team-Sitzung")),
+        F("meeting_id", _("Team-Sitzung"), K.REF),
+        F("findings", _("Ergebnisse")),
+        F("recommendation", _("Empfehlung des Teams")),
+    ),
+)
+REVIEW_DECIDE = register(
+    "review.decide",
+    _("Überprüfung entschieden"),
+    (
+        F("state", _("Status"), K.STATE, choices=TEAM_REVIEW_STATES),
+        F("outcome", _("Entscheidung"), K.STATE, choices=TEAM_REVIEW_OUTCOMES),
+        F("next_due", _("nächste Überprüfung fällig"), K.DATE),
+        F("plan_id", _("überprüfter Plan"), K.REF),
+    ),
+)
+
+# --- issue 15: part C (FS2 centres, FS4 requests) ---
+# A Sozialraum's Kommunikations- und Nachbarschaftszentrum (FS2), created, changed and
+# closed by the Jugendamt's planners; FS4 requests of a Kita or its Träger and the
+# Jugendamt's decision on them (the requester is told by mail).
+PREMISES = (("separate", _("eigene Räume")), ("kita", _("in einer Kita")))
+FS4_REQUEST_STATES = (
+    ("submitted", _("eingereicht")),
+    ("accepted", _("angenommen")),
+    ("declined", _("abgelehnt")),
+)
+REQUESTER_KINDS = (("kita", _("Kita-Leitung")), ("traeger", _("Träger")))
+_CENTRE = (
+    F("sozialraum_id", _("Sozialraum"), K.REF),
+    F("sozialraum", _("Sozialraum")),
+    F("name", _("Name")),
+    F("premises", _("Räume"), K.STATE, PREMISES),
+    F("host_kita_id", _("gastgebende Kita"), K.REF),
+    F("host_kita", _("gastgebende Kita")),
+    F("address", _("Anschrift")),
+    F("opened_on", _("eröffnet am"), K.DATE),
+    F("central_location", _("zentrale Lage bestätigt"), K.BOOL),
+    F("cross_provider", _("trägerübergreifende Angebote zugesagt"), K.BOOL),
+    F("offers", _("Angebote")),
+    F("active", _("aktiv"), K.BOOL),
+    F("closed_on", _("geschlossen am"), K.DATE),
+)
+CENTRE_CREATE = register("centre.create", _("Zentrum (FS2) angelegt"), _CENTRE)
+CENTRE_CHANGE = register("centre.change", _("Zentrum (FS2) geändert"), _CENTRE)
+CENTRE_CLOSE = register("centre.close", _("Zentrum (FS2) geschlossen"), _CENTRE)
+_FS4_REQUEST = (
+    F("kita_id", _("Kita"), K.REF),
+    _KITA,
+    F("requester_kind", _("beantragt als"), K.STATE, REQUESTER_KINDS),
+    F("need", _("Bedarf")),
+    F("justification", _("Begründung")),
+    F("fte", _("VZÄ"), K.FTE),
+    F("period_start", _("von"), K.DATE),
+    F("period_end", _("bis"), K.DATE),
+    F("state", _("Status"), K.STATE, FS4_REQUEST_STATES),
+    F("decision_reason", _("Begründung der Entscheidung")),
+    F("attachments", _("Anlagen"), K.LIST),
+)
+FS4_REQUEST_SUBMIT = register(
+    "fs4_request.submit", _("Antrag auf Zusatzpersonal (FS4) eingereicht"), _FS4_REQUEST
+)
+FS4_REQUEST_ACCEPT = register(
+    "fs4_request.accept", _("Antrag auf Zusatzpersonal (FS4) angenommen"), _FS4_REQUEST
+)
+FS4_REQUEST_DECLINE = register(
+    "fs4_request.decline", _("Antrag auf Zusatzpersonal (FS4) abgelehnt"), _FS4_REQUEST
+)
+
+# --- issue 15: part D (FS3 exceptions, Kita leaders in the consultation, answers) ---
+# The Jugendamt answers a comment (the answer is a comment of its own, shown under it);
+# a second person of the Leitung accepts the justification of an FS3 exception.
+PLAN_COMMENT_ANSWER = register(
+    "plan.comment_answer",
+    _("Kommentar beantwortet"),
+    (
+        F("comment_id", _("Antwort"), K.REF),
+        F("reply_to_id", _("Kommentar"), K.REF),
+        F("text", _("Antwort")),
+        F("line_id", _("Zeile"), K.REF),
+        F("line", _("zu Zeile")),
+    ),
+)
+LINE_EXCEPTION_ACCEPT = register(
+    "line.exception_accept",
+    _("Begründete Ausnahme anerkannt"),
+    (
+        F("plan_id", _("Plan"), K.REF),
+        F("kita_id", _("Kita"), K.REF),
+        _KITA,
+        F("strand", _("Förderstrang"), K.STATE, STRANDS),
+        F("justification", _("Begründung der Zeile")),
+        F("last_editor", _("zuletzt bearbeitet von")),
+    ),
 )

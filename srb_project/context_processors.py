@@ -4,11 +4,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from allocation.permissions import plan_policy
+from foerderung.permissions import centre_policy, fs4_request_policy
 from indices.permissions import evaluation_policy
 from reports.permissions import report_policy
 from sozialraeume.permissions import kita_policy, user_policy
 from srb_project import policy
 from surveys.permissions import round_policy
+from teams.permissions import team_policy
 
 # (url name, label, policy, action): a link shows when the user may do the page's action
 # as such (the rule asked without an object); the admin comes last.
@@ -21,6 +23,10 @@ _NAV = [
     # Träger: their Kitas' own results (the same page lists them; issue 14)
     ("indices:my_kita", _("Ergebnisse meiner Kitas"), report_policy, "view_traeger_dashboard"),
     ("allocation:plan_list", _("Verteilung"), plan_policy, "view"),
+    ("teams:team_list", _("Sozialraum-Teams"), team_policy, "view"),
+    # Issue 15: the FS2 centres (staff) and FS4 requests (staff, Kita leaders, Träger)
+    ("foerderung:centre_list", _("Zentren"), centre_policy, "view"),
+    ("foerderung:fs4_list", _("FS4-Anträge"), fs4_request_policy, "view"),
     ("reports:committee_latest", _("Berichte"), report_policy, "view_committee_report"),
     ("sozialraeume:people_list", _("Personen"), user_policy, "view"),
 ]

@@ -9,6 +9,7 @@ audit trail (counted only).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
@@ -43,7 +44,21 @@ class RetentionReport:
     login_records_deleted: int = 0
     sessions_deleted: int = 0
     mails_deleted: int = 0
+    external_members_anonymised: int = 0
     audit_events_past_retention: int = 0
+
+
+# Rules of apps above this one (inversion, docs/architecture.md "Cycles"): each registers,
+# in its AppConfig.ready(), a function ``rule(now=..., dry_run=...) -> int`` for one field of
+# the report (issue 15: teams removes name and e-mail of external members after leaving).
+_RULES: dict[str, Callable[..., int]] = {}
+
+
+def register_retention_rule(field: str, rule: Callable[..., int]) -> None:
+    """Let a higher app apply one rule of the concept; ``field`` names its count."""
+    if field not in RetentionReport.__dataclass_fields__:
+        raise ValueError(f"RetentionReport has no field {field!r}")
+    _RULES[field] = rule
 
 
 def _years_ago(now, years):
@@ -122,7 +137,11 @@ def retention_apply(*, acting_user=None, dry_run: bool = False, now=None) -> Ret
     if not dry_run:
         mails.delete()
 
-    # 7. Audit events are append-only: they are counted, never deleted here (see docs).
+    # 7. The higher apps' rules (external team members, issue 15).
+    for field, rule in _RULES.items():
+        setattr(report, field, rule(now=now, dry_run=dry_run))
+
+    # 8. Audit events are append-only: they are counted, never deleted here (see docs).
     report.audit_events_past_retention = AuditEvent.objects.filter(
         at__lt=_years_ago(now, AUDIT_YEARS)
     ).count()

@@ -166,6 +166,76 @@ def _build_world() -> World:
         justification=DRAFT_LINE_TEXT,
     )
 
+    # --- issue 15: part D (Kita leaders in the consultation, answers, FS3 exceptions) ---
+    # the demo's 2025 plan of the Kita leader's Sozialraum is in consultation (with the
+    # Träger's comment, answered); the demo's FS3 exception line waits for the Leitung
+    consult_plan = AllocationPlan.objects.get(
+        budget_year__jugendamt=ja, budget_year__year=2025, sozialraum=kita_a.sozialraum
+    )
+    assert consult_plan.state == "consultation", consult_plan.state
+    fs3_line = AllocationLine.objects.get(
+        plan__budget_year__jugendamt=ja, strand="FS3", exception_accepted_at__isnull=True
+    )
+    part_d_ids = {
+        "consult_plan": consult_plan.pk,
+        "consult_comment": consult_plan.comments.filter(reply_to__isnull=True)
+        .order_by("pk")
+        .first()
+        .pk,
+        "fs3_line": fs3_line.pk,
+        "fs3_line_version": fs3_line.version,
+    }
+
+    # --- issue 15, part A: the demo team of the Sozialraum of kita_a (teams.demo) ---
+    from teams.models import Meeting as TeamMeeting
+    from teams.models import MeetingDocument, MeetingTask
+    from teams.models import Team as SozialraumTeam
+
+    team_a = SozialraumTeam.objects.get(sozialraum=kita_a.sozialraum)
+    team_meeting = TeamMeeting.objects.filter(team=team_a, minutes_written_at__isnull=False)
+    team_meeting = team_meeting.order_by("starts_at").first()
+    team_external = team_a.members.filter(user__isnull=True, left_on__isnull=True).first()
+    team_task = MeetingTask.objects.filter(meeting__team=team_a).order_by("pk").first()
+    team_document = MeetingDocument.objects.filter(meeting__team=team_a).order_by("pk").first()
+    assert team_meeting and team_external and team_task and team_document, "demo team incomplete"
+    team_ids = {
+        "team_a": team_a.pk,
+        "team_meeting": team_meeting.pk,
+        "team_member_ext": team_external.pk,
+        "team_task": team_task.pk,
+        "team_document": team_document.pk,
+        "sr_b": kita_b.sozialraum_id,
+    }
+
+    # --- issue 15: part C (FS2 centres, FS4 requests; foerderung.demo) ---
+    from django.core.files.base import ContentFile
+
+    from foerderung.models import Centre, Fs4Attachment, Fs4Request
+
+    centre_a = Centre.objects.get(sozialraum=kita_a.sozialraum, active=True)
+    fs4_waiting = Fs4Request.objects.get(kita=kita_a, state="submitted")
+    from tests.foerderung.factories import minimal_pdf
+
+    pdf = minimal_pdf("Matrix")
+    fs4_file = Fs4Attachment(
+        request=fs4_waiting, name="auflage.pdf", size=len(pdf), uploaded_by=users["traeger"]
+    )
+    fs4_file.file.save("matrix-auflage.pdf", ContentFile(pdf), save=True)
+    part_c_ids = {
+        "centre_a": centre_a.pk,
+        "fs4_waiting": fs4_waiting.pk,
+        "fs4_file": fs4_file.pk,
+    }
+
+    # --- issue 15, part B: release requests and the open review of kita_a's Sozialraum
+    # (teams.demo_review) ---
+    from teams.models import ReleaseRequest, Review
+
+    release_b = ReleaseRequest.objects.filter(kita=kita_a, state="requested").order_by("pk")
+    review_b = Review.objects.filter(sozialraum=kita_a.sozialraum).exclude(state="decided")
+    assert release_b.exists() and review_b.exists(), "demo release/review missing"
+    part_b_ids = {"release": release_b.first().pk, "review": review_b.get().pk}
+
     world = World(users=users)
     world.ids = {
         "kita_a": kita_a.pk,
@@ -189,7 +259,11 @@ def _build_world() -> World:
         "reallocation": reallocation.pk,
         "response": response.pk,
         "run": run.pk,
+        **team_ids,
     }
+    world.ids.update(part_d_ids)  # issue 15: part D
+    world.ids.update(part_b_ids)  # issue 15: part B
+    world.ids.update(part_c_ids)  # issue 15: part C
     world.demo_kita_names = list(
         Kita.objects.filter(sozialraum__jugendamt=ja).values_list("name", flat=True)
     )
@@ -224,7 +298,13 @@ def _build_world() -> World:
         "allocation.allocationplan": plan.pk,
         "allocation.reallocation": reallocation.pk,
         "allocation.plancomment": comment.pk,
+        "teams.team": team_ids["team_a"],
+        "teams.teammember": team_ids["team_member_ext"],
+        "teams.meeting": team_ids["team_meeting"],
     }
+    world.admin_objects.update(  # issue 15: part C
+        {"foerderung.centre": centre_a.pk, "foerderung.fs4request": fs4_waiting.pk}
+    )
     assert IndexRun.objects.filter(pk=run.pk).exists()
     return world
 
@@ -760,6 +840,69 @@ CASES: list[Case] = [
         post=lambda w: {"decision": "confirm", "version": 1},
         post_expected=forbidden(404),
     ),
+    # --- issue 15: part C (FS2 centres, FS4 requests; foerderung.permissions) ---
+    # Centres: staff see the list (403 for everyone else); the planners (Fachkraft,
+    # Leitung; the demo's Administration is a superuser, who plans too) create, change and
+    # close (404 for everyone else).
+    Case("foerderung:centre_list", expected=row(403, **{r: 200 for r in STAFF}, fremd=200)),
+    Case(
+        "foerderung:centre_create",
+        kwargs=_ids(("sozialraum_pk", "sr_b")),
+        expected=row(404, ja=200, jal=200, admin=200),
+        post=lambda w: {"name": "Gekapert", "premises": "separate"},
+        post_expected=forbidden(404, allowed=("ja", "jal", "admin")),
+    ),
+    Case(
+        "foerderung:centre_edit",
+        kwargs=_ids(("pk", "centre_a")),
+        expected=row(404, ja=200, jal=200, admin=200),
+        post=lambda w: {"name": "Gekapert", "premises": "separate"},
+        post_expected=forbidden(404, allowed=("ja", "jal", "admin")),
+    ),
+    Case(
+        "foerderung:centre_close",
+        kwargs=_ids(("pk", "centre_a")),
+        expected=POST_ONLY,
+        post=lambda w: {"closed_on": "2030-01-01"},
+        post_expected=forbidden(404, allowed=("ja", "jal", "admin")),
+    ),
+    # FS4 requests: Kita leaders and Träger submit for their own Kitas and see those
+    # Kitas' requests (kita2 never kita_a's: 404), staff see all of their Jugendamt's,
+    # the planners decide; the committee sees none (403 / 404).
+    Case(
+        "foerderung:fs4_list",
+        expected=row(403, kita=200, kita2=200, traeger=200, **{r: 200 for r in STAFF}, fremd=200),
+    ),
+    Case(
+        "foerderung:fs4_submit",
+        expected=row(403, kita=200, kita2=200, traeger=200),
+        post=lambda w: {
+            "kita": w.ids["kita_a"],
+            "need": "Gekapert",
+            "justification": "Gekapert",
+            "fte": "0,50",
+            "period_start": "2027-01-01",
+            "period_end": "2027-12-31",
+        },
+        post_expected=forbidden(403, allowed=("kita", "kita2", "traeger")),
+    ),
+    Case(
+        "foerderung:fs4_detail",
+        kwargs=_ids(("pk", "fs4_waiting")),
+        expected=staff_object(kita=200, traeger=200),
+    ),
+    Case(
+        "foerderung:fs4_decide",
+        kwargs=_ids(("pk", "fs4_waiting")),
+        expected=POST_ONLY,
+        post=lambda w: {"decision": "accept", "reason": "Gekapert"},
+        post_expected=forbidden(404, allowed=("ja", "jal", "admin"), kita=403, traeger=403),
+    ),
+    Case(
+        "foerderung:fs4_attachment",
+        kwargs=_ids(("pk", "fs4_file")),
+        expected=staff_object(kita=200, traeger=200),
+    ),
 ]
 
 # --- the committee report's goals (/berichte/ziele/, issue 14) ---------------------------
@@ -772,6 +915,239 @@ CASES += [
         expected=row(403, jal=200, admin=200),
         post=lambda w: {"goals_text": "Matrix-Ziele"},
         post_expected=forbidden(403, allowed=("jal", "admin")),
+    ),
+    # --- issue 15: part D (Kita leaders in the consultation, answers, FS3 exceptions) ---
+    # The plan as one Kita sees it: its leader, the Jugendamt's staff and the Kita's
+    # Träger; another Kita's leader, the committee and foreign staff get 404.
+    Case(
+        "allocation:kita_consultation",
+        kwargs=_ids(("pk", "consult_plan"), *KITA_A),
+        expected=staff_object(kita=200, traeger=200),
+    ),
+    # another Sozialraum's Kita (the one kita2 leads) is not in the plan: 404 for everyone
+    Case(
+        "allocation:kita_consultation",
+        label="allocation:kita_consultation other Kita",
+        kwargs=_ids(("pk", "consult_plan"), ("kita_id", "kita_b")),
+        expected=row(404),
+    ),
+    # a draft is no Kita leader's (nor Träger's) to read; a decided plan is, read-only
+    Case(
+        "allocation:kita_consultation",
+        label="allocation:kita_consultation draft",
+        kwargs=_ids(("pk", "draft_plan"), *KITA_A),
+        expected=staff_object(),
+    ),
+    Case(
+        "allocation:kita_consultation",
+        label="allocation:kita_consultation approved",
+        kwargs=_ids(*PLAN, *KITA_A),
+        expected=staff_object(kita=200, traeger=200),
+    ),
+    # Only the Kita's leader comments there (the others comment on the plan page).
+    Case(
+        "allocation:kita_comment",
+        kwargs=_ids(("pk", "consult_plan"), *KITA_A),
+        expected=POST_ONLY,
+        post=lambda w: {"text": "Matrix"},
+        post_expected=forbidden(404, allowed=("kita",)),
+    ),
+    # The Jugendamt's planners answer a comment; nobody else finds it.
+    Case(
+        "allocation:comment_answer",
+        kwargs=_ids(("pk", "consult_comment")),
+        expected=POST_ONLY,
+        post=lambda w: {"text": "Matrix"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    # Only the Jugendamt-Leitung accepts an FS3 exception.
+    Case(
+        "allocation:line_exception_accept",
+        kwargs=_ids(("pk", "fs3_line")),
+        expected=POST_ONLY,
+        post=lambda w: {"version": w.ids["fs3_line_version"]},
+        post_expected=forbidden(404, allowed=("jal",)),
+    ),
+    # --- issue 15: part A (Sozialraum-Teams: teams, members, meetings, minutes) ---
+    # The demo team of kita_a's Sozialraum: its Kita leader ("kita") and the Träger are
+    # members and see the team and its meetings; the Jugendamt's staff see and manage
+    # every team of their Jugendamt; kita2 (another Sozialraum), the committee (counts
+    # only, in the report) and foreign staff find nothing (404; the list: 403). Minutes
+    # are written only by the contact person ("jugendamt") or a named minute-taker.
+    Case(
+        "teams:team_list",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200, kita=200, traeger=200),
+    ),
+    Case(
+        "teams:team_create",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200),
+        post=lambda w: {"sozialraum": w.ids["sr_b"]},
+        post_expected=forbidden(403, allowed=(*STAFF, "fremd")),
+    ),
+    Case(
+        "teams:team_detail",
+        kwargs=_ids(("pk", "team_a")),
+        expected=staff_object(kita=200, traeger=200),
+    ),
+    Case(
+        "teams:team_contact",
+        kwargs=_ids(("pk", "team_a")),
+        expected=POST_ONLY,
+        post=lambda w: {"contact_person": w.users["jal"].pk},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "teams:member_add",
+        kwargs=_ids(("pk", "team_a")),
+        expected=staff_object(),
+        post=lambda w: {"which": "extern", "extern-kind": "eltern", "extern-name": "Matrix"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "teams:member_leave",
+        kwargs=_ids(("pk", "team_member_ext")),
+        expected=POST_ONLY,
+        post=lambda w: {"left_on": ""},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "teams:meeting_plan_year",
+        kwargs=_ids(("pk", "team_a")),
+        expected=POST_ONLY,
+        post=lambda w: {"year": "2031"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "teams:meeting_create",
+        kwargs=_ids(("pk", "team_a")),
+        expected=staff_object(),
+        post=lambda w: {
+            "title": "Matrix-Sitzung",
+            "date": "2031-03-11",
+            "start_time": "14:00",
+            "end_time": "16:00",
+        },
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "teams:meeting_detail",
+        kwargs=_ids(("pk", "team_meeting")),
+        expected=staff_object(kita=200, traeger=200),
+    ),
+    Case(
+        "teams:meeting_edit",
+        kwargs=_ids(("pk", "team_meeting")),
+        expected=staff_object(),
+        post=lambda w: {
+            "title": "Gekapert",
+            "date": "2031-03-11",
+            "start_time": "14:00",
+            "end_time": "16:00",
+        },
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    *[
+        Case(
+            f"teams:{name}",
+            kwargs=_ids(("pk", "team_meeting")),
+            expected=POST_ONLY,
+            post=post,
+            post_expected=forbidden(404, allowed=STAFF),
+        )
+        for name, post in [
+            ("meeting_invite", lambda w: {}),
+            ("meeting_cancel", lambda w: {}),
+            ("task_add", lambda w: {"aufgabe-text": "Matrix"}),
+            ("document_add", lambda w: {}),
+        ]
+    ],
+    # release hours of every member: only staff; the attendance form is the managers'
+    Case(
+        "teams:meeting_attendance",
+        kwargs=_ids(("pk", "team_meeting")),
+        expected=staff_object(),
+        post=lambda w: {},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "teams:meeting_minutes",
+        kwargs=_ids(("pk", "team_meeting")),
+        expected=row(404, ja=200),
+        post=lambda w: {"minutes": "Gekapert", "decisions": "", "note": "Matrix"},
+        post_expected=forbidden(404, allowed=("ja",)),
+    ),
+    # the demo task belongs to a member without an account: only staff tick it
+    Case(
+        "teams:task_done",
+        kwargs=_ids(("pk", "team_task")),
+        expected=POST_ONLY,
+        post=lambda w: {"done": "1"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "teams:document_download",
+        kwargs=_ids(("pk", "team_document")),
+        expected=staff_object(kita=200, traeger=200),
+    ),
+    # --- issue 15: part B (release time, reviews of the distribution) ---
+    # Release requests: the Kita leader asks for the own Kita where its Sozialraum has a
+    # team (kita2's has none: 403); a request is seen by staff, the Kita's leader and its
+    # Träger, decided by the planners (and the demo's superuser); kita2, the committee and
+    # foreign staff find nothing (404). The yearly summary: every role but the committee,
+    # each for their own Kitas (a second Jugendamt's staff: their own, empty). Reviews are
+    # the Jugendamt's pages (staff only); the demo review is open, so no one may decide it.
+    Case(
+        "teams:release_list",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200, kita=200, kita2=200, traeger=200),
+    ),
+    Case(
+        "teams:release_new",
+        expected=row(403, kita=200),
+        post=lambda w: {"kita": w.ids["kita_a"], "task": "Matrix", "hours": "2"},
+        post_expected=forbidden(403, allowed=("kita",)),
+    ),
+    Case(
+        "teams:release_detail",
+        kwargs=_ids(("pk", "release")),
+        expected=staff_object(kita=200, traeger=200),
+    ),
+    Case(
+        "teams:release_decide",
+        kwargs=_ids(("pk", "release")),
+        expected=POST_ONLY,
+        post=lambda w: {"decision": "approve", "reason": "Matrix"},
+        post_expected=forbidden(404, allowed=STAFF, kita=403, traeger=403),
+    ),
+    *[
+        Case(
+            f"teams:{name}",
+            expected=row(
+                403, **{r: 200 for r in STAFF}, fremd=200, kita=200, kita2=200, traeger=200
+            ),
+        )
+        for name in ("release_summary", "release_summary_xlsx")
+    ],
+    Case("teams:review_list", expected=row(403, **{r: 200 for r in STAFF}, fremd=200)),
+    Case(
+        "teams:review_open",
+        expected=POST_ONLY,
+        post=lambda w: {"sozialraum": w.ids["sr_b"], "reason": "Matrix"},
+        post_expected=forbidden(403, allowed=(*STAFF, "fremd")),
+    ),
+    Case("teams:review_detail", kwargs=_ids(("pk", "review")), expected=staff_object()),
+    Case(
+        "teams:review_hold",
+        kwargs=_ids(("pk", "review")),
+        expected=POST_ONLY,
+        post=lambda w: {"meeting": w.ids["team_meeting"], "findings": "M", "recommendation": "M"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "teams:review_decide",
+        kwargs=_ids(("pk", "review")),
+        expected=POST_ONLY,
+        post=lambda w: {"outcome": "keep", "reason": "Matrix"},
+        post_expected=forbidden(404, ja=403, jal=403, admin=403),
     ),
 ]
 
@@ -1406,3 +1782,23 @@ def test_foreign_admin_object_looks_like_a_missing_one(world, clients):
     missing = client.get(reverse("admin:sozialraeume_kita_change", args=[10**9]))
     assert foreign.status_code == missing.status_code == 302
     assert foreign["Location"] == missing["Location"] == reverse("admin:index")
+
+
+@pytest.mark.parametrize("role", ["kita", "kita2"])
+def test_kita_leader_export_of_release_hours_names_no_other_kita(role, world, clients):
+    """Issue 15, part B: the yearly release summary's XLSX holds only the own Kitas."""
+    from io import BytesIO
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    own = set(world.own_kita_names[role])
+    others = [n for n in world.demo_kita_names if n not in own]
+    year = timezone.localdate().year
+    response = clients[role].get(reverse("teams:release_summary_xlsx") + f"?jahr={year}")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    cells = {str(c.value) for ws in book for r in ws.iter_rows() for c in r if c.value}
+    assert not [n for n in others if n in cells]
+    if role == "kita":  # the demo's approved release of kita_a is in it
+        assert own <= cells

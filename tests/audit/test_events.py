@@ -11,7 +11,16 @@ from audit import events
 from audit.events import Field, Kind, UnknownAuditAction
 from audit.models import AuditEvent
 
-APPS = ("sozialraeume", "surveys", "indices", "allocation", "reports", "audit")
+APPS = (
+    "sozialraeume",
+    "surveys",
+    "indices",
+    "foerderung",
+    "allocation",
+    "teams",
+    "reports",
+    "audit",
+)
 
 
 # --- record refuses what the vocabulary does not know -----------------------------------

@@ -13,6 +13,7 @@ LABELS = {
     "login_records_deleted": "Anmeldeprotokolle gelöscht",
     "sessions_deleted": "abgelaufene Sitzungen gelöscht",
     "mails_deleted": "E-Mails des Postausgangs gelöscht",
+    "external_members_anonymised": "ausgeschiedene externe Team-Mitglieder anonymisiert",
     "audit_events_past_retention": "Protokolleinträge älter als 10 Jahre (Archivierung durch DBA)",
 }
 
