@@ -108,8 +108,51 @@ def consultation_started(*, plan: AllocationPlan, acting_user: User) -> None:
     )
     with translation.override("de"):
         subject = _("Verteilungsplan %(plan)s: Abstimmung mit den Trägern") % {"plan": plan}
-    context = _plan_context(plan, earliest=selectors.consultation_earliest_submit(plan))
+    earliest = selectors.consultation_earliest_submit(plan)
+    context = _plan_context(plan, earliest=earliest)
     _send("consultation_started", subject, context, recipients, acting_user)
+    # Issue 15: the Kita leaders of the Sozialraum read and comment their own Kita's lines,
+    # each on the page of their Kita (never the plan page with the other Kitas).
+    with translation.override("de"):
+        kita_subject = _("Verteilungsplan %(plan)s: Zeilen Ihrer Kita zur Abstimmung") % {
+            "plan": plan
+        }
+    for kita in plan.sozialraum.kitas.filter(active=True).order_by("name"):
+        leaders = _recipients(
+            (
+                u
+                for u in kita.leitungen.filter(is_active=True).exclude(email="")
+                if plan_policy.user_can(u, "comment_as_kita", plan)
+            ),
+            acting_user,
+        )
+        url = absolute_url(reverse("allocation:kita_consultation", args=[plan.pk, kita.pk]))
+        kita_context = _plan_context(plan, earliest=earliest, url=url, kita=kita)
+        _send("consultation_started_kita", kita_subject, kita_context, leaders, acting_user)
+
+
+def comment_added(*, comment, acting_user: User) -> None:
+    """To the Jugendamt staff who prepare the plan: a Träger or a Kita leader commented
+    (the last editor of the plan, else everyone who may edit it)."""
+    plan = comment.plan
+    if plan_policy.user_can(comment.author, "edit", plan):
+        return  # staff's own notes need no mail
+    editors = [plan.last_editor] if plan.last_editor_id else []
+    if not editors:
+        editors = [
+            u for u in _jugendamt_users(plan.jugendamt_id) if plan_policy.user_can(u, "edit", plan)
+        ]
+    recipients = _recipients(
+        (u for u in editors if plan_policy.user_can(u, "answer_comment", plan)), acting_user
+    )
+    with translation.override("de"):
+        subject = _("Verteilungsplan %(plan)s: neuer Kommentar") % {"plan": plan}
+    context = _plan_context(
+        plan,
+        comment=comment,
+        url=absolute_url(reverse("allocation:plan_detail", args=[plan.pk]) + "#kommentare"),
+    )
+    _send("comment_added", subject, context, recipients, acting_user)
 
 
 def plan_submitted(*, plan: AllocationPlan, acting_user: User, reason: str = "") -> None:

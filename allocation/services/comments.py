@@ -71,6 +71,7 @@ def plan_comment_add(
         jugendamt_id=plan.jugendamt_id,
         new=new,
     )
+    notifications.comment_added(comment=comment, acting_user=acting_user)
     return comment
 
 

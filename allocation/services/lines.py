@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from allocation import distribution as d
@@ -77,8 +78,18 @@ def _centre_for(plan: AllocationPlan, strand: str) -> Centre | None:
     return foerderung_selectors.active_centre(plan.sozialraum_id)
 
 
-def _check_links(*, plan: AllocationPlan, kita: Kita, strand: str, centre, fs4_request) -> None:
-    """What FS2 and FS4 lines need besides the rule (German messages)."""
+def _check_links(
+    *,
+    plan: AllocationPlan,
+    kita: Kita,
+    strand: str,
+    centre,
+    fs4_request,
+    fte: Decimal | None = None,
+    line_id: int | None = None,
+) -> None:
+    """What FS2 and FS4 lines need besides the rule (German messages). An FS4 request
+    grants at most its FTE: the plan's FS4 lines on it may not add up to more."""
     if strand == Strand.FS2:
         if centre is None:
             raise ValidationError(
@@ -131,6 +142,22 @@ def _check_links(*, plan: AllocationPlan, kita: Kita, strand: str, centre, fs4_r
                 },
                 code="fs4_request_period",
             )
+        if fte is not None:
+            planned = (
+                plan.lines.filter(strand=Strand.FS4, fs4_request=fs4_request)
+                .exclude(pk=line_id)
+                .aggregate(total=Sum("fte"))["total"]
+                or Decimal("0")
+            ) + fte
+            if planned > fs4_request.fte:
+                raise ValidationError(
+                    _(
+                        "Der FS4-Antrag umfasst %(granted)s VZÄ; mit dieser Zeile wären "
+                        "%(planned)s VZÄ darauf eingeplant."
+                    )
+                    % {"granted": localized(fs4_request.fte), "planned": localized(planned)},
+                    code="fs4_request_fte",
+                )
 
 
 def fte_bounds(jugendamt: Jugendamt) -> dict[str, Decimal]:
@@ -220,6 +247,7 @@ def _check_line(
     cross_provider: bool,
     line_id: int | None,
     fs4_request: Fs4Request | None = None,
+    fte: Decimal | None = None,
 ) -> rules.Eligibility:
     if kita.sozialraum_id != plan.sozialraum_id:
         raise ValidationError(
@@ -229,7 +257,15 @@ def _check_line(
     if strand not in Strand.values:
         raise ValidationError(_("Unbekannter Förderstrang."))
     centre = _centre_for(plan, strand)
-    _check_links(plan=plan, kita=kita, strand=strand, centre=centre, fs4_request=fs4_request)
+    _check_links(
+        plan=plan,
+        kita=kita,
+        strand=strand,
+        centre=centre,
+        fs4_request=fs4_request,
+        fte=fte,
+        line_id=line_id,
+    )
     # other centres planned in the Sozialraum: FS2 lines of another centre (or, from
     # before issue 15, of another Kita without one)
     others = {
@@ -327,6 +363,7 @@ def line_add(
         cross_provider=cross_provider,
         line_id=None,
         fs4_request=fs4_request,
+        fte=fte,
     )
     centre = _centre_for(plan, strand)
     central_location = bool(centre and centre.central_location)
@@ -450,6 +487,7 @@ def line_update(
         cross_provider=line.cross_provider,
         line_id=line.pk,
         fs4_request=line.fs4_request,
+        fte=line.fte,
     )
     # Issue 15 (part D): the Leitung accepted an FS3 exception for this Kita, strand and
     # justification; a change of any of them needs a new acceptance (the change event

@@ -195,6 +195,26 @@ def test_fs4_needs_an_accepted_request_of_the_same_kita(world, plan):
     assert line.fs4_request == accepted and line.annual_cost == Decimal("30000.00")
 
 
+def test_fs4_lines_on_one_request_stay_within_its_fte(world, plan):
+    from tests.foerderung.factories import make_fs4_request
+
+    accepted = make_fs4_request(world.kitas["C"], requested_by=world.staff, fte=Decimal("0.50"))
+    base = dict(plan=plan, kita=world.kitas["C"], strand="FS4", acting_user=world.staff)
+    with pytest.raises(ValidationError) as exc:
+        line_services.line_add(**base, fte="0.60", fs4_request=accepted)
+    assert "umfasst 0,50 VZÄ; mit dieser Zeile wären 0,60 VZÄ" in _messages(exc)
+    first = line_services.line_add(**base, fte="0.30", fs4_request=accepted)
+    with pytest.raises(ValidationError) as exc:  # 0,30 + 0,30 > 0,50
+        line_services.line_add(**base, fte="0.30", fs4_request=accepted)
+    assert "wären 0,60 VZÄ" in _messages(exc)
+    line_services.line_add(**base, fte="0.20", fs4_request=accepted)
+    with pytest.raises(ValidationError):  # raising the first line past the request
+        line_services.line_update(
+            line_id=first.pk, expected_version=first.version, fte="0.35", acting_user=world.staff
+        )
+    assert sum(line.fte for line in plan.lines.filter(fs4_request=accepted)) == Decimal("0.50")
+
+
 def test_two_people_editing_the_same_line_cannot_overwrite_each_other(world, plan):
     line = fs1_line(world, plan)
     seen_by_both = line.version
