@@ -181,7 +181,11 @@ def centre_update(
     unknown = set(changes) - set(CENTRE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    centre = Centre.objects.select_for_update().select_related("sozialraum").get(pk=centre_id)
+    centre = (
+        Centre.objects.select_for_update(of=("self",))
+        .select_related("sozialraum")
+        .get(pk=centre_id)
+    )
     _require(centre_policy.user_can(acting_user, "manage", centre))
     if not centre.active:
         raise ValidationError(_("Ein geschlossenes Zentrum wird nicht mehr geändert."))
@@ -213,7 +217,11 @@ def centre_close(
 ) -> Centre:
     """Close the centre (no longer active, from ``closed_on``): a new one may then be
     created; the plans' FS2 lines keep the link to it (and count as not eligible)."""
-    centre = Centre.objects.select_for_update().select_related("sozialraum").get(pk=centre_id)
+    centre = (
+        Centre.objects.select_for_update(of=("self",))
+        .select_related("sozialraum")
+        .get(pk=centre_id)
+    )
     _require(centre_policy.user_can(acting_user, "manage", centre))
     if not centre.active:
         raise ValidationError(_("Das Zentrum ist schon geschlossen."))
@@ -334,7 +342,7 @@ def fs4_request_submit(
 
 def _decide(*, request_id: int, accept: bool, reason: str, acting_user: User) -> Fs4Request:
     request = (
-        Fs4Request.objects.select_for_update()
+        Fs4Request.objects.select_for_update(of=("self",))
         .select_related("kita", "kita__sozialraum", "kita__sozialraum__jugendamt")
         .get(pk=request_id)
     )

@@ -94,7 +94,7 @@ def line_exception_accept(
             _("Nur die Jugendamt-Leitung kann eine begründete Ausnahme anerkennen.")
         )
     line = (
-        AllocationLine.objects.select_for_update()
+        AllocationLine.objects.select_for_update(of=("self",))
         .select_related("kita", "updated_by")
         .get(pk=line.pk, plan=plan)
     )

@@ -71,7 +71,7 @@ def _require(user, action: str, meeting: Meeting) -> None:
 
 def _lock(meeting: Meeting) -> Meeting:
     return (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("team__sozialraum__jugendamt", "team__contact_person", "minute_taker")
         .get(pk=meeting.pk)
     )
@@ -516,7 +516,7 @@ def meeting_task_add(
 def meeting_task_set_done(*, task: MeetingTask, done: bool, acting_user: User) -> MeetingTask:
     """Tick a task done (or open it again)."""
     task = (
-        MeetingTask.objects.select_for_update()
+        MeetingTask.objects.select_for_update(of=("self",))
         .select_related("meeting__team__sozialraum", "owner__user")
         .get(pk=task.pk)
     )

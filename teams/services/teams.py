@@ -109,7 +109,7 @@ def team_create(
 @transaction.atomic
 def team_contact_set(*, team: Team, contact_person: User | None, acting_user: User) -> Team:
     """Name (or change) the Jugendamt's contact person of the team."""
-    team = Team.objects.select_for_update().select_related("sozialraum").get(pk=team.pk)
+    team = Team.objects.select_for_update(of=("self",)).select_related("sozialraum").get(pk=team.pk)
     if not team_policy.user_can(acting_user, "manage", team):
         raise PermissionDenied
     check_contact_person(contact_person, team.jugendamt_id)
@@ -175,7 +175,7 @@ def team_member_add(
     """Add a member: a user of the Jugendamt (what they speak for follows from who they
     are) or an external person (name required; only name, organisation, function and
     e-mail are kept)."""
-    team = Team.objects.select_for_update().select_related("sozialraum").get(pk=team.pk)
+    team = Team.objects.select_for_update(of=("self",)).select_related("sozialraum").get(pk=team.pk)
     if not team_policy.user_can(acting_user, "manage", team):
         raise PermissionDenied
     joined_on = joined_on or timezone.localdate()
@@ -218,7 +218,7 @@ def team_member_leave(
 ) -> TeamMember:
     """End a membership (the member stays in the team's history and attendance)."""
     member = (
-        TeamMember.objects.select_for_update()
+        TeamMember.objects.select_for_update(of=("self",))
         .select_related("team__sozialraum", "user")
         .get(pk=member.pk)
     )

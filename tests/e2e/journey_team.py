@@ -43,7 +43,9 @@ def _outbox_calendar(subject_start: str):
     return email, Calendar.from_ical(raw)
 
 
-def play_team_setup(browser, live_server, *, sozialraum_name: str | None = None) -> dict:
+def play_team_setup(
+    browser, live_server, *, sozialraum_name: str | None = None, member: str | None = None
+) -> dict:
     from django.utils import timezone
     from post_office.models import Email
 
@@ -82,7 +84,10 @@ def play_team_setup(browser, live_server, *, sozialraum_name: str | None = None)
         page.get_by_role("link", name="Mitglied aufnehmen").click()
         page.wait_for_load_state()
         if page.locator("#id_konto-user").count():
-            page.select_option("#id_konto-user", index=1)
+            if member:  # a person with an account, by the name the list shows
+                page.select_option("#id_konto-user", label=member)
+            else:
+                page.select_option("#id_konto-user", index=1)
             page.locator("[data-testid=account-member] button[type=submit]").click()
             page.wait_for_load_state()
         else:

@@ -24,12 +24,14 @@ Screenshots: test-artifacts/team-{a,b,c,d,e}-*.png.
 """
 
 import datetime
+from decimal import Decimal
 from importlib import import_module
 
 import pytest
 from django.core.cache import cache
 from django.db import transaction
 
+from tests.conftest import ARTIFACTS
 from tests.e2e.helpers import role_page, visit
 from tests.e2e.journey_consultation import play_consultation
 from tests.e2e.journey_fs4 import play_fs4_request
@@ -71,11 +73,16 @@ def test_a_year_in_one_sozialraum(browser, live_server, settings):
     assert not Team.objects.exists() and not Review.objects.exists()
 
     # 1. The team is set up and holds its first meeting.
-    ids = play_team_setup(browser, live_server, sozialraum_name=SOZIALRAUM)
+    ids = play_team_setup(
+        browser, live_server, sozialraum_name=SOZIALRAUM, member=leader.display_name
+    )
     team = Team.objects.get(pk=ids["team"])
     assert team.sozialraum == sozialraum
     meeting = Meeting.objects.get(pk=ids["meeting"])
     assert meeting.state == "held" and meeting.corrections.count() == 1
+    # the Kita leader attended: released for the meeting's 2,5 hours
+    leader_attendance = meeting.attendance.get(member__user=leader)
+    assert (leader_attendance.present, leader_attendance.hours) == (True, Decimal("2.50"))
 
     # 2. Thirty months after the decision the review comes due by itself.
     plan = AllocationPlan.objects.get(
@@ -123,6 +130,8 @@ def test_a_year_in_one_sozialraum(browser, live_server, settings):
     kita_names = list(Kita.objects.values_list("name", flat=True))
     with role_page(browser, live_server, "ausschuss") as page:
         visit(page, f"{live_server.url}/berichte/ausschuss/2026/", name="team-e-committee")
+        page.locator("#teams-heading").scroll_into_view_if_needed()
+        page.locator("#teams-table").screenshot(path=str(ARTIFACTS / "team-e-committee-teams.png"))
         row = page.locator("#teams-table tr", has_text=SOZIALRAUM)
         text = row.inner_text()
         # the review decided today, the team of 2 members, the meeting held this year
