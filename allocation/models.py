@@ -541,6 +541,17 @@ class Reallocation(models.Model):
         verbose_name=_("für Kita"),
     )
     amount = models.DecimalField(_("Landesmittel (€)"), max_digits=12, decimal_places=2)
+    # Issue 16: money that is only not yet planned, or money that the year's positions
+    # really did not spend (vacancies, lower actual costs).
+    source = models.CharField(
+        _("Herkunft der Mittel"),
+        max_length=10,
+        choices=[
+            ("planned", _("nicht verplant")),
+            ("actual", _("tatsächlich nicht verausgabt")),
+        ],
+        default="planned",
+    )
     reason = models.TextField(_("Begründung"))
     public_reason = models.TextField(
         _("Begründung für den Ausschuss"),

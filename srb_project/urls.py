@@ -28,6 +28,7 @@ urlpatterns = [
     path("verteilung/", include("allocation.urls")),
     path("foerderung/", include("foerderung.urls")),
     path("sozialraum-teams/", include("teams.urls")),
+    path("stellen/", include("positions.urls")),
     path("berichte/", include("reports.urls")),
     path("protokoll/", include("audit.urls")),
 ]

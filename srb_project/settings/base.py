@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "indices",
     "foerderung",
     "allocation",
+    "positions",
     "teams",
     "reports",
 ]

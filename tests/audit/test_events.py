@@ -17,6 +17,7 @@ APPS = (
     "indices",
     "foerderung",
     "allocation",
+    "positions",
     "teams",
     "reports",
     "audit",

@@ -13,6 +13,8 @@ DEMO_MODULES = [
     "indices.demo",
     "foerderung.demo",
     "allocation.demo",
+    "positions.demo",
+    "positions.demo_costs",
     "teams.demo",
     "teams.demo_review",
 ]

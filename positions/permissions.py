@@ -1,0 +1,62 @@
+"""Rules about positions, actual costs and the proof of use (issue 16), on
+``srb_project.policy``.
+
+Positions are seen by the Jugendamt's staff and by the employing Träger (only their own
+positions: ``Position.employer``); Kita leaders and the committee see none (the committee
+reads the budget execution at Sozialraum level in the report).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from positions.models import Position
+from srb_project import policy, roles
+
+
+def _is_traeger(user) -> bool:
+    return policy.has_role(user, roles.TRAEGER) and bool(getattr(user, "traeger_id", None))
+
+
+class PositionPolicy(policy.BasePolicy):
+    """view: staff of the position's Jugendamt; a Träger the positions it employs.
+    manage (create from approved lines, change, months, shares, qualification check):
+    Jugendamt (Fachkraft) and Leitung of that Jugendamt. ``obj`` a position, a budget
+    year / Jugendamt (the action as such there) or None."""
+
+    model = Position
+    actions = ("view", "manage")
+
+    def _base(self) -> QuerySet[Position]:
+        return Position.objects.select_related(
+            "budget_year", "kita", "kita__sozialraum", "employer", "qualification"
+        )
+
+    def can_view(self, user, obj) -> bool:
+        if obj is None or not isinstance(obj, Position):
+            return (
+                policy.is_staff(user)
+                and policy.in_scope(user, obj)
+                or (obj is None and _is_traeger(user))
+            )
+        if policy.is_staff(user) and policy.same_jugendamt(user, obj.jugendamt_id):
+            return True
+        return _is_traeger(user) and obj.employer_id == user.traeger_id
+
+    def view_queryset(self, user) -> QuerySet[Position]:
+        if policy.is_staff(user):
+            return self._base().filter(policy.jugendamt_scope(user, "budget_year__jugendamt"))
+        if _is_traeger(user):
+            return self._base().filter(Q(employer_id=user.traeger_id))
+        return Position.objects.none()
+
+    def can_manage(self, user, obj) -> bool:
+        return policy.is_planner(user) and policy.in_scope(user, obj)
+
+    def manage_queryset(self, user) -> QuerySet[Position]:
+        if not policy.is_planner(user):
+            return Position.objects.none()
+        return self._base().filter(policy.jugendamt_scope(user, "budget_year__jugendamt"))
+
+
+position_policy = policy.register(PositionPolicy())
