@@ -67,7 +67,7 @@ def seed(stdout=None):
             need=ACCEPTED_NEED,
             justification="Auflage der Betriebserlaubnis: Das Außengelände ist nur über den "
             "Hof des Nachbargebäudes erreichbar; eine zweite Aufsicht ist vorgeschrieben.",
-            fte=Decimal("0.50"),
+            fte=Decimal("1.00"),
             period_start=datetime.date(2026, 8, 1),
             period_end=datetime.date(2027, 7, 31),
             acting_user=leader,
