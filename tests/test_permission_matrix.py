@@ -53,7 +53,16 @@ ROLES = {
 ROLE_KEYS = list(ROLES)
 STAFF = ("ja", "jal", "admin")  # staff of the demo Jugendamt
 LOGIN = 302  # login_required: redirect to the login page
-OUR_APPS = ("audit", "sozialraeume", "surveys", "indices", "foerderung", "allocation", "positions", "teams")
+OUR_APPS = (
+    "audit",
+    "sozialraeume",
+    "surveys",
+    "indices",
+    "foerderung",
+    "allocation",
+    "positions",
+    "teams",
+)
 
 
 def row(default, *, anon=LOGIN, **overrides) -> dict[str, int]:
