@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from positions.models import Position
+from positions.models import Position, Qualification
 from srb_project import policy, roles
 
 
@@ -60,3 +60,31 @@ class PositionPolicy(policy.BasePolicy):
 
 
 position_policy = policy.register(PositionPolicy())
+
+
+class QualificationPolicy(policy.BasePolicy):
+    """The qualification catalogue (Fachkräfteverordnung RLP) of a Jugendamt (issue 16, P1).
+    view: the Jugendamt's staff. manage (add, deactivate): Jugendamt (Fachkraft) and
+    Leitung. ``obj`` a qualification, a Jugendamt or None."""
+
+    model = Qualification
+    actions = ("view", "manage")
+
+    def can_view(self, user, obj) -> bool:
+        return policy.is_staff(user) and policy.in_scope(user, obj)
+
+    def view_queryset(self, user) -> QuerySet[Qualification]:
+        if not policy.is_staff(user):
+            return Qualification.objects.none()
+        return Qualification.objects.filter(policy.jugendamt_scope(user))
+
+    def can_manage(self, user, obj) -> bool:
+        return policy.is_planner(user) and policy.in_scope(user, obj)
+
+    def manage_queryset(self, user) -> QuerySet[Qualification]:
+        if not policy.is_planner(user):
+            return Qualification.objects.none()
+        return Qualification.objects.filter(policy.jugendamt_scope(user))
+
+
+qualification_policy = policy.register(QualificationPolicy())

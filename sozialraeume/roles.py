@@ -21,7 +21,16 @@ from srb_project.roles import (  # noqa: E402, F401
     TRAEGER,
 )
 
-_STAFF_APPS = ("audit", "sozialraeume", "surveys", "indices", "foerderung", "allocation", "teams")
+_STAFF_APPS = (
+    "audit",
+    "sozialraeume",
+    "surveys",
+    "indices",
+    "foerderung",
+    "allocation",
+    "positions",
+    "teams",
+)
 # (app_label, codename prefixes) per role; "view" only where a role merely reads.
 ROLE_PERMISSIONS = {
     KITA_LEITUNG: [],

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import ProtectedError, Sum
 from django.utils.translation import gettext as _
 
 from allocation import distribution as d
@@ -538,7 +538,17 @@ def line_delete(
         old=old,
         reason=reason,
     )
-    line.delete()
+    try:
+        line.delete()
+    except ProtectedError as exc:
+        # Positions were created from the decided line (issue 16): they keep their line.
+        raise ValidationError(
+            _(
+                "Zu dieser Zeile gibt es bereits Stellen; sie kann nicht gelöscht werden. "
+                "Ändern Sie stattdessen den Stellenanteil oder beenden Sie die Stellen."
+            ),
+            code="line_has_positions",
+        ) from exc
     touch(plan, acting_user)
 
 
