@@ -256,11 +256,19 @@ class ActualCost(models.Model):
                 name="actual_cost_period_ordered",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="actual_cost_nonneg"),
-            # one current (not superseded) row per position and period
+            # one current row per position and period: confirmed, or reported and not a
+            # correction (a correction waits beside the confirmed row it would replace;
+            # issue 16 part P2, migration 0002_p2_cost_corrections)
             models.UniqueConstraint(
                 fields=["position", "period_start"],
-                condition=~Q(state="superseded"),
+                condition=Q(state="confirmed") | Q(state="reported", supersedes__isnull=True),
                 name="actual_cost_one_current_per_period",
+            ),
+            # a confirmed row has at most one correction
+            models.UniqueConstraint(
+                fields=["supersedes"],
+                condition=Q(supersedes__isnull=False),
+                name="actual_cost_one_correction",
             ),
         ]
 
