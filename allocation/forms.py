@@ -228,7 +228,24 @@ class ReallocationForm(forms.Form):
         label=_("Landesmittel (€)"),
         max_digits=12,
         min_value=Decimal("0.01"),
-        help_text=_("z. B. 10.000 oder 10.000,00; höchstens die nicht verplanten Landesmittel."),
+        help_text=_(
+            "z. B. 10.000 oder 10.000,00; höchstens die nicht verplanten bzw. die "
+            "tatsächlich nicht verausgabten Landesmittel."
+        ),
+    )
+    # issue 16: "actual" money is checked against the budget execution's freed amount
+    source = forms.ChoiceField(
+        label=_("Herkunft der Mittel"),
+        choices=[
+            ("planned", _("nicht verplant")),
+            ("actual", _("tatsächlich nicht verausgabt")),
+        ],
+        initial="planned",
+        required=False,  # a form without the field (older pages, scripts): "planned"
+        help_text=_(
+            "„nicht verplant“: nicht in den Verteilungszeilen verplant; „tatsächlich nicht "
+            "verausgabt“: von den Stellen nicht ausgegeben (Umsetzung, z. B. unbesetzte Monate)."
+        ),
     )
     reason = forms.CharField(
         label=_("Begründung (intern)"),
@@ -242,6 +259,9 @@ class ReallocationForm(forms.Form):
             "Wird im Bericht an den Jugendhilfeausschuss veröffentlicht: ohne Namen von Kitas."
         ),
     )
+
+    def clean_source(self):
+        return self.cleaned_data.get("source") or "planned"
 
     def __init__(self, *args, jugendamt_id, **kwargs):
         super().__init__(*args, **kwargs)

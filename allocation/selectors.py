@@ -104,6 +104,15 @@ def pending_outgoing(budget_year_id, sozialraum_id) -> Decimal:
     return qs.aggregate(s=Sum("amount"))["s"] or ZERO
 
 
+def moved_unspent_out(budget_year_id, sozialraum_id) -> Decimal:
+    """Issue 16: state money of a Sozialraum moved out by approved reallocations of money
+    its positions do not spend (source "actual"); its plan's lines still hold it."""
+    qs = approved_reallocations(budget_year_id).filter(
+        from_sozialraum_id=sozialraum_id, source="actual"
+    )
+    return qs.aggregate(s=Sum("amount"))["s"] or ZERO
+
+
 def reallocation_balance(budget_year_id) -> dict[int, Decimal]:
     """Net reallocated state money per Sozialraum id (incoming minus outgoing), approved
     reallocations only."""
@@ -178,7 +187,16 @@ def budget_overview(budget_year: BudgetYear) -> BudgetOverview:
             planned_state=Sum("lines__state_part"), planned_total=Sum("lines__annual_cost")
         )
     }
-    balance = reallocation_balance(budget_year.pk)
+    approved = list(approved_reallocations(budget_year.pk))
+    balance = balance_of(approved)
+    # Issue 16: money moved out because the positions do not spend it ("actual") was part
+    # of the approved plan; the plan does not "exceed the new share" by that amount.
+    moved_unspent: dict[int, Decimal] = {}
+    for r in approved:
+        if r.source == "actual":
+            moved_unspent[r.from_sozialraum_id] = (
+                moved_unspent.get(r.from_sozialraum_id, ZERO) + r.amount
+            )
     rows = []
     for sr in Sozialraum.objects.filter(jugendamt_id=budget_year.jugendamt_id).order_by(
         "position", "name"
@@ -192,7 +210,8 @@ def budget_overview(budget_year: BudgetYear) -> BudgetOverview:
         planned = d.Funding(planned_state, planned_total - planned_state, planned_total)
         excess = None
         if plan is not None and plan.state == PlanState.APPROVED and funding is not None:
-            excess = planned_state - funding.state if planned_state > funding.state else None
+            covered = funding.state + moved_unspent.get(sr.pk, ZERO)
+            excess = planned_state - covered if planned_state > covered else None
         rows.append(
             SozialraumRow(
                 sozialraum=sr,
@@ -295,7 +314,14 @@ def plan_view(plan: AllocationPlan) -> PlanView:
     planned = d.Funding(state, total - state, total)
     amount = state_amount_for(plan.budget_year_id, plan.sozialraum_id)
     budget = d.funding_for_state_amount(amount) if amount is not None else None
-    over = (state - budget.state) if budget and state > budget.state else None
+    # issue 16: money moved out as "tatsächlich nicht verausgabt" stays covered (the
+    # positions do not spend it); the plan is over budget only beyond that
+    covered = (
+        budget.state + moved_unspent_out(plan.budget_year_id, plan.sozialraum_id)
+        if budget
+        else None
+    )
+    over = (state - covered) if budget and state > covered else None
     unallocated = None
     if budget:
         rest_total = budget.total - total

@@ -117,7 +117,20 @@ def _plan_list_context(request, wanted: str | None, **overrides) -> dict:
         "due": selectors.plans_due_for_review(jugendamt_id),
         "next_survey_year": selectors.next_survey_year(),
         "can_manage": budget_year_policy.user_can(user, "manage", jugendamt_id),
-        "reallocation_form": ReallocationForm(jugendamt_id=jugendamt_id),
+        # issue 16: the budget execution's "Umverteilung vorschlagen" link prefills the
+        # form (?von=<Sozialraum>&betrag=<freed>&herkunft=actual); the service checks it.
+        "reallocation_form": ReallocationForm(
+            jugendamt_id=jugendamt_id,
+            initial={
+                key: request.GET[param]
+                for key, param in (
+                    ("from_sozialraum", "von"),
+                    ("amount", "betrag"),
+                    ("source", "herkunft"),
+                )
+                if request.GET.get(param)
+            },
+        ),
         "reallocations": reallocations,
         "decidable": [r for r in reallocations if r.decision_form],
     }

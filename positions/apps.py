@@ -7,4 +7,14 @@ class PositionsConfig(AppConfig):
     verbose_name = _("Stellen und Ist-Kosten")
 
     def ready(self):
-        from . import permissions  # noqa: F401 - registers the app's policies (templates find them)
+        from allocation.services import reallocations
+
+        from . import (  # noqa: F401 - register the app's policies (templates find them)
+            permissions,
+            permissions_costs,
+        )
+        from .selectors_execution import freed_state_amount
+
+        # issue 16 (P3), inversion: allocation checks a reallocation of money the positions
+        # do not spend against the budget execution computed here.
+        reallocations.register_freed_amount(freed_state_amount)

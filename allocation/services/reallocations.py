@@ -46,7 +46,36 @@ def _snapshot(r: Reallocation) -> dict:
         "state": r.state,
         "version": r.version,
         "public_reason": r.public_reason,
+        "source": r.source,
     }
+
+
+# Issue 16: where the money comes from. "planned": state money not planned in the
+# Sozialraum's lines (checked here). "actual": money of the plan that the year's positions
+# do not spend (vacancies, lower actual costs): the freed amount of the budget execution,
+# computed above this app (``positions.selectors_execution.freed_state_amount``, which
+# ``positions`` registers in its ``AppConfig.ready``; inversion, see architecture.md).
+SOURCE_PLANNED = "planned"
+SOURCE_ACTUAL = "actual"
+SOURCES = (SOURCE_PLANNED, SOURCE_ACTUAL)
+_freed_amount = None  # (budget_year, sozialraum_id, *, pending) -> Decimal | None
+
+
+def register_freed_amount(func) -> None:
+    """Set the function giving a Sozialraum's freed amount (source "actual")."""
+    global _freed_amount
+    _freed_amount = func
+
+
+def _freed(budget_year: BudgetYear, sozialraum: Sozialraum, *, pending: bool) -> Decimal:
+    """What the positions of the Sozialraum do not spend (less open proposals with
+    ``pending``); no execution known: nothing."""
+    amount = _freed_amount(budget_year, sozialraum.pk, pending=pending) if _freed_amount else None
+    if amount is None:
+        raise ValidationError(
+            _("Für diesen Sozialraum ist keine Umsetzung mit Stellen und Ist-Kosten erfasst.")
+        )
+    return amount
 
 
 def _unspent(budget_year_id: int, sozialraum: Sozialraum, *, pending: bool) -> Decimal:
@@ -74,12 +103,15 @@ def reallocation_create(
     acting_user: User,
     public_reason: str = "",
     to_kita: Kita | None = None,
+    source: str = SOURCE_PLANNED,
 ) -> Reallocation:
     """Propose moving unspent state funds of one Sozialraum to (a Kita in) another.
 
     The proposal moves no money: the Jugendamt-Leitung (another person) decides it and is
     told by e-mail. ``reason`` is internal; ``public_reason`` is written for the committee
-    report and may name no Kita."""
+    report and may name no Kita. ``source`` "planned": money not planned in the lines;
+    "actual": money the positions do not spend (at most the freed amount of the budget
+    execution, open proposals deducted)."""
     if not reallocation_policy.user_can(acting_user, "propose", budget_year):
         raise PermissionDenied
     BudgetYear.objects.select_for_update().get(pk=budget_year.pk)
@@ -102,8 +134,22 @@ def reallocation_create(
     )
     if selectors.state_amount_for(budget_year.pk, to_sozialraum.pk) is None:
         raise ValidationError(_("Für das Haushaltsjahr sind noch keine Anteile berechnet."))
+    if source not in SOURCES:
+        raise ValidationError(_("Unbekannte Herkunft der Mittel."))
+    if source == SOURCE_ACTUAL:
+        freed = _freed(budget_year, from_sozialraum, pending=True)
+        if amount > freed:
+            raise ValidationError(
+                _(
+                    "%(sr)s hat nur %(freed)s € Landesmittel, die die Stellen nicht "
+                    "verausgaben (Umsetzung zum Stichtag, offene Vorschläge zur "
+                    "Umverteilung abgezogen)."
+                )
+                % {"sr": from_sozialraum, "freed": eur_text(max(freed, ZERO))},
+                code="over_freed",
+            )
     unspent = _unspent(budget_year.pk, from_sozialraum, pending=True)
-    if amount > unspent:
+    if source == SOURCE_PLANNED and amount > unspent:
         raise ValidationError(
             _(
                 "%(sr)s hat nur %(unspent)s € nicht verplante Landesmittel (offene "
@@ -121,6 +167,7 @@ def reallocation_create(
         public_reason=public_reason,
         created_by=acting_user,
         state=ReallocationState.PROPOSED,
+        source=source,
     )
     audit_events.record(
         actor=acting_user,
@@ -204,8 +251,23 @@ def reallocation_approve(
     r = _lock_for_decision(reallocation, acting_user, expected_version)
     BudgetYear.objects.select_for_update().get(pk=r.budget_year_id)
     # What is decided counts, not what others propose: the first approved proposal wins.
+    if r.source == SOURCE_ACTUAL:
+        freed = _freed(r.budget_year, r.from_sozialraum, pending=False)
+        if r.amount > freed:
+            raise ValidationError(
+                _(
+                    "%(sr)s hat inzwischen nur noch %(freed)s € Landesmittel, die die Stellen "
+                    "nicht verausgaben; die Umverteilung von %(amount)s € kann so nicht "
+                    "genehmigt werden."
+                )
+                % {
+                    "sr": r.from_sozialraum,
+                    "freed": eur_text(max(freed, ZERO)),
+                    "amount": eur_text(r.amount),
+                }
+            )
     unspent = _unspent(r.budget_year_id, r.from_sozialraum, pending=False)
-    if r.amount > unspent:
+    if r.source == SOURCE_PLANNED and r.amount > unspent:
         raise ValidationError(
             _(
                 "%(sr)s hat inzwischen nur noch %(unspent)s € nicht verplante Landesmittel; "

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allocation import distribution as d
@@ -36,6 +37,8 @@ from allocation.selectors import next_survey_year
 from audit.models import AuditEvent
 from audit.selectors import PLAN as PLAN_OBJECT_TYPE
 from indices.display import NumberFormat
+from positions import execution as ex
+from positions.selectors_execution import position_inputs, unpositioned_by_sozialraum
 from reports.selectors.common import (
     CATEGORIES,
     INDEX_FIELDS,
@@ -105,6 +108,20 @@ class ReallocationRow:
     to_name: str
     amount: Decimal
     public_reason: str  # the text written for publication, "—" without one
+    source_label: str = ""  # issue 16: "nicht verplant" / "tatsächlich nicht verausgabt"
+
+
+@dataclass
+class ExecutionRow:
+    """Issue 16: one Sozialraum's budget execution as the committee reads it (Sozialraum
+    level only: no Kita, no position number). ``figures`` None: the plan is not decided;
+    ``merged``: fewer than three Kitas, shown only inside the sums."""
+
+    name: str
+    decided: bool
+    merged: bool
+    figures: ex.SozialraumExecution | None
+    status_text: str = ""
 
 
 @dataclass
@@ -154,6 +171,13 @@ class CommitteeReport:
     previous_rows: list[PreviousYearRow] = field(default_factory=list)
     # issue 15: per Sozialraum the reviews with its team, meetings held, team size, centre
     team_rows: list[SozialraumTeamRow] = field(default_factory=list)
+    # issue 16: the budget execution (approved plans only): per Sozialraum, the sum of the
+    # rows shown in detail and of all decided rows; the Stichtag and whether it is final
+    execution_rows: list[ExecutionRow] = field(default_factory=list)
+    execution_detail_total: ex.SozialraumExecution | None = None
+    execution_total: ex.SozialraumExecution | None = None
+    execution_on: datetime.date | None = None
+    execution_closed: bool = False
 
     @property
     def without_centre_names(self) -> list[str]:
@@ -370,6 +394,46 @@ def _previous_rows(
     return result
 
 
+def _execution(budget_year: BudgetYear, rows: list[CommitteeRow], on=None) -> dict:
+    """Issue 16: the budget execution of the decided Sozialräume (``positions.execution``)
+    from the figures the report already has (approved lines, state amounts after
+    approved reallocations) and the year's positions: four queries (positions, months,
+    costs, approved lines without a position). A Sozialraum whose plan is not decided
+    shows its status only; a merged one (small-cell rule) counts in the sum of all
+    Sozialräume only."""
+    on = on or timezone.localdate()
+    decided = [r for r in rows if r.decided]
+    computed, _total = ex.execution_for_year(
+        year=budget_year.year,
+        on=on,
+        positions=position_inputs(budget_year),
+        sozialraum_ids=[r.sozialraum_id for r in decided],
+        planned={r.sozialraum_id: (r.planned.fte, r.planned.total) for r in decided},
+        state_amounts={r.sozialraum_id: r.funding.state for r in decided if r.funding},
+        unpositioned=unpositioned_by_sozialraum(budget_year),
+    )
+    by_id = {f.sozialraum_id: f for f in computed}
+    closed = ex.year_closed(budget_year.year, on)
+    result = [
+        ExecutionRow(
+            name=r.name,
+            decided=r.decided,
+            merged=r.merged,
+            figures=by_id.get(r.sozialraum_id),
+            status_text=r.status_text,
+        )
+        for r in rows
+    ]
+    shown = [by_id[r.sozialraum_id] for r in decided if not r.merged]
+    return {
+        "execution_rows": result,
+        "execution_detail_total": ex.total_execution(shown, closed=closed),
+        "execution_total": ex.total_execution(computed, closed=closed),
+        "execution_on": on,
+        "execution_closed": closed,
+    }
+
+
 def committee_report(budget_year: BudgetYear, *, compare_previous: bool = True) -> CommitteeReport:
     """Everything the committee sees for a budget year, on Sozialraum level only.
 
@@ -472,6 +536,8 @@ def committee_report(budget_year: BudgetYear, *, compare_previous: bool = True) 
         by_state[p.state] = by_state.get(p.state, 0) + 1
     plans_by_state = [(label, by_state.get(key, 0)) for key, label in PlanState.choices]
 
+    execution = _execution(budget_year, rows)
+
     previous = previous_budget_year(budget_year) if compare_previous else None
     previous_rows = _previous_rows(previous, rows, sozialraeume) if compare_previous else []
 
@@ -506,6 +572,7 @@ def committee_report(budget_year: BudgetYear, *, compare_previous: bool = True) 
                 to_name=r.to_sozialraum.name,
                 amount=r.amount,
                 public_reason=reason,
+                source_label=str(r.get_source_display()),
             )
             for r, reason in zip(
                 reallocs,
@@ -526,4 +593,5 @@ def committee_report(budget_year: BudgetYear, *, compare_previous: bool = True) 
         previous_year=previous,
         previous_rows=previous_rows,
         team_rows=team_rows(jugendamt_id=jugendamt_id, sozialraeume=sozialraeume),
+        **execution,
     )._add_texts()

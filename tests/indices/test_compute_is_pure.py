@@ -9,7 +9,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("module", ["indices.compute", "indices.apportion", "indices.eligibility"])
+@pytest.mark.parametrize(
+    "module",
+    ["indices.compute", "indices.apportion", "indices.eligibility", "positions.execution"],
+)
 def test_importing_a_computation_module_loads_no_django_module(module):
     code = (
         f"import sys, {module}; "

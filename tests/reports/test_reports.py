@@ -424,7 +424,10 @@ QUERIES = {
     # 22: the Sozialraum-Teams (issue 15): approved plans and reviews (the review
     # schedule), meetings held per year, team sizes, active FS2 centres;
     # 23: the menu asks whether a non-staff user is in a team (teams:team_list)
-    ("ausschuss", COMMITTEE): 23,
+    # 27 (issue 16): the budget execution: the year's positions, their months, their
+    # actual costs (by subquery, so the same three with or without positions) and the
+    # approved lines without a position (forecast at their planned cost)
+    ("ausschuss", COMMITTEE): 27,
     # +1 on pages of non-staff users (issue 15): the menu asks whether they are in a team
     ("ausschuss", "/berichte/entwicklung/"): 9,
     # 15 (issue 15): the review schedule (Sozialräume, approved plans, reviews; instead of
