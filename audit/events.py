@@ -486,6 +486,13 @@ _REALLOCATION = (
     F("state", _("Status"), K.STATE, REALLOCATION_STATES),
     F("version", _("Version"), K.REF),
     F("public_reason", _("Begründung für den Ausschuss")),
+    # issue 16 (P3): money not yet planned, or money the positions really did not spend
+    F(
+        "source",
+        _("Herkunft der Mittel"),
+        K.STATE,
+        (("planned", _("nicht verplant")), ("actual", _("tatsächlich nicht verausgabt"))),
+    ),
 )
 REALLOCATION_PROPOSE = register(
     "reallocation.propose", _("Umverteilung vorgeschlagen"), _REALLOCATION
@@ -914,5 +921,124 @@ LINE_EXCEPTION_ACCEPT = register(
         F("strand", _("Förderstrang"), K.STATE, STRANDS),
         F("justification", _("Begründung der Zeile")),
         F("last_editor", _("zuletzt bearbeitet von")),
+    ),
+)
+
+# --- issue 16: part P1 (qualifications, positions from approved lines, the next year) ---
+# The qualification catalogue per Jugendamt (Fachkräfteverordnung RLP); positions (Stellen)
+# made from an approved plan's lines, their months filled or vacant, their shares per Kita
+# (a cross-Kita position) and the check of the qualification's proof; the next year's plan
+# made from the positions that continue.
+_QUALIFICATION = (
+    F("code", _("Kürzel")),
+    F("name", _("Bezeichnung")),
+    F("legal_basis", _("Grundlage (Fachkräfteverordnung)")),
+    F("active", _("aktiv"), K.BOOL),
+)
+QUALIFICATION_CREATE = register(
+    "qualification.create", _("Qualifikation in den Katalog aufgenommen"), _QUALIFICATION
+)
+QUALIFICATION_CHANGE = register(
+    "qualification.change", _("Qualifikation im Katalog geändert"), _QUALIFICATION
+)
+_POSITION = (
+    F("number", _("Stellennummer")),
+    F("budget_year", _("Haushaltsjahr")),
+    F("line_id", _("Verteilungszeile"), K.REF),
+    F("continues_id", _("Fortsetzung der Stelle"), K.REF),
+    F("kita_id", _("Kita"), K.REF),
+    _KITA,
+    F("strand", _("Förderstrang"), K.STATE, STRANDS),
+    _FTE,
+    F("starts_on", _("Beginn"), K.DATE),
+    F("ends_on", _("Ende"), K.DATE),
+    F("employer_id", _("Anstellungsträger"), K.REF),
+    F("employer", _("Anstellungsträger")),
+    F("qualification", _("Qualifikation")),
+    F("qualification_checked_on", _("Nachweis geprüft am"), K.DATE),
+    F("qualification_checked_by", _("Nachweis geprüft von")),
+    F("planned_cost", _("geplante Personalkosten"), K.EUR),
+)
+POSITION_CREATE = register("position.create", _("Stelle angelegt"), _POSITION)
+POSITION_CHANGE = register("position.change", _("Stelle geändert"), _POSITION)
+POSITION_MONTHS = register(
+    "position.months",
+    _("Besetzung der Stelle je Monat geändert"),
+    (
+        F("number", _("Stellennummer")),
+        F("vacant", _("unbesetzte Monate"), K.LIST),
+        F("filled", _("besetzte Monate"), K.LIST),
+    ),
+)
+POSITION_SHARES = register(
+    "position.shares",
+    _("Anteile der Stelle je Kita geändert"),
+    (
+        F("number", _("Stellennummer")),
+        F(
+            "shares",
+            _("Anteile je Kita"),
+            K.LIST,
+            parts=(
+                F("kita_id", _("Kita"), K.REF),
+                F("kita", _("Kita")),
+                F("percent", _("Anteil"), K.PERCENT),
+                F("note", _("Tätigkeit dort")),
+            ),
+        ),
+    ),
+)
+POSITION_QUALIFICATION_CHECK = register(
+    "position.qualification_check",
+    _("Nachweis der Qualifikation geprüft"),
+    (
+        F("number", _("Stellennummer")),
+        F("qualification", _("Qualifikation")),
+        F("qualification_checked_on", _("Nachweis geprüft am"), K.DATE),
+        F("qualification_checked_by", _("Nachweis geprüft von")),
+    ),
+)
+PLAN_CREATE_FROM_POSITIONS = register(
+    "plan.create_from_positions",
+    _("Plan aus den fortlaufenden Stellen angelegt"),
+    (
+        F("plan_id", _("Plan"), K.REF),
+        F("from_year", _("aus dem Haushaltsjahr")),
+        F("positions", _("fortlaufende Stellen"), K.LIST),
+        F("lines", _("Zeilen"), K.NUMBER),
+    ),
+)
+
+# --- issue 16: part P2 (actual costs: report, change, confirm, correct, import) ---
+COST_STATES = (
+    ("reported", _("gemeldet")),
+    ("confirmed", _("bestätigt")),
+    ("superseded", _("ersetzt")),
+)
+_ACTUAL_COST = (
+    F("position_id", _("Stelle"), K.REF),
+    F("position", _("Stellennummer")),
+    F("period_start", _("Zeitraum von"), K.DATE),
+    F("period_end", _("Zeitraum bis"), K.DATE),
+    F("amount", _("Ist-Personalkosten"), K.EUR),
+    F("state", _("Status"), K.STATE, COST_STATES),
+    F("supersedes_id", _("korrigiert"), K.REF),
+    F("correction_reason", _("Grund der Korrektur")),
+)
+ACTUAL_COST_REPORT = register("actual_cost.report", _("Ist-Kosten gemeldet"), _ACTUAL_COST)
+ACTUAL_COST_CHANGE = register("actual_cost.change", _("Ist-Kosten geändert"), _ACTUAL_COST)
+ACTUAL_COST_CONFIRM = register("actual_cost.confirm", _("Ist-Kosten bestätigt"), _ACTUAL_COST)
+ACTUAL_COST_CORRECT = register(
+    "actual_cost.correct", _("Korrektur der Ist-Kosten vorgeschlagen"), _ACTUAL_COST
+)
+ACTUAL_COST_IMPORT = register(
+    "actual_cost.import",
+    _("Ist-Kosten importiert"),
+    (
+        F("source", _("Datei")),
+        F("rows", _("Zeilen"), K.NUMBER),
+        F("reported", _("neu gemeldet"), K.NUMBER),
+        F("changed", _("geändert"), K.NUMBER),
+        F("total", _("Summe"), K.EUR),
     ),
 )

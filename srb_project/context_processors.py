@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from allocation.permissions import plan_policy
 from foerderung.permissions import centre_policy, fs4_request_policy
 from indices.permissions import evaluation_policy
+from positions.permissions import position_policy
+from positions.permissions_costs import actual_cost_policy
 from reports.permissions import report_policy
 from sozialraeume.permissions import kita_policy, user_policy
 from srb_project import policy
@@ -27,6 +29,10 @@ _NAV = [
     # Issue 15: the FS2 centres (staff) and FS4 requests (staff, Kita leaders, Träger)
     ("foerderung:centre_list", _("Zentren"), centre_policy, "view"),
     ("foerderung:fs4_list", _("FS4-Anträge"), fs4_request_policy, "view"),
+    # Issue 16: positions (staff; a Träger the positions it employs)
+    ("positions:position_list", _("Stellen"), position_policy, "view"),
+    # issue 16, part P2: actual costs (staff; a Träger those of the positions it employs)
+    ("positions:cost_years", _("Ist-Kosten"), actual_cost_policy, "view"),
     ("reports:committee_latest", _("Berichte"), report_policy, "view_committee_report"),
     ("sozialraeume:people_list", _("Personen"), user_policy, "view"),
 ]

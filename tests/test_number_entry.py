@@ -298,11 +298,13 @@ def test_absurd_fte_is_refused_naming_the_field_and_keeps_what_was_typed(
     assert line.fte == Decimal("1.00")
 
 
-def _reallocation_post(demo, amount):
+def _reallocation_post(demo, amount, source=None):
     sozialraeume = list(demo.sozialraeume.order_by("position", "name"))
+    source = source or sozialraeume[0]
+    target = next(sr for sr in sozialraeume if sr.pk != source.pk)
     return {
-        "from_sozialraum": sozialraeume[0].pk,
-        "to_sozialraum": sozialraeume[1].pk,
+        "from_sozialraum": source.pk,
+        "to_sozialraum": target.pk,
         "amount": amount,
         "reason": "Restmittel nach Stellenbesetzung",
         "public_reason": "Nicht verplante Mittel gehen in einen Sozialraum mit höherem Bedarf.",
@@ -314,9 +316,16 @@ def test_reallocation_of_10_000_is_ten_thousand_in_both_languages(demo, role_use
     by = BudgetYear.objects.get(jugendamt=demo, year=2026)
     client = _login(role_users["jugendamt"])
     url = reverse("allocation:reallocation_create", args=[by.pk])
-    # the plans of 2026 use all of their money: free some in the first Sozialraum
-    first = demo.sozialraeume.order_by("position", "name").first()
-    plan = AllocationPlan.objects.get(budget_year=by, sozialraum=first)
+    # the plans of 2026 use all of their money: free some in a Sozialraum whose decided
+    # lines have no positions yet (positions.demo leaves one plan for the journeys; lines
+    # with positions cannot be deleted)
+    plan = (
+        AllocationPlan.objects.filter(budget_year=by)
+        .exclude(lines__positions__isnull=False)
+        .order_by("sozialraum__position", "sozialraum__name")
+        .first()
+    )
+    first = plan.sozialraum
     workflow.plan_rework(
         plan=plan, acting_user=role_users["jugendamt-leitung"], reason="Stelle unbesetzt"
     )
@@ -328,7 +337,9 @@ def test_reallocation_of_10_000_is_ten_thousand_in_both_languages(demo, role_use
             acting_user=role_users["jugendamt"],
         )
     before = set(Reallocation.objects.values_list("pk", flat=True))
-    response = client.post(url, _reallocation_post(demo, "10.000"), HTTP_ACCEPT_LANGUAGE=language)
+    response = client.post(
+        url, _reallocation_post(demo, "10.000", source=first), HTTP_ACCEPT_LANGUAGE=language
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     new = Reallocation.objects.exclude(pk__in=before).get()
     assert new.amount == Decimal("10000.00")

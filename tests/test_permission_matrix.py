@@ -245,6 +245,65 @@ def _build_world() -> World:
     assert release_b.exists() and review_b.exists(), "demo release/review missing"
     part_b_ids = {"release": release_b.first().pk, "review": review_b.get().pk}
 
+    # --- issue 16: part P1 (positions from approved lines, qualifications; positions.demo) ---
+    from positions.models import Position, Qualification
+
+    pos_own = Position.objects.filter(
+        budget_year__jugendamt=ja, employer_id=users["traeger"].traeger_id
+    ).order_by("pk")
+    pos_other = Position.objects.filter(budget_year__jugendamt=ja).exclude(
+        employer_id=users["traeger"].traeger_id
+    )
+    open_plan = AllocationPlan.objects.filter(
+        budget_year__jugendamt=ja, budget_year__year=2026, state="approved", lines__positions=None
+    ).distinct()
+    assert pos_own.exists() and pos_other.exists() and open_plan.exists(), "demo positions"
+    part_p1_ids = {
+        "pos_own": pos_own.first().pk,
+        "pos_other": pos_other.order_by("pk").first().pk,
+        "pos_plan_open": open_plan.order_by("pk").first().pk,
+        "qualification": Qualification.objects.filter(jugendamt=ja).order_by("pk").first().pk,
+    }
+
+    # --- issue 16: part P2 (actual costs; positions.demo_costs) ---
+    from positions.models import ActualCost
+
+    def _p2_cost(position_pk, state):
+        """A current cost row of the position in ``state`` (the demo's, or one made here in
+        a month the demo leaves free)."""
+        found = ActualCost.objects.filter(
+            position_id=position_pk, state=state, supersedes__isnull=True
+        ).order_by("pk")
+        if found.exists():
+            return found.first().pk
+        position = Position.objects.get(pk=position_pk)
+        import calendar
+        import datetime
+
+        for month in range(12, 0, -1):
+            start = datetime.date(position.budget_year.year, month, 1)
+            end = start.replace(day=calendar.monthrange(start.year, month)[1])
+            if not ActualCost.objects.filter(
+                position=position, period_start__lte=end, period_end__gte=start
+            ).exists():
+                return ActualCost.objects.create(
+                    position=position,
+                    period_start=start,
+                    period_end=end,
+                    amount=Decimal("100.00"),
+                    state=state,
+                    reported_by=users["ja"],
+                    confirmed_by=users["ja"] if state == "confirmed" else None,
+                ).pk
+        raise AssertionError("no free month for a matrix cost row")
+
+    part_p2_ids = {
+        "cost_own_reported": _p2_cost(part_p1_ids["pos_own"], "reported"),
+        "cost_own_confirmed": _p2_cost(part_p1_ids["pos_own"], "confirmed"),
+        "cost_other_reported": _p2_cost(part_p1_ids["pos_other"], "reported"),
+        "cost_other_confirmed": _p2_cost(part_p1_ids["pos_other"], "confirmed"),
+    }
+
     world = World(users=users)
     world.ids = {
         "kita_a": kita_a.pk,
@@ -273,6 +332,8 @@ def _build_world() -> World:
     world.ids.update(part_d_ids)  # issue 15: part D
     world.ids.update(part_b_ids)  # issue 15: part B
     world.ids.update(part_c_ids)  # issue 15: part C
+    world.ids.update(part_p1_ids)  # issue 16: part P1
+    world.ids.update(part_p2_ids)  # issue 16: part P2
     world.demo_kita_names = list(
         Kita.objects.filter(sozialraum__jugendamt=ja).values_list("name", flat=True)
     )
@@ -313,6 +374,12 @@ def _build_world() -> World:
     }
     world.admin_objects.update(  # issue 15: part C
         {"foerderung.centre": centre_a.pk, "foerderung.fs4request": fs4_waiting.pk}
+    )
+    world.admin_objects.update(  # issue 16: the positions' admin (read only)
+        {
+            "positions.qualification": world.ids["qualification"],
+            "positions.position": world.ids["pos_own"],
+        }
     )
     assert IndexRun.objects.filter(pk=run.pk).exists()
     return world
@@ -1157,6 +1224,170 @@ CASES += [
         expected=POST_ONLY,
         post=lambda w: {"outcome": "keep", "reason": "Matrix"},
         post_expected=forbidden(404, ja=403, jal=403, admin=403),
+    ),
+    # --- issue 16: part P1 (positions from approved lines, qualifications, next year) ---
+    # Positions: staff of the Jugendamt see all (a second Jugendamt's staff their own,
+    # none), a Träger only the positions it employs (another Träger's: 404) and changes
+    # none (its own: 403); Kita leaders and the committee see no position (list 403,
+    # objects 404). The qualification catalogue is the staff's page; positions from an
+    # approved plan and the next year's plan are the planners' steps.
+    Case(
+        "positions:position_list",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200, traeger=200),
+    ),
+    Case(
+        "positions:position_detail",
+        kwargs=_ids(("pk", "pos_own")),
+        expected=staff_object(traeger=200),
+        label="positions:position_detail (own Träger)",
+    ),
+    Case(
+        "positions:position_detail",
+        kwargs=_ids(("pk", "pos_other")),
+        expected=staff_object(),
+        label="positions:position_detail (other Träger)",
+    ),
+    Case(
+        "positions:position_edit",
+        kwargs=_ids(("pk", "pos_own")),
+        expected=staff_object(traeger=403),
+        post=lambda w: {"starts_on": "2026-01-01", "ends_on": "", "employer": w.ids["traeger_a"]},
+        post_expected=forbidden(404, allowed=STAFF, traeger=403),
+    ),
+    Case(
+        "positions:position_months",
+        kwargs=_ids(("pk", "pos_own")),
+        expected=staff_object(traeger=403),
+        post=lambda w: {"m1": "on"},
+        post_expected=forbidden(404, allowed=STAFF, traeger=403),
+    ),
+    Case(
+        "positions:position_shares",
+        kwargs=_ids(("pk", "pos_own")),
+        expected=staff_object(traeger=403),
+        post=lambda w: {f"p{w.ids['kita_a']}": "100"},
+        post_expected=forbidden(404, allowed=STAFF, traeger=403),
+    ),
+    Case(
+        "positions:position_check",
+        kwargs=_ids(("pk", "pos_own")),
+        expected=POST_ONLY,
+        post=lambda w: {"checked_on": "2026-02-01"},
+        post_expected=forbidden(404, allowed=STAFF, traeger=403),
+    ),
+    Case(
+        "positions:plan_positions",
+        kwargs=_ids(("plan_pk", "pos_plan_open")),
+        expected=staff_object(traeger=403),
+        post=lambda w: {"line": "0", "count": "1", "starts_on": "2026-01-01"},
+        post_expected=forbidden(404, allowed=STAFF, traeger=403),
+    ),
+    Case(
+        "positions:plan_from_positions",
+        expected=POST_ONLY,
+        post=lambda w: {"budget_year": w.ids["year_2026"], "sozialraum": w.ids["sr_a"]},
+        post_expected=forbidden(403, allowed=(*STAFF, "fremd")),
+    ),
+    Case(
+        "positions:qualification_list",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200),
+        post=lambda w: {"code": "MX", "name": "Matrix", "legal_basis": ""},
+        post_expected=forbidden(403, allowed=(*STAFF, "fremd")),
+    ),
+    Case(
+        "positions:qualification_toggle",
+        kwargs=_ids(("pk", "qualification")),
+        expected=POST_ONLY,
+        post=lambda w: {"active": "0"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    # --- issue 16: part P2 (actual costs: list, report, change, correct, confirm, import) ---
+    # Staff of the Jugendamt see every position's costs, a Träger those of the positions it
+    # employs (another Träger's: 404); planners and the Träger report, change, correct and
+    # import (a second Jugendamt's planners on this year: 404);
+    # only planners confirm. Kita leaders and the committee: nothing (403).
+    Case(
+        "positions:cost_years",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200, traeger=200),
+    ),
+    Case(
+        "positions:cost_list",
+        kwargs=_ids(("year_pk", "year_2026")),
+        expected=staff_object(403, traeger=200),
+    ),
+    *[
+        Case(
+            f"positions:{name}",
+            kwargs=_ids(("year_pk", "year_2026")),
+            expected=row(403, **{r: 200 for r in STAFF}, traeger=200, fremd=404),
+            post=(lambda w: {}) if name == "cost_import" else None,
+            post_expected=forbidden(403, allowed=(*STAFF, "traeger"), fremd=404),
+        )
+        for name in ("cost_import", "cost_template")
+    ],
+    *[
+        Case(
+            "positions:cost_report",
+            kwargs=_ids(("position_pk", pos)),
+            expected=row(403, **{r: 200 for r in STAFF}, traeger=traeger, fremd=404),
+            post=lambda w: {
+                "period_start": "2026-11-01",
+                "period_end": "2026-11-30",
+                "amount": "1,00",
+            },
+            post_expected=forbidden(
+                403,
+                allowed=STAFF + (("traeger",) if traeger == 200 else ()),
+                fremd=404,
+                **({} if traeger == 200 else {"traeger": 404}),
+            ),
+            label=f"positions:cost_report ({pos})",
+        )
+        for pos, traeger in (("pos_own", 200), ("pos_other", 404))
+    ],
+    *[
+        Case(
+            f"positions:{name}",
+            kwargs=_ids(("pk", f"cost_{whose}_{state}")),
+            expected=row(403, **{r: 200 for r in STAFF}, traeger=traeger, fremd=404),
+            post=lambda w: {
+                "period_start": "2026-11-01",
+                "period_end": "2026-11-30",
+                "amount": "2,00",
+                "reason": "Matrix",
+            },
+            post_expected=forbidden(
+                403,
+                allowed=STAFF + (("traeger",) if traeger == 200 else ()),
+                fremd=404,
+                **({} if traeger == 200 else {"traeger": 404}),
+            ),
+            label=f"positions:{name} ({whose})",
+        )
+        for name, state in (("cost_change", "reported"), ("cost_correct", "confirmed"))
+        for whose, traeger in (("own", 200), ("other", 404))
+    ],
+    Case(
+        "positions:cost_confirm",
+        kwargs=_ids(("pk", "cost_own_reported")),
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(403, allowed=STAFF, fremd=404),
+    ),
+    # --- issue 16: part P3 (budget execution per Sozialraum and year) ---
+    # Staff of the demo Jugendamt; the second Jugendamt's Fachkraft reads its own 2026
+    # (no demo figure); Träger, Kita leaders and the committee get 403 (the committee
+    # reads the Sozialraum summary in its report); a year without a budget year is 404.
+    Case(
+        "positions:execution",
+        kwargs=_ids(year=2026),
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200),
+    ),
+    Case(
+        "positions:execution",
+        label="positions:execution no budget year",
+        kwargs=_ids(year=2031),
+        expected=row(403, **{r: 404 for r in STAFF}, fremd=404),
     ),
 ]
 
