@@ -31,7 +31,7 @@ from allocation import selectors
 from allocation.models import AllocationPlan, Reallocation
 from allocation.permissions import plan_policy, reallocation_policy
 from outbox.delivery import send_with_step
-from sozialraeume.accounts import jugendamt_sender_name, mail_sender, site_url
+from sozialraeume.accounts import jugendamt_sender_name, mail_recipients, mail_sender, site_url
 from sozialraeume.models import User
 
 
@@ -50,17 +50,7 @@ def reallocations_url(reallocation: Reallocation) -> str:
 
 
 def _recipients(users: Iterable[User], acting_user: User | None) -> list[User]:
-    """Active people with an address, each once, never the person who acted."""
-    seen: set[int] = set()
-    result = []
-    for user in users:
-        if user is None or user.pk in seen or not user.is_active or not user.email:
-            continue
-        if acting_user is not None and user.pk == acting_user.pk:
-            continue
-        seen.add(user.pk)
-        result.append(user)
-    return result
+    return mail_recipients(users, acting_user)
 
 
 def _send(template: str, subject: str, context: dict, recipients: list[User], acting_user) -> None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from foerderung.models import Fs4Request
 from foerderung.permissions import fs4_request_policy
 from outbox.delivery import send_with_step
-from sozialraeume.accounts import jugendamt_sender_name, mail_sender, site_url
+from sozialraeume.accounts import jugendamt_sender_name, mail_recipients, mail_sender, site_url
 from sozialraeume.models import User
 
 
@@ -29,17 +29,7 @@ def request_url(request: Fs4Request) -> str:
 
 
 def _recipients(users: Iterable[User], acting_user: User | None) -> list[User]:
-    """Active people with an address, each once, never the person who acted."""
-    seen: set[int] = set()
-    result = []
-    for user in users:
-        if user is None or user.pk in seen or not user.is_active or not user.email:
-            continue
-        if acting_user is not None and user.pk == acting_user.pk:
-            continue
-        seen.add(user.pk)
-        result.append(user)
-    return result
+    return mail_recipients(users, acting_user)
 
 
 def _send(template: str, subject: str, request: Fs4Request, recipients, acting_user) -> None:

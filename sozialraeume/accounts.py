@@ -93,6 +93,21 @@ def site_url(path: str = "/") -> str:
 # --- helpers ---------------------------------------------------------------------------
 
 
+def mail_recipients(users, acting_user: User | None) -> list[User]:
+    """Who a step's mail goes to: active people with an address, each once, never the
+    person who acted (the notifications of allocation and foerderung use it)."""
+    seen: set[int] = set()
+    result = []
+    for user in users:
+        if user is None or user.pk in seen or not user.is_active or not user.email:
+            continue
+        if acting_user is not None and user.pk == acting_user.pk:
+            continue
+        seen.add(user.pk)
+        result.append(user)
+    return result
+
+
 def password_set_link(*, user: User, base_url: str | None = None) -> str:
     """The absolute one-time link with which ``user`` sets their password: on the
     configured site (``SRB_SITE_URL``) unless ``base_url`` names another."""
