@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from srb_project.models import decided_at_field, decided_by_field, decision_reason_field
 from srb_project.numbers import cost_of_fte, german
 
 # --- budget years and step 1 -----------------------------------------------------------
@@ -573,16 +574,9 @@ class Reallocation(models.Model):
         choices=ReallocationState.choices,
         default=ReallocationState.PROPOSED,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("entschieden von"),
-    )
-    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
-    decision_reason = models.TextField(_("Begründung der Entscheidung"), blank=True)
+    decided_by = decided_by_field()
+    decided_at = decided_at_field()
+    decision_reason = decision_reason_field()
     version = models.PositiveIntegerField(_("Version"), default=1)
 
     class Meta:

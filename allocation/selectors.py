@@ -104,6 +104,20 @@ def pending_outgoing(budget_year_id, sozialraum_id) -> Decimal:
     return qs.aggregate(s=Sum("amount"))["s"] or ZERO
 
 
+def pending_outgoing_by_sozialraum(budget_year_id) -> dict[int, Decimal]:
+    """``pending_outgoing`` of every Sozialraum of the year at once (one query): Sozialraum
+    id -> state money asked for by its open proposals; without open proposals it is missing."""
+    return {
+        row["from_sozialraum_id"]: row["s"] or ZERO
+        for row in Reallocation.objects.filter(
+            budget_year_id=budget_year_id, state=ReallocationState.PROPOSED
+        )
+        .order_by()
+        .values("from_sozialraum_id")
+        .annotate(s=Sum("amount"))
+    }
+
+
 def moved_unspent_out(budget_year_id, sozialraum_id) -> Decimal:
     """Issue 16: state money of a Sozialraum moved out by approved reallocations of money
     its positions do not spend (source "actual"); its plan's lines still hold it."""

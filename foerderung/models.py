@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from srb_project.models import decided_at_field, decided_by_field, decision_reason_field
+
 
 class Premises(models.TextChoices):
     SEPARATE = "separate", _("eigene Räume")
@@ -128,16 +130,9 @@ class Fs4Request(models.Model):
         choices=Fs4RequestState.choices,
         default=Fs4RequestState.SUBMITTED,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("entschieden von"),
-    )
-    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
-    decision_reason = models.TextField(_("Begründung der Entscheidung"), blank=True)
+    decided_by = decided_by_field()
+    decided_at = decided_at_field()
+    decision_reason = decision_reason_field()
     created_at = models.DateTimeField(_("eingereicht am"), auto_now_add=True)
 
     class Meta:

@@ -26,6 +26,11 @@ def _errors(form, exc) -> None:
     form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
 
 
+def _error_text(exc) -> str:
+    """A refused step's messages as one line (a ValidationError's, or a PermissionDenied's)."""
+    return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
 # --- centres ---------------------------------------------------------------------------
 
 
@@ -109,7 +114,7 @@ def centre_close(request, pk):
     try:
         s.centre_close(centre_id=centre.pk, acting_user=request.user, **form.cleaned_data)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, _error_text(exc))
         return redirect("foerderung:centre_list")
     messages.success(request, _("Das Zentrum ist geschlossen."))
     return redirect("foerderung:centre_list")
@@ -211,13 +216,11 @@ def fs4_decide(request, pk):
     form.is_valid()
     reason = form.cleaned_data.get("reason", "")
     accept = request.POST.get("decision") == "accept"
+    decide = s.fs4_request_accept if accept else s.fs4_request_decline
     try:
-        if accept:
-            s.fs4_request_accept(request_id=fs4.pk, reason=reason, acting_user=request.user)
-        else:
-            s.fs4_request_decline(request_id=fs4.pk, reason=reason, acting_user=request.user)
+        decide(request_id=fs4.pk, reason=reason, acting_user=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, _error_text(exc))
     else:
         messages.success(
             request,

@@ -6,7 +6,8 @@ Confirmed and reported costs come from part P2's rule of which rows count
 forecast needs the months covered by *confirmed* costs only (a month merely reported is
 still forecast at its planned cost). A constant number of queries whatever the number of
 positions: positions, months, costs (``position_inputs``); the approved plans' lines (with
-and without positions), the shares and the approved reallocations (``execution_for_year``).
+and without positions), the shares, the approved reallocations and the open proposals
+(``execution_for_year``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from allocation.models import AllocationLine, BudgetYear, PlanState, SozialraumShare
-from allocation.selectors import pending_outgoing, reallocation_balance
+from allocation.selectors import (
+    pending_outgoing,
+    pending_outgoing_by_sozialraum,
+    reallocation_balance,
+)
 from positions import execution as ex
 from positions.models import ActualCost, CostState, Position, PositionMonth
 from positions.selectors_costs import current_costs, months_of
@@ -124,6 +129,10 @@ class ExecutionRow:
     figures: ex.SozialraumExecution
     plan_state: str | None = None
     plan_state_label: str = ""
+    # What a proposal "tatsächlich nicht verausgabt" may still move: the freed amount less
+    # the open proposals out of the Sozialraum (the limit ``freed_state_amount`` checks).
+    proposable: Decimal = ZERO
+    propose_url: str | None = None  # set by the page for a user who may propose
 
     @property
     def decided(self) -> bool:
@@ -162,6 +171,7 @@ def execution_for_year(
         state_amounts=state_amounts(budget_year),
         unpositioned=unpositioned_by_sozialraum(budget_year),
     )
+    pending = pending_outgoing_by_sozialraum(budget_year.pk)
     labels = dict(PlanState.choices)
     return YearExecution(
         budget_year=budget_year,
@@ -173,6 +183,7 @@ def execution_for_year(
                 figures=fig,
                 plan_state=plans.get(sr.pk),
                 plan_state_label=str(labels.get(plans.get(sr.pk), "")),
+                proposable=fig.freed - pending.get(sr.pk, ZERO),
             )
             for sr, fig in zip(sozialraeume, rows, strict=True)
         ],

@@ -50,6 +50,16 @@ def _form_errors(form, exc) -> None:
         form.add_error(None, message)
 
 
+def _saved(request, position, data: dict, message: str):
+    """After a report or a change of a period: the success message, the warning of an
+    amount above 120 % of the plan (``plan_warning``), back to the year's list."""
+    messages.success(request, message)
+    warning = s.plan_warning(position, data["period_start"], data["period_end"], data["amount"])
+    if warning:
+        messages.warning(request, warning)
+    return redirect("positions:cost_list", year_pk=position.budget_year_id)
+
+
 @login_required
 @require_GET
 def cost_years(request):
@@ -150,13 +160,7 @@ def cost_report(request, position_pk):
         except (ValidationError, PermissionDenied) as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("Die Ist-Kosten sind gemeldet."))
-            warning = s.plan_warning(
-                position, data["period_start"], data["period_end"], data["amount"]
-            )
-            if warning:
-                messages.warning(request, warning)
-            return redirect("positions:cost_list", year_pk=position.budget_year_id)
+            return _saved(request, position, data, _("Die Ist-Kosten sind gemeldet."))
     return render(
         request,
         "positions/cost_form.html",
@@ -186,13 +190,7 @@ def cost_change(request, pk):
         except (ValidationError, PermissionDenied) as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("Die Ist-Kosten sind geändert."))
-            warning = s.plan_warning(
-                position, data["period_start"], data["period_end"], data["amount"]
-            )
-            if warning:
-                messages.warning(request, warning)
-            return redirect("positions:cost_list", year_pk=position.budget_year_id)
+            return _saved(request, position, data, _("Die Ist-Kosten sind geändert."))
     return render(
         request,
         "positions/cost_form.html",

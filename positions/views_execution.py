@@ -16,7 +16,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from allocation.permissions import budget_year_policy, reallocation_policy
-from allocation.selectors import pending_outgoing
 from positions.permissions import position_policy
 from positions.selectors_execution import execution_for_year
 from sozialraeume.selectors import jugendamt_id_for_user
@@ -60,12 +59,7 @@ def execution(request, year: int):
     may_propose = reallocation_policy.user_can(user, "propose", budget_year)
     plan_list = reverse("allocation:plan_list")
     for row in data.rows:
-        row.propose_url = None
-        # what a proposal may still move: the freed amount less open proposals out of it
-        # (one query per Sozialraum with money left; a handful per Jugendamt)
-        row.proposable = row.figures.freed
-        if may_propose and row.proposable > 0:
-            row.proposable -= pending_outgoing(budget_year.pk, row.sozialraum.pk)
+        # prefilled with what a proposal may still move (freed less open proposals)
         if may_propose and row.proposable > 0:
             query = urlencode(
                 {

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from srb_project.models import decided_at_field, decided_by_field, decision_reason_field
+
 
 class Team(models.Model):
     sozialraum = models.OneToOneField(
@@ -333,16 +335,9 @@ class ReleaseRequest(models.Model):
     state = models.CharField(
         _("Status"), max_length=10, choices=ReleaseState.choices, default=ReleaseState.REQUESTED
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("entschieden von"),
-    )
-    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
-    decision_reason = models.TextField(_("Begründung der Entscheidung"), blank=True)
+    decided_by = decided_by_field()
+    decided_at = decided_at_field()
+    decision_reason = decision_reason_field()
     created_at = models.DateTimeField(_("beantragt am"), auto_now_add=True)
 
     class Meta:
@@ -418,16 +413,9 @@ class Review(models.Model):
     outcome = models.CharField(
         _("Entscheidung"), max_length=10, choices=ReviewOutcome.choices, blank=True
     )
-    outcome_reason = models.TextField(_("Begründung der Entscheidung"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("entschieden von"),
-    )
-    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    outcome_reason = decision_reason_field()
+    decided_by = decided_by_field()
+    decided_at = decided_at_field()
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

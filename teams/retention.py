@@ -11,12 +11,13 @@ from datetime import timedelta
 
 from teams.models import TeamMember
 
-EXTERNAL_MEMBER_MONTHS = 12
+# The twelve months of the rule, counted as 365 days like the periods of surveys.retention.
+EXTERNAL_MEMBER_DAYS = 365
 ANONYMISED_NAME = "ehemaliges Mitglied"
 
 
 def external_members_due(now):
-    cutoff = (now - timedelta(days=365 * EXTERNAL_MEMBER_MONTHS // 12)).date()
+    cutoff = (now - timedelta(days=EXTERNAL_MEMBER_DAYS)).date()
     return TeamMember.objects.filter(
         user__isnull=True, left_on__isnull=False, left_on__lt=cutoff
     ).exclude(name=ANONYMISED_NAME, email="")

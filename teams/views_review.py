@@ -95,21 +95,28 @@ def release_new(request):
     return render(request, "teams/release_form.html", {"form": form, "kitas": kitas})
 
 
-@require_GET
-@login_required
-def release_detail(request, pk: int):
-    release = get_object_or_404(release_policy.instances_for(request.user, "view"), pk=pk)
-    may_decide = release_policy.user_can(request.user, "decide", release)
+def _release_page(request, release, *, may_decide: bool, form, status: int = 200):
+    """The request with its decision form (the detail page, or the decision refused)."""
     return render(
         request,
         "teams/release_detail.html",
         {
             "release": release,
             "may_decide": may_decide,
-            "form": ReleaseDecisionForm() if may_decide else None,
+            "form": form,
             "started": release.period_start < timezone.localdate(),
         },
+        status=status,
     )
+
+
+@require_GET
+@login_required
+def release_detail(request, pk: int):
+    release = get_object_or_404(release_policy.instances_for(request.user, "view"), pk=pk)
+    may_decide = release_policy.user_can(request.user, "decide", release)
+    form = ReleaseDecisionForm() if may_decide else None
+    return _release_page(request, release, may_decide=may_decide, form=form)
 
 
 @login_required
@@ -131,17 +138,7 @@ def release_decide(request, pk: int):
         else:
             messages.success(request, _("Die Entscheidung ist gespeichert."))
             return redirect("teams:release_detail", pk=release.pk)
-    return render(
-        request,
-        "teams/release_detail.html",
-        {
-            "release": release,
-            "may_decide": True,
-            "form": form,
-            "started": release.period_start < timezone.localdate(),
-        },
-        status=400,
-    )
+    return _release_page(request, release, may_decide=True, form=form, status=400)
 
 
 def _summary_year(request) -> int:
