@@ -1042,3 +1042,18 @@ ACTUAL_COST_IMPORT = register(
         F("total", _("Summe"), K.EUR),
     ),
 )
+
+# --- issue 16: the proof of use for the Land, signed off by the Jugendamt-Leitung ---
+PROOF_SIGN_OFF = register(
+    "proof.sign_off",
+    _("Verwendungsnachweis bestätigt"),
+    (
+        F("year", _("Haushaltsjahr")),
+        F("stichtag", _("Stichtag"), K.DATE),
+        F("provisional", _("vorläufig (enthält Prognosewerte)"), K.BOOL),
+        F("actual_cost", _("Ist-Personalkosten"), K.EUR),
+        F("actual_state", _("Landesanteil (Ist)"), K.EUR),
+        F("actual_unspent", _("nicht verausgabt (Ist)"), K.EUR),
+        F("content_hash", _("Prüfsumme (SHA-256)")),
+    ),
+)

@@ -34,7 +34,8 @@ shares describe where it works, its money comes from the home Kita's plan line):
   yet (``unpositioned_cost``: until the positions are made, the plan holds; otherwise a
   Sozialraum without positions would look as if it spent nothing).
 - state part = round(cost · 0.6), municipal part = cost − state part, for the actual
-  cost (Ist) and the forecast (Prognose), rounded once on the Sozialraum's sum.
+  cost (Ist) and the forecast (Prognose), rounded once on the Sozialraum's sum; the total
+  row's parts are the sums of the Sozialräume's (so the columns add up to the cent).
 - state amount S = the Sozialraum's share of the Land's allocation after approved
   reallocations (``allocation.selectors.state_amount_for``); None without shares.
 - projected unspent (Prognose) = S − state part of the forecast.
@@ -197,9 +198,14 @@ class SozialraumExecution:
     state_amount: Decimal | None = None
     closed: bool = False
     positions: list[PositionExecution] = field(default_factory=list)
+    # the total row: the sums of the Sozialräume's rounded state parts
+    summed_actual_state: Decimal | None = None
+    summed_forecast_state: Decimal | None = None
 
     @property
     def actual_state(self) -> Decimal:
+        if self.summed_actual_state is not None:
+            return self.summed_actual_state
         return state_part(self.actual_cost)
 
     @property
@@ -208,6 +214,8 @@ class SozialraumExecution:
 
     @property
     def forecast_state(self) -> Decimal:
+        if self.summed_forecast_state is not None:
+            return self.summed_forecast_state
         return state_part(self.forecast_cost)
 
     @property
@@ -265,8 +273,16 @@ def sozialraum_execution(
 
 def total_execution(rows: Iterable[SozialraumExecution], *, closed: bool) -> SozialraumExecution:
     """The sum row over Sozialräume (state amount None if any row has none)."""
-    total = SozialraumExecution(sozialraum_id=None, closed=closed, state_amount=ZERO)
+    total = SozialraumExecution(
+        sozialraum_id=None,
+        closed=closed,
+        state_amount=ZERO,
+        summed_actual_state=ZERO,
+        summed_forecast_state=ZERO,
+    )
     for r in rows:
+        total.summed_actual_state += r.actual_state
+        total.summed_forecast_state += r.forecast_state
         total.planned_fte += r.planned_fte
         total.planned_cost += r.planned_cost
         total.positions_fte += r.positions_fte

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from positions.models import Position, Qualification
+from positions.models import Position, ProofSignOff, Qualification
 from srb_project import policy, roles
 
 
@@ -88,3 +88,34 @@ class QualificationPolicy(policy.BasePolicy):
 
 
 qualification_policy = policy.register(QualificationPolicy())
+
+
+class ProofSignOffPolicy(policy.BasePolicy):
+    """The proof of use for the Land and its sign-off (issue 16).
+    view (the page, the PDF and the XLSX, the sign-offs): the Jugendamt's staff.
+    sign_off: the Jugendamt-Leitung of that Jugendamt (and a superuser of it): the Land
+    asks the head of the office to confirm the proof. ``obj`` a sign-off, a budget year,
+    a Jugendamt or None."""
+
+    model = ProofSignOff
+    actions = ("view", "sign_off")
+
+    def can_view(self, user, obj) -> bool:
+        return policy.is_staff(user) and policy.in_scope(user, obj)
+
+    def view_queryset(self, user) -> QuerySet[ProofSignOff]:
+        if not policy.is_staff(user):
+            return ProofSignOff.objects.none()
+        return ProofSignOff.objects.filter(policy.jugendamt_scope(user, "budget_year__jugendamt"))
+
+    def can_sign_off(self, user, obj) -> bool:
+        leitung = policy.is_superuser(user) or policy.has_role(user, roles.JUGENDAMT_LEITUNG)
+        return leitung and policy.in_scope(user, obj)
+
+    def sign_off_queryset(self, user) -> QuerySet[ProofSignOff]:
+        if not self.can_sign_off(user, None):
+            return ProofSignOff.objects.none()
+        return self.view_queryset(user)
+
+
+proof_signoff_policy = policy.register(ProofSignOffPolicy())

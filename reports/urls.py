@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views
+from reports import views, views_proof
 
 app_name = "reports"
 
@@ -28,7 +28,13 @@ urlpatterns = [
     path("export/verteilung/<int:year>.xlsx", views.export_lines, name="export_lines"),
     path(
         "export/verwendungsnachweis/<int:year>.<str:fmt>",
-        views.export_proof_of_use,
+        views_proof.export_proof_of_use,
         name="export_proof_of_use",
+    ),
+    path("verwendungsnachweis/<int:year>/", views_proof.proof_page, name="proof_of_use"),
+    path(
+        "verwendungsnachweis/<int:year>/bestaetigen/",
+        views_proof.proof_sign,
+        name="proof_sign",
     ),
 ]

@@ -807,6 +807,27 @@ CASES: list[Case] = [
         kwargs=lambda w: {"year": 2021, "fmt": "pdf"},
         expected=staff_object(403),
     ),
+    # the proof of use's page (issue 16): the year's staff; the sign-off: the Leitung only
+    Case(
+        "reports:proof_of_use",
+        kwargs=lambda w: {"year": 2026},
+        expected=staff_object(403, fremd=200),
+    ),
+    Case(
+        "reports:proof_of_use",
+        label="reports:proof_of_use stichtag",
+        kwargs=lambda w: {"year": 2026},
+        query="stichtag=2026-06-30",
+        expected=staff_object(403, fremd=200),
+    ),
+    Case(
+        "reports:proof_sign",
+        kwargs=lambda w: {"year": 2026},
+        expected=POST_ONLY,
+        post=lambda w: {"figures_hash": ""},
+        # the Leitung, and the superuser of the demo Jugendamt
+        post_expected=forbidden(403, allowed=("jal", "admin")),
+    ),
     # --- audit (/protokoll/): each Jugendamt's staff read their own trail ---------------
     Case("audit:event_list", expected=row(403, **{r: 200 for r in STAFF}, fremd=200)),
     Case(

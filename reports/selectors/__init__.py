@@ -4,7 +4,6 @@
 - ``trends``: indices and shares per survey round
 - ``dashboards``: the Jugendamt start page and a Kita leader's page
 - ``exports``: rows for the xlsx exports
-- ``proof_of_use``: the Verwendungsnachweis of a budget year
 - ``common``: strands, index categories, strand sums, the money of a budget year
   (``year_funding``: computed once, shown by every report), small-cell counts,
   budget-year lookups
@@ -37,7 +36,6 @@ from reports.selectors.exports import (
     rounds_with_runs,
     sozialraum_index_rows,
 )
-from reports.selectors.proof_of_use import ProofOfUse, proof_of_use
 from reports.selectors.trends import trends
 
 __all__ = [
@@ -47,7 +45,6 @@ __all__ = [
     "STRANDS",
     "STRAND_LABELS",
     "CommitteeReport",
-    "ProofOfUse",
     "StrandCell",
     "YearFunding",
     "allocation_lines",
@@ -58,7 +55,6 @@ __all__ = [
     "kita_index_rows",
     "kita_overview",
     "newest_budget_year",
-    "proof_of_use",
     "rounds_with_runs",
     "sozialraum_index_rows",
     "trends",

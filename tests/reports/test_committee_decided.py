@@ -220,3 +220,11 @@ def test_proof_of_use_grants_the_same_sums_as_the_committee_report(client, demo,
     line = next(n for n in notes if str(n).startswith("Landeszuweisung"))
     assert expected["municipal"].removesuffix(" €") in line
     assert expected["total"].removesuffix(" €") in line
+    # the overview sheet holds the same co-funding as a number
+    overview = {
+        r[0]: r[1]
+        for r in load_workbook(BytesIO(response.content))["Übersicht"].iter_rows(
+            min_row=2, values_only=True
+        )
+    }
+    assert eur(Decimal(str(overview["kommunaler Anteil dazu (40 %)"]))) == expected["municipal"]

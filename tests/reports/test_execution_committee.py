@@ -66,10 +66,19 @@ def test_the_committee_reads_the_execution_of_decided_sozialraeume_without_kitas
         "35.000,00\u00a0€",
         "11.600,00\u00a0€",
         "6.960,00\u00a0€",
+        "4.640,00\u00a0€",  # the municipal part of the actual cost
         "29.100,00\u00a0€",
         "54.540,00\u00a0€",
     ):
         assert figure in nord
+    # planned 0,50 VZÄ; January and February vacant: 0,5 · 10/12 filled (Ist = Prognose)
+    staff = re.search(
+        r"<tr data-testid=\"execution-staff-row\"><th scope=\"row\">Nord</th>.*?</tr>",
+        section,
+        re.S,
+    )[0]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', staff)
+    assert cells == ["0,50", "0,42", "0,42", "2"], cells
     süd = re.search(
         r"<tr data-testid=\"execution-row\"><th scope=\"row\">Süd</th>.*?</tr>", section, re.S
     )[0]

@@ -98,14 +98,22 @@ def test_lines_export_prefixes_texts_and_keeps_fte_and_euros_numeric(client, evi
 
 
 def test_proof_of_use_xlsx_prefixes_texts_and_keeps_sums_numeric(client, evil_city):
+    from sozialraeume.models import Kita
+    from tests.positions.factories import make_position
+
+    make_position(budget_year=evil_city.budget_year, kita=Kita.objects.get(name=EVIL_KITA))
     book = _sheets(client, evil_city, "/berichte/export/verwendungsnachweis/2027.xlsx")
     _assert_no_live_text(book)
-    detail = book["Stellen"]
-    evil = next(r for r in detail.iter_rows(min_row=2) if r[1].value == "'" + EVIL_KITA)
-    assert evil[0].value == "'" + EVIL_SOZIALRAUM
-    assert evil[6].value == "'+1"
-    assert [c.data_type for c in evil[4:6]] == ["n", "n"]
-    assert [c.data_type for c in evil[7:10]] == ["n", "n", "n"]
-    sums = list(book["Summen je Kita und Strang"].iter_rows(min_row=2))
-    assert any(r[1].value == "'" + EVIL_KITA for r in sums)
-    assert all(c.data_type == "n" for c in sums[-1][3:8])
+    (position,) = book["Stellen"].iter_rows(min_row=2)
+    assert [c.value for c in position[1:4]] == [
+        "'" + EVIL_SOZIALRAUM,
+        "'" + EVIL_KITA,
+        "'" + EVIL_TRAEGER,
+    ]
+    assert [c.data_type for c in position[8:12]] == ["n", "n", "n", "n"]
+    sheet = book["Sozialräume"]
+    rows = list(sheet.iter_rows(min_row=2))
+    evil = next(r for r in rows if r[0].value == "'" + EVIL_SOZIALRAUM)
+    assert all(c.data_type == "n" for c in evil[1:] if c.value is not None)
+    assert rows[-1][0].value == "Summe"
+    assert all(c.data_type == "n" for c in rows[-1][1:] if c.value is not None)

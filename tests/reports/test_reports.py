@@ -364,40 +364,50 @@ def test_allocation_lines_export_lists_every_line_with_state_and_municipal_part(
     assert AuditEvent.objects.filter(action="export.allocation_lines").count() == 1
 
 
-def test_proof_of_use_xlsx_holds_only_approved_plans_per_kita_and_strand(client, city):
+def test_proof_of_use_xlsx_forecasts_the_approved_plans_until_positions_exist(client, city):
+    """Issue 16: the proof is built from positions and actual costs. Without positions
+    nothing is spent yet (Ist 0 €) and the approved lines are the forecast: only the
+    approved plans, never a draft."""
     from allocation.models import AllocationLine
 
     approved = AllocationLine.objects.filter(
         plan__budget_year=city.budget_year, plan__state=PlanState.APPROVED
     )
+    assert approved.exists()
+    assert AllocationLine.objects.filter(plan__budget_year=city.budget_year).count() > (
+        approved.count()
+    )
     client.force_login(city.users["jugendamt"])
     book = _book(client.get("/berichte/export/verwendungsnachweis/2027.xlsx"))
-    assert book.sheetnames == ["Stellen", "Summen je Kita und Strang", "Hinweise"]
-    detail = book["Stellen"]
-    assert [c.value for c in detail[1]] == [
-        "Sozialraum",
-        "Kita",
-        "Träger",
-        "Förderstrang",
-        "Stelle Nr.",
-        "Stellenanteil (VZÄ)",
-        "Qualifikation der Fachkraft",
-        "Personalkosten (€)",
-        "Landesanteil (€)",
-        "Kommunaler Anteil (€)",
+    assert book.sheetnames == [
+        "Übersicht",
+        "Sozialräume",
+        "Sozialräume und Stränge",
+        "Qualifikationen",
+        "Stellen",
+        "Umverteilungen",
+        "Hinweise",
     ]
-    rows = list(detail.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == approved.count()
-    assert {r[1] for r in rows} == {line.kita.name for line in approved}
-    sums = list(book["Summen je Kita und Strang"].iter_rows(min_row=2, values_only=True))
-    total = sums[-1]
+    sheet = book["Sozialräume"]
+    headers = [c.value for c in sheet[1]]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    total = rows[-1]
     assert total[0] == "Summe"
-    assert total[5] == pytest.approx(float(sum(line.annual_cost for line in approved)))
-    assert total[6] == pytest.approx(float(sum(line.state_part for line in approved)))
+    actual = headers.index("Personalkosten (€, Ist)")
+    forecast = headers.index("Personalkosten bis Jahresende (€, Prognose)")
+    assert total[actual] == 0
+    assert total[forecast] == pytest.approx(float(sum(line.annual_cost for line in approved)))
+    assert sum(r[forecast] for r in rows[:-1]) == pytest.approx(total[forecast])
+    assert list(book["Stellen"].iter_rows(min_row=2, values_only=True)) == []
+    kinds = {r[0]: r[2] for r in book["Übersicht"].iter_rows(min_row=2, values_only=True)}
+    assert kinds["Personalkosten"] == "Ist"
+    assert kinds["Personalkosten bis Jahresende"] == "Prognose"
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext fehlt (poppler-utils)")
-def test_proof_of_use_pdf_lists_kitas_with_costs_and_page_numbers(client, city, tmp_path):
+def test_proof_of_use_pdf_is_provisional_with_page_numbers(client, city, tmp_path):
+    from allocation.models import AllocationLine
+
     client.force_login(city.users["jugendamt"])
     response = client.get("/berichte/export/verwendungsnachweis/2027.pdf")
     assert response.status_code == 200
@@ -405,10 +415,16 @@ def test_proof_of_use_pdf_lists_kitas_with_costs_and_page_numbers(client, city, 
     text = _pdf_text(response.content, tmp_path)
     assert "Verwendungsnachweis Sozialraumbudget 2027" in text
     assert "Seite 1 von" in text
-    approved = [k for k in city.kitas if k.allocation_lines.get().plan.state == "approved"]
     flat = " ".join(_pdf_text(response.content, tmp_path, layout=False).split())
-    assert approved[0].name in flat
-    assert "1.002.240,00 €" in text
+    assert "Vorläufig" in flat and "Noch nicht von der Jugendamt-Leitung bestätigt" in flat
+    planned = sum(
+        line.annual_cost
+        for line in AllocationLine.objects.filter(
+            plan__budget_year=city.budget_year, plan__state=PlanState.APPROVED
+        )
+    )
+    shown = f"{planned:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    assert shown in flat
     assert AuditEvent.objects.filter(action="export.proof_of_use", new__format="pdf").exists()
 
 
@@ -437,7 +453,12 @@ QUERIES = {
     ("jugendamt", "/berichte/export/indizes-kitas/{rid}.xlsx"): 10 + _AUDIT_WRITE,
     ("jugendamt", "/berichte/export/indizes-sozialraeume/{rid}.xlsx"): 6,
     ("jugendamt", "/berichte/export/verteilung/2027.xlsx"): 8 + _AUDIT_WRITE,
-    ("jugendamt", "/berichte/export/verwendungsnachweis/2027.xlsx"): 11 + _AUDIT_WRITE,
+    # 19 (issue 16): the proof of use from the budget execution (Sozialräume, plans,
+    # positions, their months and costs, approved lines with and without positions,
+    # shares, reallocations), the positions' details, the year's reallocations, the
+    # unconfirmed costs and the sign-offs
+    ("jugendamt", "/berichte/export/verwendungsnachweis/2027.xlsx"): 19 + _AUDIT_WRITE,
+    ("jugendamt", "/berichte/verwendungsnachweis/2027/"): 19,
     # 14 (issue 15): the menu asks whether the leader is in a team and may submit FS4
     # requests (their Kitas); the start page lists the plans in consultation with the
     # leader's Kitas (the led Kitas, the plans)
