@@ -37,6 +37,16 @@ GOALS_TEXT_MAX_LENGTH = 4000
 class Jugendamt(models.Model):
     name = models.CharField(_("Name"), max_length=200, unique=True)
     slug = models.SlugField(_("Kurzname"), max_length=50, unique=True)
+    # Issue 17: the public results page /oeffentlich/<slug>/ (no login) exists only once the
+    # Jugendamt switched it on; until then it and every public document are 404.
+    public_page_enabled = models.BooleanField(
+        _("öffentliche Ergebnisseite eingeschaltet"),
+        default=False,
+        help_text=_(
+            "Zeigt ohne Anmeldung die veröffentlichten Anteile je Sozialraum, die beschlossenen "
+            "Stellen, die Methode, die Ziele und die öffentlichen Dokumente – nie Kita-Namen."
+        ),
+    )
     consultation_min_days = models.PositiveSmallIntegerField(
         _("Mindestdauer der Abstimmung mit den Trägern (Tage)"),
         default=14,

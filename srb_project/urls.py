@@ -30,5 +30,9 @@ urlpatterns = [
     path("sozialraum-teams/", include("teams.urls")),
     path("stellen/", include("positions.urls")),
     path("berichte/", include("reports.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("netzwerk/", include("network.urls")),
+    path("dokumente/", include("knowledge.urls")),
+    path("oeffentlich/", include("reports.urls_public")),
     path("protokoll/", include("audit.urls")),
 ]

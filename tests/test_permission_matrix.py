@@ -382,6 +382,14 @@ def _build_world() -> World:
             "positions.position": world.ids["pos_own"],
         }
     )
+    # --- issue 17 E1 world (world.ids / world.admin_objects) ---
+    # --- end issue 17 E1 world ---
+    # --- issue 17 E2 world ---
+    # --- end issue 17 E2 world ---
+    # --- issue 17 E3 world ---
+    # --- end issue 17 E3 world ---
+    # --- issue 17 E4 world ---
+    # --- end issue 17 E4 world ---
     assert IndexRun.objects.filter(pk=run.pk).exists()
     return world
 
@@ -1411,6 +1419,14 @@ CASES += [
         kwargs=_ids(year=2031),
         expected=row(403, **{r: 404 for r in STAFF}, fremd=404),
     ),
+    # --- issue 17 E1: evaluation (instruments, waves, personal links, results) ---
+    # --- end issue 17 E1 ---
+    # --- issue 17 E2: network analysis ---
+    # --- end issue 17 E2 ---
+    # --- issue 17 E3: document box, Konzeption, children's perspective ---
+    # --- end issue 17 E3 ---
+    # --- issue 17 E4: public results page ---
+    # --- end issue 17 E4 ---
 ]
 
 

@@ -39,11 +39,14 @@ INSTALLED_APPS = [
     "audit",
     "sozialraeume",
     "surveys",
+    "evaluation",
     "indices",
+    "network",
     "foerderung",
     "allocation",
     "positions",
     "teams",
+    "knowledge",
     "reports",
 ]
 

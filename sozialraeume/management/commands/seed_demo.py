@@ -17,6 +17,8 @@ DEMO_MODULES = [
     "positions.demo_costs",
     "teams.demo",
     "teams.demo_review",
+    "evaluation.demo",
+    "knowledge.demo",
 ]
 
 

@@ -1,0 +1,1 @@
+"""The network analysis of a round (issue 17). PURE: no Django (import-linter)."""
