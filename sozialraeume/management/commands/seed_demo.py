@@ -10,6 +10,7 @@ from django.db import transaction
 DEMO_MODULES = [
     "sozialraeume.demo",
     "surveys.demo",
+    "network.demo",
     "indices.demo",
     "foerderung.demo",
     "allocation.demo",
