@@ -36,6 +36,7 @@ from allocation.models import AllocationLine, AllocationPlan, BudgetYear, PlanSt
 from allocation.selectors import next_survey_year
 from audit.models import AuditEvent
 from audit.selectors import PLAN as PLAN_OBJECT_TYPE
+from evaluation.selectors import CommitteeInstrument, committee_summary
 from indices.display import NumberFormat
 from positions import execution as ex
 from positions.selectors_execution import position_inputs, unpositioned_by_sozialraum
@@ -178,6 +179,8 @@ class CommitteeReport:
     execution_total: ex.SozialraumExecution | None = None
     execution_on: datetime.date | None = None
     execution_closed: bool = False
+    # issue 17: the evaluation survey's block means per instrument and closed wave (>= 5)
+    evaluation_summary: list[CommitteeInstrument] = field(default_factory=list)
 
     @property
     def without_centre_names(self) -> list[str]:
@@ -593,5 +596,6 @@ def committee_report(budget_year: BudgetYear, *, compare_previous: bool = True) 
         previous_year=previous,
         previous_rows=previous_rows,
         team_rows=team_rows(jugendamt_id=jugendamt_id, sozialraeume=sozialraeume),
+        evaluation_summary=committee_summary(jugendamt_id),
         **execution,
     )._add_texts()

@@ -218,6 +218,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "teams.tasks.open_due_reviews",
         "schedule": 24 * 60 * 60.0,
     },
+    # issue 17: the evaluation waves: a reminder in a wave's last week, closing past waves
+    "evaluation-remind-due-waves": {
+        "task": "evaluation.tasks.remind_due_waves",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "evaluation-close-expired-waves": {
+        "task": "evaluation.tasks.close_expired_waves",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 SRB_INDEX_RUN_STALE_MINUTES = env.float("SRB_INDEX_RUN_STALE_MINUTES", default=30)
 
