@@ -288,6 +288,7 @@ RETENTION_APPLY = register(
             _("anonymisierte externe Team-Mitglieder"),
             K.NUMBER,
         ),
+        F("child_pictures_deleted", _("gelöschte Bilder der Kinderperspektive"), K.NUMBER),
         F(
             "audit_events_past_retention",
             _("Protokolleinträge über der Aufbewahrungsfrist"),

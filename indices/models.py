@@ -76,6 +76,11 @@ class IndexRun(models.Model):
     norms = models.JSONField(_("Normbereiche"), default=dict, blank=True)
     warnings = models.JSONField(_("Hinweise"), default=list, blank=True)
     minmax = models.JSONField(_("Minimum und Maximum je Variable"), default=dict, blank=True)
+    # Issue 17: the Konzeption version in force when the run was created
+    # (``indices.konzeption.current_label``; "" for none or for runs before issue 17).
+    konzeption_version = models.CharField(
+        _("Konzeption (Version)"), max_length=200, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("Indexberechnung")

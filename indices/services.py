@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from audit import events as audit_events
 from audit.models import AuditEvent
-from indices import compute
+from indices import compute, konzeption
 from indices.models import (
     FIELD_BY_CATEGORY,
     IndexRun,
@@ -131,6 +131,7 @@ def index_run_compute(
         input_checksum=checksum,
         kita_count=len(frame),
         triggered_by=acting_user if getattr(acting_user, "pk", None) else None,
+        konzeption_version=konzeption.current_label(survey_round.jugendamt_id),
     )
     try:
         result = compute.compute_indices(_compute_frame(frame))

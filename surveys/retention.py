@@ -45,6 +45,7 @@ class RetentionReport:
     sessions_deleted: int = 0
     mails_deleted: int = 0
     external_members_anonymised: int = 0
+    child_pictures_deleted: int = 0  # issue 17: knowledge (children's perspective)
     audit_events_past_retention: int = 0
 
 

@@ -14,6 +14,7 @@ LABELS = {
     "sessions_deleted": "abgelaufene Sitzungen gelöscht",
     "mails_deleted": "E-Mails des Postausgangs gelöscht",
     "external_members_anonymised": "ausgeschiedene externe Team-Mitglieder anonymisiert",
+    "child_pictures_deleted": "Bilder und Notizen der Kinderperspektive nach 5 Jahren gelöscht",
     "audit_events_past_retention": "Protokolleinträge älter als 10 Jahre (Archivierung durch DBA)",
 }
 
