@@ -24,9 +24,12 @@ from audit import events as audit_events
 from indices.selectors import current_run
 from reports import selectors as rs
 from reports import services as report_services
+from reports import services_public as public_services
 from reports.documents import charts, xlsx
 from reports.documents.pdf import render_pdf
 from reports.permissions import report_policy
+from reports.permissions_public import public_page_policy
+from reports.views_public import PublicPageForm
 from sozialraeume.models import DEFAULT_GOALS_TEXT, GOALS_TEXT_MAX_LENGTH, Jugendamt
 from sozialraeume.selectors import jugendamt_id_for_user
 from srb_project.spreadsheet import safe_filename
@@ -373,11 +376,31 @@ class GoalsForm(forms.Form):
 
 @login_required
 def goals(request):
-    """The goals text of the committee report, written by the Leitung or Administration."""
+    """The goals text of the committee report, written by the Leitung or Administration;
+    below it the switch of the public results page (issue 17: the Leitung only)."""
     jugendamt_id = _jugendamt_id(request)
     _require(request.user, "edit_goals", jugendamt_id)
     jugendamt = get_object_or_404(Jugendamt, pk=jugendamt_id)
-    if request.method == "POST":
+    may_switch = public_page_policy.user_can(request.user, "manage", jugendamt)
+    public_form = PublicPageForm(initial={"public_page_enabled": jugendamt.public_page_enabled})
+    form = GoalsForm(initial={"goals_text": jugendamt.goals_text})
+    if request.method == "POST" and request.POST.get("form") == "public_page":
+        if not may_switch:
+            raise PermissionDenied
+        public_form = PublicPageForm(request.POST)
+        if public_form.is_valid():
+            enabled = public_form.cleaned_data["public_page_enabled"]
+            public_services.jugendamt_public_page_set(
+                jugendamt=jugendamt, enabled=enabled, acting_user=request.user
+            )
+            messages.success(
+                request,
+                _("Die öffentliche Ergebnisseite ist eingeschaltet.")
+                if enabled
+                else _("Die öffentliche Ergebnisseite ist ausgeschaltet."),
+            )
+            return redirect("reports:goals")
+    elif request.method == "POST":
         form = GoalsForm(request.POST)
         if form.is_valid():
             try:
@@ -391,12 +414,16 @@ def goals(request):
             else:
                 messages.success(request, _("Die Ziele sind gespeichert."))
                 return redirect("reports:goals")
-    else:
-        form = GoalsForm(initial={"goals_text": jugendamt.goals_text})
     return render(
         request,
         "reports/goals.html",
-        {"form": form, "jugendamt": jugendamt, "default_text": DEFAULT_GOALS_TEXT},
+        {
+            "form": form,
+            "jugendamt": jugendamt,
+            "default_text": DEFAULT_GOALS_TEXT,
+            "public_form": public_form,
+            "may_switch_public_page": may_switch,
+        },
     )
 
 

@@ -48,7 +48,7 @@ class JugendamtAdmin(MasterDataAdmin):
     Jugendamt reads their own only (README "Verwaltung (Admin)")."""
 
     jugendamt_path = THE_JUGENDAMT
-    list_display = ("name", "slug")
+    list_display = ("name", "slug", "public_page_enabled")  # issue 17: the public page
     search_fields = ("name",)
 
     def has_module_permission(self, request):
