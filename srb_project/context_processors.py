@@ -4,8 +4,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from allocation.permissions import plan_policy
+from evaluation.permissions import instrument_policy
 from foerderung.permissions import centre_policy, fs4_request_policy
 from indices.permissions import evaluation_policy
+from knowledge.permissions import child_picture_policy, document_policy
+from network.permissions import network_policy
 from positions.permissions import position_policy
 from positions.permissions_costs import actual_cost_policy
 from reports.permissions import report_policy
@@ -33,6 +36,12 @@ _NAV = [
     ("positions:position_list", _("Stellen"), position_policy, "view"),
     # issue 16, part P2: actual costs (staff; a Träger those of the positions it employs)
     ("positions:cost_years", _("Ist-Kosten"), actual_cost_policy, "view"),
+    # Issue 17: the network analysis (staff; the committee at Sozialraum level), the
+    # evaluation survey (staff), the document box and the children's perspective
+    ("network:round_list", _("Netzwerk"), network_policy, "view"),
+    ("evaluation:instrument_list", _("Evaluation"), instrument_policy, "view"),
+    ("knowledge:document_list", _("Dokumente"), document_policy, "view"),
+    ("knowledge:picture_list", _("Kinderperspektive"), child_picture_policy, "view"),
     ("reports:committee_latest", _("Berichte"), report_policy, "view_committee_report"),
     ("sozialraeume:people_list", _("Personen"), user_policy, "view"),
 ]

@@ -383,12 +383,74 @@ def _build_world() -> World:
         }
     )
     # --- issue 17 E1 world (world.ids / world.admin_objects) ---
+    # the demo's core-team instrument (frozen: T0/T1 closed, T2 open) and one personal
+    # link of T2, made through the service (its raw token exists only in the mail)
+    from evaluation import services as eval_services
+    from evaluation.models import EvaluationInstrument
+
+    eval_instrument = EvaluationInstrument.objects.get(jugendamt=ja, code="EVAL-KT")
+    eval_t2 = eval_instrument.waves.get(code="T2")
+    eval_item = eval_instrument.blocks.order_by("position").first().items.first()
+    world.ids.update(
+        {
+            "eval_instrument": eval_instrument.pk,
+            "eval_wave": eval_t2.pk,
+            "eval_wave_t0": eval_instrument.waves.get(code="T0").pk,
+            "eval_item": eval_item.pk,
+            "eval_block": eval_item.block_id,
+            "eval_token": eval_services.invitations_create(
+                wave=eval_t2, addresses="matrix-eval@example.invalid", acting_user=users["ja"]
+            ).created[0][1],
+        }
+    )
     # --- end issue 17 E1 world ---
     # --- issue 17 E2 world ---
+    world.ids["network_open_round"] = SurveyRound.objects.get(jugendamt=ja, code="2027").pk
+    world.ids["network_foreign_sr"] = sr2.pk
     # --- end issue 17 E2 world ---
     # --- issue 17 E3 world ---
+    # knowledge.demo: the team's Sozialraumanalyse (kita_a's Sozialraum), the public graphic
+    # (the demo's public page is off), the Konzeption (committee), a picture of kita_a sent
+    # in by the Kita leader; here: a public graphic of the second Jugendamt (page on, E4)
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from knowledge import demo as knowledge_demo
+    from knowledge.models import ChildPicture, Document
+    from knowledge.services import document_create
+
+    def _know_doc(title):
+        return Document.objects.get(jugendamt=ja, title=title)
+
+    know_foreign = document_create(
+        jugendamt=ja2,
+        title="Fremd-Grafik",
+        kind="grafik",
+        date=datetime.date(2024, 1, 1),
+        visibility="public",
+        uploaded=SimpleUploadedFile("f.png", knowledge_demo.public_graphic(), "image/png"),
+        acting_user=users["fremd"],
+    )
+    know_docs = {
+        "team": _know_doc(knowledge_demo.ANALYSE_TITLE),
+        "public": _know_doc(knowledge_demo.GRAFIK_TITLE),
+        "konz": _know_doc(knowledge_demo.KONZEPTION_TITLE),
+        "foreign": know_foreign,
+    }
+    for key, document in know_docs.items():
+        world.ids[f"know_doc_{key}"] = document.pk
+        world.ids[f"know_ver_{key}"] = document.current_version_id
+    world.ids["know_picture"] = (
+        ChildPicture.objects.filter(kita=kita_a).exclude(image="").order_by("pk").first().pk
+    )
+    world.ids.update({"know_slug_demo": ja.slug, "know_slug_f": ja2.slug})
     # --- end issue 17 E3 world ---
     # --- issue 17 E4 world ---
+    # The demo keeps its public results page off (404 for everyone); the second Jugendamt
+    # has switched its own on (a page for everyone, with no published year yet).
+    Jugendamt.objects.filter(pk=ja2.pk).update(public_page_enabled=True)
+    world.ids.update({"public_slug_demo": ja.slug, "public_slug_on": ja2.slug})
     # --- end issue 17 E4 world ---
     assert IndexRun.objects.filter(pk=run.pk).exists()
     return world
@@ -1420,12 +1482,228 @@ CASES += [
         expected=row(403, **{r: 404 for r in STAFF}, fremd=404),
     ),
     # --- issue 17 E1: evaluation (instruments, waves, personal links, results) ---
+    # The Jugendamt's staff see instruments, waves, progress and results (with the free
+    # texts); its planners (and the demo's superuser) manage them; everyone else gets 404
+    # for the objects (403 for the list), a second Jugendamt's staff 404 (they may create
+    # their own instrument). The personal link needs no account: anyone with it opens the
+    # questionnaire (an unknown token: 404); the thank-you page is public.
+    Case("evaluation:instrument_list", expected=row(403, **{r: 200 for r in STAFF}, fremd=200)),
+    Case(
+        "evaluation:instrument_create",
+        expected=POST_ONLY,
+        post=lambda w: {"respondent_type": "funded_staff", "title": "Matrix"},
+        post_expected=forbidden(403, allowed=(*STAFF, "fremd")),
+    ),
+    *[
+        Case(f"evaluation:{name}", kwargs=_ids(("pk", "eval_instrument")), expected=staff_object())
+        for name in ("instrument_detail", "instrument_comparison", "instrument_export")
+    ],
+    Case(
+        "evaluation:instrument_new_version",
+        kwargs=_ids(("pk", "eval_instrument")),
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "evaluation:item_edit",
+        kwargs=_ids(("pk", "eval_item")),
+        expected=staff_object(),
+        post=lambda w: {"text": "Gekapert", "kind": "text", "options": ""},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "evaluation:item_create",
+        kwargs=_ids(("block_pk", "eval_block")),
+        expected=staff_object(),
+        post=lambda w: {"text": "Eingeschleust", "kind": "text", "options": ""},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "evaluation:item_delete",
+        kwargs=_ids(("pk", "eval_item")),
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case("evaluation:wave_detail", kwargs=_ids(("pk", "eval_wave")), expected=staff_object()),
+    Case("evaluation:wave_results", kwargs=_ids(("pk", "eval_wave_t0")), expected=staff_object()),
+    *[
+        Case(
+            f"evaluation:{name}",
+            kwargs=_ids(("pk", "eval_wave")),
+            expected=POST_ONLY,
+            post=post,
+            post_expected=forbidden(404, allowed=STAFF),
+        )
+        for name, post in (
+            ("wave_dates", lambda w: {"opens_on": "2026-01-01", "closes_on": "2026-01-02"}),
+            ("wave_open", lambda w: {}),
+            ("wave_close", lambda w: {}),
+            ("wave_invite", lambda w: {"addresses": "gekapert@example.invalid"}),
+            ("wave_remind", lambda w: {}),
+        )
+    ],
+    Case(
+        "evaluation:answer",
+        kwargs=lambda w: {"token": w.ids["eval_token"]},
+        expected=row(200, anon=200),
+    ),
+    Case(
+        "evaluation:answer",
+        label="evaluation:answer unknown token",
+        kwargs=lambda w: {"token": "x" * 43},
+        expected=row(404, anon=404),
+    ),
+    Case("evaluation:answer_done", expected=row(200, anon=200)),
     # --- end issue 17 E1 ---
     # --- issue 17 E2: network analysis ---
+    # Jugendamt staff (with Kita names) and the committee (Sozialraum level, closed rounds
+    # only: the open round 2027 is 404 for it); Kita leaders and Träger 403; another
+    # Jugendamt's staff 404 for the demo's rounds (their own list is empty, 200).
+    Case(
+        "network:round_list", expected=row(403, **{r: 200 for r in STAFF}, ausschuss=200, fremd=200)
+    ),
+    Case(
+        "network:round",
+        kwargs=_ids(("round_id", "round_2020")),
+        expected=row(403, **{r: 200 for r in STAFF}, ausschuss=200, fremd=404),
+    ),
+    Case(
+        "network:round",
+        label="network:round open round",
+        kwargs=_ids(("round_id", "network_open_round")),
+        expected=row(403, **{r: 200 for r in STAFF}, ausschuss=404, fremd=404),
+    ),
+    Case(
+        "network:sozialraum",
+        kwargs=_ids(("round_id", "round_2020"), ("sozialraum_id", "sr_a")),
+        expected=row(403, **{r: 200 for r in STAFF}, ausschuss=200, fremd=404),
+    ),
+    Case(
+        "network:sozialraum",
+        label="network:sozialraum of another Jugendamt",
+        kwargs=_ids(("round_id", "round_2020"), ("sozialraum_id", "network_foreign_sr")),
+        expected=row(403, **{r: 404 for r in STAFF}, ausschuss=404, fremd=404),
+    ),
     # --- end issue 17 E2 ---
     # --- issue 17 E3: document box, Konzeption, children's perspective ---
+    # Documents: staff see all of their Jugendamt; "team" adds the Sozialraum team's members
+    # (the demo Kita leader and Träger are in kita_a's team), "committee" the committee,
+    # "public" anyone once the public page is on (the demo's is off: the graphic stays with
+    # staff and committee, its public download is 404 for everyone). Staff manage.
+    Case("knowledge:document_list", expected=row(200)),
+    Case(
+        "knowledge:document_create",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200),
+        post=lambda w: {},
+        post_expected=forbidden(403, allowed=(*STAFF, "fremd")),
+    ),
+    *[
+        Case(
+            f"knowledge:{name}",
+            kwargs=_ids(("pk", f"know_{obj}_{key}")),
+            expected=expected,
+            label=f"knowledge:{name} ({key})",
+        )
+        for name, obj in (("document_detail", "doc"), ("version_download", "ver"))
+        for key, expected in (
+            ("team", staff_object(kita=200, traeger=200)),
+            ("konz", staff_object(ausschuss=200)),
+            ("public", staff_object(ausschuss=200)),
+            ("foreign", row(404, fremd=200)),
+        )
+    ],
+    *[
+        Case(
+            f"knowledge:{name}",
+            kwargs=_ids(("pk", "know_doc_team")),
+            expected=POST_ONLY,
+            post=lambda w: {},
+            post_expected=forbidden(404, allowed=STAFF),
+        )
+        for name in ("document_edit", "version_add")
+    ],
+    Case(
+        "knowledge:public_download",
+        kwargs=_ids(("slug", "know_slug_demo"), ("doc_id", "know_doc_public")),
+        expected=row(404, anon=404),
+    ),
+    Case(
+        "knowledge:public_download",
+        label="knowledge:public_download switched on",
+        kwargs=_ids(("slug", "know_slug_f"), ("doc_id", "know_doc_foreign")),
+        expected=row(200, anon=200),
+    ),
+    Case(
+        "knowledge:public_download",
+        label="knowledge:public_download not public",
+        kwargs=_ids(("slug", "know_slug_demo"), ("doc_id", "know_doc_team")),
+        expected=row(404, anon=404),
+    ),
+    # Children's perspective: Kita leaders (their own Kita), staff and the Sozialraum's
+    # team; the committee never. Kita leaders send in; the uploader and staff delete.
+    Case("knowledge:picture_list", expected=row(200, ausschuss=403)),
+    Case(
+        "knowledge:picture_create",
+        expected=row(403, kita=200, kita2=200),
+        post=lambda w: {},
+        post_expected=forbidden(403, allowed=("kita", "kita2")),
+    ),
+    Case(
+        "knowledge:picture_image",
+        kwargs=_ids(("pk", "know_picture")),
+        expected=staff_object(kita=200, traeger=200),
+    ),
+    Case(
+        "knowledge:picture_delete",
+        kwargs=_ids(("pk", "know_picture")),
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(404, allowed=(*STAFF, "kita")),
+    ),
     # --- end issue 17 E3 ---
     # --- issue 17 E4: public results page ---
+    # /oeffentlich/<slug>/ needs no login: 404 for everyone (anonymous too) while the
+    # Jugendamt has not switched it on, and for an unknown slug; 200 for everyone once on.
+    Case(
+        "public:page",
+        kwargs=_ids(("slug", "public_slug_demo")),
+        expected=row(404, anon=404),
+    ),
+    Case(
+        "public:page",
+        label="public:page unknown slug",
+        kwargs=_ids(slug="gibt-es-nicht"),
+        expected=row(404, anon=404),
+    ),
+    Case(
+        "public:page",
+        label="public:page switched on",
+        kwargs=_ids(("slug", "public_slug_on")),
+        expected=row(200, anon=200),
+    ),
+    Case(
+        "public:page_year",
+        kwargs=_ids(("slug", "public_slug_demo"), year=2026),
+        expected=row(404, anon=404),
+    ),
+    # a year without published figures is 404 also on a page that is switched on
+    Case(
+        "public:page_year",
+        label="public:page_year nothing published",
+        kwargs=_ids(("slug", "public_slug_on"), year=2026),
+        expected=row(404, anon=404),
+    ),
+    # the switch on the goals page: the Leitung only (the demo's superuser and the
+    # Administration read the setting but may not change it)
+    Case(
+        "reports:goals",
+        label="reports:goals public page switch",
+        expected=row(403, jal=200, admin=200),
+        post=lambda w: {"form": "public_page", "public_page_enabled": "on"},
+        post_expected=forbidden(403, allowed=("jal",)),
+    ),
     # --- end issue 17 E4 ---
 ]
 

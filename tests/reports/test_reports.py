@@ -443,9 +443,12 @@ QUERIES = {
     # 27 (issue 16): the budget execution: the year's positions, their months, their
     # actual costs (by subquery, so the same three with or without positions) and the
     # approved lines without a position (forecast at their planned cost)
-    ("ausschuss", COMMITTEE): 27,
+    # 29 (issue 17): the evaluation section (one grouped query) and the menu asks whether a
+    # non-staff user is in a team for the children's perspective
+    ("ausschuss", COMMITTEE): 29,
     # +1 on pages of non-staff users (issue 15): the menu asks whether they are in a team
-    ("ausschuss", "/berichte/entwicklung/"): 9,
+    # +1 (issue 17): the menu asks whether the user is in a team (Kinderperspektive)
+    ("ausschuss", "/berichte/entwicklung/"): 10,
     # 15 (issue 15): the review schedule (Sozialräume, approved plans, reviews; instead of
     # the plans due for review) and the FS2 centres with the Sozialräume
     ("jugendamt", "/berichte/start/"): 15,
