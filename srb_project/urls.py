@@ -32,6 +32,7 @@ urlpatterns = [
     path("berichte/", include("reports.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("netzwerk/", include("network.urls")),
+    path("qualitaet/", include("quality.urls")),
     path("dokumente/", include("knowledge.urls")),
     path("oeffentlich/", include("reports.urls_public")),
     path("protokoll/", include("audit.urls")),

@@ -446,6 +446,14 @@ def _build_world() -> World:
     )
     world.ids.update({"know_slug_demo": ja.slug, "know_slug_f": ja2.slug})
     # --- end issue 17 E3 world ---
+    # --- issue 18 F1 world ---
+    # --- end issue 18 F1 world ---
+    # --- issue 18 F3 world ---
+    # --- end issue 18 F3 world ---
+    # --- issue 18 F4 world ---
+    # --- end issue 18 F4 world ---
+    # --- issue 18 F5 world ---
+    # --- end issue 18 F5 world ---
     # --- issue 17 E4 world ---
     # The demo keeps its public results page off (404 for everyone); the second Jugendamt
     # has switched its own on (a page for everyone, with no published year yet).
@@ -1663,6 +1671,14 @@ CASES += [
         post_expected=forbidden(404, allowed=(*STAFF, "kita")),
     ),
     # --- end issue 17 E3 ---
+    # --- issue 18 F1 ---
+    # --- end issue 18 F1 ---
+    # --- issue 18 F3 ---
+    # --- end issue 18 F3 ---
+    # --- issue 18 F4 ---
+    # --- end issue 18 F4 ---
+    # --- issue 18 F5 ---
+    # --- end issue 18 F5 ---
     # --- issue 17 E4: public results page ---
     # /oeffentlich/<slug>/ needs no login: 404 for everyone (anonymous too) while the
     # Jugendamt has not switched it on, and for an unknown slug; 200 for everyone once on.

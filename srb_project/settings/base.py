@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "evaluation",
     "indices",
     "network",
+    "quality",
     "foerderung",
     "allocation",
     "positions",
