@@ -19,8 +19,14 @@ from allocation.models import AllocationPlan, BudgetYear, Reallocation, Sozialra
 from indices.models import IndexRun, KitaIndex, SozialraumIndex
 from sozialraeume.models import Sozialraum
 from surveys.models import Response
+from tests import shared_demo
 
 pytestmark = pytest.mark.django_db
+
+# The demo is seeded once for the module, each test runs in a savepoint of its own
+# (tests/shared_demo.py).
+demo_seeded = shared_demo.demo_seeded
+demo = shared_demo.demo
 
 # Django's raw renderings of a DecimalField/FloatField: "108714,90", "83,39921519797971".
 UNGROUPED_AMOUNT = re.compile(r"(?<![\d.,])\d{4,},\d{2}(?!\d)")

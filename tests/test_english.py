@@ -22,9 +22,15 @@ from allocation.services import plans as plan_services
 from indices import eligibility as rules
 from srb_project import numbers
 from surveys.models import SurveyRound
+from tests import shared_demo
 from tests.allocation.factories import fs1_line, make_world
 
 pytestmark = pytest.mark.django_db
+
+# The demo is seeded once for the module, each test runs in a savepoint of its own
+# (tests/shared_demo.py).
+demo_seeded = shared_demo.demo_seeded
+demo = shared_demo.demo
 
 # German words the English pages showed (issue 14): the classes, the index names, the
 # generated round name and words of the calculation sentences and norm explanations.

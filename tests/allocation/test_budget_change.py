@@ -21,8 +21,14 @@ from allocation.models import AllocationPlan, BudgetYear, PlanState, SozialraumS
 from allocation.services import budget_years as budget_year_services
 from audit import events as audit_events
 from audit.models import AuditEvent
+from tests import shared_demo
 
 pytestmark = pytest.mark.django_db
+
+# The demo is seeded once for the module, each test runs in a savepoint of its own
+# (tests/shared_demo.py).
+demo_seeded = shared_demo.demo_seeded
+demo = shared_demo.demo
 
 NEW_2027 = Decimal("1140000.00")
 OLD_2027 = Decimal("1133942.00")  # 2026 × 1,025 (demo: default rule)

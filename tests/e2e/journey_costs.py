@@ -1,7 +1,7 @@
 """Browser step of issue 16, part P2: actual costs imported, confirmed, corrected (four eyes).
 
-``play_costs(browser, live_server)`` is a plain function (no test) so the "year in a
-Sozialraum" journey can chain it after the other parts' steps.
+``play_costs(browser, live_server)`` is a plain function (no test) so the budget year's
+journey (``tests/e2e/test_budget_execution_year.py``) can chain it after the positions step.
 
 Preconditions (the demo, ``seed_demo()``): the users ``traeger``, ``jugendamt`` and
 ``jugendamt-leitung``; the budget year 2026 of the demo Jugendamt has at least one

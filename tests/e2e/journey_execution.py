@@ -1,8 +1,9 @@
 """Browser step of issue 16, part P3: the budget execution and a reallocation of money the
 positions do not spend (four eyes).
 
-``play_execution(browser, live_server)`` is a plain function (no test) so the "year in a
-Sozialraum" journey can chain it after the other parts' steps.
+``play_execution(browser, live_server)`` is a plain function (no test) so the budget
+year's journey (``tests/e2e/test_budget_execution_year.py``) can chain it after the
+positions and costs steps.
 
 Preconditions (the demo, ``seed_demo()``): the users ``jugendamt`` and
 ``jugendamt-leitung``; the budget year 2026 of the demo Jugendamt with its shares, approved

@@ -1,7 +1,7 @@
 """Browser step of issue 16, part P1: positions from an approved plan's lines.
 
-``play_positions(browser, live_server)`` is a plain function (no test) so the "year in a
-Sozialraum" journey can chain it.
+``play_positions(browser, live_server)`` is a plain function (no test) so the budget year's
+journey (``tests/e2e/test_budget_execution_year.py``) can chain it.
 
 Preconditions (the demo, ``seed_demo()``): the users ``jugendamt`` and ``traeger``; an
 approved 2026 plan with lines without positions (``positions.demo`` leaves the plan of the

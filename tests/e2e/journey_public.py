@@ -1,7 +1,7 @@
 """Browser step of issue 17: the public results page of the demo Jugendamt.
 
 ``play_public(browser, live_server)`` is a plain function (no test) so a longer journey
-can chain it; ``tests/e2e/test_public_journey.py`` plays it after ``seed_demo()``.
+can chain it; ``tests/e2e/test_evaluation_and_public_page.py`` plays it after the evaluation.
 
 Preconditions (the demo): the user ``jugendamt-leitung`` of the Jugendamt
 ``bad-kreuznach``, whose public page is switched off; the budget year 2026 with stored

@@ -24,6 +24,9 @@ def _pages():
     line = AllocationLine.objects.filter(plan=plan).first()
     r2020 = SurveyRound.objects.get(code="2020")
     other_kita = Kita.objects.exclude(pk=leader_kita.pk).first()
+    from knowledge.models import Document
+
+    document = Document.objects.order_by("pk").first()
     return {
         None: [
             ("/accounts/login/", 200),
@@ -39,6 +42,9 @@ def _pages():
             ("/berichte/kita/", 200),
             ("/accounts/password_change/", 200),
             ("/verteilung/", 403),
+            # issue 17: the children's perspective of the own Kita
+            ("/dokumente/kinderperspektive/", 200),
+            ("/dokumente/kinderperspektive/neu/", 200),
         ],
         "traeger": [
             ("/", 200),
@@ -68,6 +74,11 @@ def _pages():
             ("/personen/", 200),
             ("/admin/", 200),
             ("/admin/surveys/response/", 200),
+            # issue 17: the document box and the children's perspective
+            ("/dokumente/", 200),
+            ("/dokumente/neu/", 200),
+            (f"/dokumente/{document.pk}/", 200),
+            ("/dokumente/kinderperspektive/", 200),
         ],
         "jugendamt-leitung": [
             ("/", 200),

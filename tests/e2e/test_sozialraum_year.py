@@ -20,6 +20,10 @@ year begins with no team. Then, each step in the browser with axe-core on every 
 5. the committee report lists the Sozialraum's last review, next due date, meetings and
    team size without a Kita or person name; the Jugendamt's dashboard is photographed.
 
+This is the only browser test of the four journeys, so the demo is seeded once for all
+of them; the issue-16 journeys (positions, actual costs, execution) are chained the same
+way in ``test_budget_execution_year.py``.
+
 Screenshots: test-artifacts/team-{a,b,c,d,e}-*.png.
 """
 
@@ -101,6 +105,7 @@ def test_a_year_in_one_sozialraum(browser, live_server, settings):
     plan.refresh_from_db()
     review.refresh_from_db()
     assert plan.state == PlanState.DRAFT
+    assert plan.approval_revoked_reason.startswith("Überprüfung der Verteilung")
     assert (review.state, review.outcome, review.meeting_id) == ("decided", "adjust", meeting.pk)
     assert ReleaseRequest.objects.filter(team=team, state="approved").count() == 1
 
@@ -112,17 +117,21 @@ def test_a_year_in_one_sozialraum(browser, live_server, settings):
         leader.kitas.get(),
         "traeger",
     )
+    assert request.is_accepted and request.decided_by.username == "jugendamt"
+    assert request.attachments.count() == 1  # the Träger's PDF
+    assert line.strand == "FS4"
     assert AllocationLine.objects.get(pk=line.pk).fs4_request_id == request.pk
     assert Fs4Request.objects.filter(pk=request.pk, lines__strand="FS4").exists()
 
     # 4. The consultation: a Kita leader's comment on a line, answered; an FS3 exception.
-    play_consultation(browser, live_server)
+    consultation = play_consultation(browser, live_server)
     comment = PlanComment.objects.filter(author=leader, line__isnull=False).get()
+    assert comment.pk == consultation["comment"]
     assert comment.line.kita == leader.kitas.get()
-    assert comment.replies.exists()
-    assert AllocationLine.objects.filter(
-        strand="FS3", exception_accepted_by__username="jugendamt-leitung"
-    ).exists()
+    assert PlanComment.objects.get(pk=consultation["answer"]).reply_to_id == comment.pk
+    fs3_line = AllocationLine.objects.get(pk=consultation["fs3_line"])
+    assert fs3_line.strand == "FS3" and fs3_line.exception_accepted_at is not None
+    assert fs3_line.exception_accepted_by.username == "jugendamt-leitung"
 
     # 5. What the committee and the dashboard now say about the Sozialraum: counts only.
     from sozialraeume.models import Kita

@@ -23,10 +23,16 @@ from indices.models import IndexRun
 from sozialraeume.models import Kita
 from surveys import services as survey_services
 from surveys.models import Response, SurveyRound
+from tests import shared_demo
 from tests.indices.factories import varied_answers
 from tests.surveys.factories import valid_answers
 
 pytestmark = pytest.mark.django_db
+
+# The demo is seeded once for the module, each test runs in a savepoint of its own
+# (tests/shared_demo.py).
+demo_seeded = shared_demo.demo_seeded
+demo = shared_demo.demo
 
 PROVISIONAL = "vorläufig — nicht veröffentlicht"
 

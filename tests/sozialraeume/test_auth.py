@@ -3,7 +3,14 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
+from tests import shared_demo
+
 pytestmark = pytest.mark.django_db
+
+# The demo is seeded once for the module, each test runs in a savepoint of its own
+# (tests/shared_demo.py).
+demo_seeded = shared_demo.demo_seeded
+demo = shared_demo.demo
 
 
 @pytest.fixture(autouse=True)

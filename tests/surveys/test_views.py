@@ -11,8 +11,14 @@ from sozialraeume import roles
 from sozialraeume.models import Kita
 from surveys.models import Response, SurveyRound
 from surveys.validation import validate_answers
+from tests import shared_demo
 from tests.factories import KitaFactory, make_user
 from tests.surveys.factories import ResponseFactory, SurveyRoundFactory, valid_answers
+
+# The demo is seeded once for the module, each test runs in a savepoint of its own
+# (tests/shared_demo.py).
+demo_seeded = shared_demo.demo_seeded
+demo = shared_demo.demo
 
 
 def form_data(answers: dict, *, version: int, action: str) -> dict:
