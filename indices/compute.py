@@ -16,6 +16,10 @@ Input
 
     ``budget_cents``: the state allocation in whole cents (optional).
 
+    ``method``: an ``indices.method.Method`` (optional, default ``DEFAULT_METHOD`` = "Bad
+    Kreuznach 2021", exactly the formulas below). Its parameters change the steps marked
+    [method] below; their definitions are in ``indices.method``.
+
 Formulas (x = value of a Kita, v = variable, k = Kita, s = Sozialraum)
     1. Variables (``surveys.instrument.VARIABLES``), oriented "higher = more need":
        share ``100 · a / b`` in percent (missing when a or b is missing or b <= 0);
@@ -26,17 +30,25 @@ Formulas (x = value of a Kita, v = variable, k = Kita, s = Sozialraum)
        (no spread, which includes fewer than two values) v is excluded for the whole round:
        nobody gets an SP for it and ``warnings`` names it
        (``"Variable FM5 ohne Streuung: für diese Runde ausgeschlossen"``).
+       [method ``winsorize=(lo, hi)``] x is first clipped to the lo-th and hi-th percentile of
+       v over the Kitas with a value; min_v and max_v are then the clipped extremes.
     3. Kita category index (AB, SL, FM, IN) = mean of the Kita's available SPs of the
        category's variables (missing when none). GESAMT = mean of the four category indices,
        missing when any is missing; such a Kita is "incomplete" (``complete`` False).
+       [method ``min_answered=q``] the category index is missing unless the Kita has SPs for
+       at least the share q of the category's variables that are not excluded.
     4. Sozialraum category index = unweighted mean of the category indices of its complete
        Kitas; Sozialraum GESAMT = mean of its four category indices. A Sozialraum without a
        complete Kita has no index, no percent and no amount, and ``warnings`` names it
        (``"Sozialraum X ohne vollständige Kita: kein Index und kein Anteil"``); the remaining
        Sozialräume share 100 %. (Step 1 of the allocation refuses to run in that case; this
        module only reports it.)
+       [method ``weighting="children"``] the mean is weighted by the Kita's children count A1
+       (``Σ A1·x / Σ A1``); a complete Kita without a positive A1 has weight 0 (warning), and
+       a Sozialraum whose weights sum to 0 has no index (warning).
     5. Norm range per index and level (Kitas with a value / Sozialräume with a value):
-       mean, sample standard deviation (ddof = 1), ``lower = mean − sd``,
+       mean, sample standard deviation (ddof = 1; [method ``sd="population"``] ddof = 0),
+       ``lower = mean − sd``,
        ``upper = mean + sd``; class ``"unterhalb"`` if value < lower, ``"oberhalb"`` if
        value > upper, else ``"innerhalb"``. With fewer than two values sd, lower and upper are
        None (mean with one value is still given) and no class is given.
@@ -62,12 +74,14 @@ Output
 from __future__ import annotations
 
 import json
+import warnings as warnings_module
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from indices.apportion import largest_remainder  # noqa: F401 - part of this module's API
+from indices.method import DEFAULT_METHOD, Method
 from surveys.instrument import CATEGORIES, VARIABLES
 
 # Stored with each run; change it whenever the same answers would give other numbers
@@ -93,6 +107,17 @@ def warning_sozialraum_without_index(name: str) -> str:
 WARNING_ZERO_SUM = "Summe der Gesamtindizes ist 0: keine Anteile berechenbar"
 
 
+def warning_kita_without_children(name: str) -> str:
+    return f"Kita {name} ohne Kinderzahl (A1): zählt bei der Gewichtung nach Kindern nicht"
+
+
+def warning_sozialraum_without_children(name: str) -> str:
+    return (
+        f"Sozialraum {name} ohne Kinderzahl (A1) einer vollständigen Kita: "
+        "kein Index und kein Anteil"
+    )
+
+
 @dataclass
 class IndexResult:
     """Everything one computation produces.
@@ -111,6 +136,7 @@ class IndexResult:
       None where undefined.
     - ``warnings``: German messages (excluded variables, Sozialräume without index).
     - ``budget_cents``: the budget the amounts were computed for (None: no amounts).
+    - ``method``: the method the values were computed with (not part of the JSON).
     """
 
     variables: pd.DataFrame
@@ -121,6 +147,7 @@ class IndexResult:
     norms: dict[str, dict[str, dict[str, float | None]]]
     warnings: list[str] = field(default_factory=list)
     budget_cents: int | None = None
+    method: Method = DEFAULT_METHOD
 
     def to_json(self) -> dict:
         """The dictionary of methodology section 10 (``json.dumps`` it, or use ``dumps``)."""
@@ -265,7 +292,26 @@ def standard_points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     return points, np.where(spread, lo, np.nan), np.where(spread, hi, np.nan)
 
 
-def _norm(values: np.ndarray) -> dict[str, float | None]:
+def winsorized(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Each column clipped to its lo-th and hi-th percentile (0..100) over its non-NaN values.
+
+    Percentiles by linear interpolation (numpy's default); NaN stays NaN, an all-NaN column
+    stays all NaN. Sorting inside ``nanpercentile`` makes it independent of the row order.
+    """
+    if values.shape[0] == 0:
+        return values.copy()
+    with warnings_module.catch_warnings():
+        warnings_module.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+        bounds = np.nanpercentile(values, [lo, hi], axis=0)
+    return np.clip(values, bounds[0], bounds[1])
+
+
+def norm_range(values: np.ndarray, *, sd: str = "sample") -> dict[str, float | None]:
+    """Mean, standard deviation and ``mean ± sd`` of the non-NaN values (methodology §5).
+
+    ``sd``: ``"sample"`` (n − 1) or ``"population"`` (n). Fewer than two values: no sd.
+    """
+    ddof = 1 if sd == "sample" else 0
     # Sorted, so that the sums (and so the classes) do not depend on the row order.
     present = np.sort(values[~np.isnan(values)])
     if len(present) == 0:
@@ -273,11 +319,11 @@ def _norm(values: np.ndarray) -> dict[str, float | None]:
     mean = float(present.mean())
     if len(present) < 2:
         return {"mean": mean, "sd": None, "lower": None, "upper": None}
-    sd = float(present.std(ddof=1))
-    return {"mean": mean, "sd": sd, "lower": mean - sd, "upper": mean + sd}
+    deviation = float(present.std(ddof=ddof))
+    return {"mean": mean, "sd": deviation, "lower": mean - deviation, "upper": mean + deviation}
 
 
-def _classes(values: np.ndarray, norm: dict[str, float | None]) -> np.ndarray:
+def classify(values: np.ndarray, norm: dict[str, float | None]) -> np.ndarray:
     """Object array of "unterhalb"/"innerhalb"/"oberhalb", None without value or norm."""
     out = np.full(len(values), None, dtype=object)
     if norm["lower"] is None:
@@ -290,17 +336,23 @@ def _classes(values: np.ndarray, norm: dict[str, float | None]) -> np.ndarray:
 
 
 def _norms_and_classes(
-    table: np.ndarray,
+    table: np.ndarray, sd: str
 ) -> tuple[dict[str, dict[str, float | None]], dict[str, np.ndarray]]:
     norms, classes = {}, {}
     for j, code in enumerate(INDEX_CODES):
-        norms[code] = _norm(table[:, j])
-        classes[f"class_{code}"] = _classes(table[:, j], norms[code])
+        norms[code] = norm_range(table[:, j], sd=sd)
+        classes[f"class_{code}"] = classify(table[:, j], norms[code])
     return norms, classes
 
 
-def compute_indices(frame: pd.DataFrame, *, budget_cents: int | None = None) -> IndexResult:
+def compute_indices(
+    frame: pd.DataFrame, *, budget_cents: int | None = None, method: Method | None = None
+) -> IndexResult:
     """Run methodology sections 1-6 on one round's answers (see the module docstring)."""
+    if method is None:
+        method = DEFAULT_METHOD
+    if not isinstance(method, Method):
+        raise TypeError("method must be an indices.method.Method")
     for required in ("kita", "sozialraum"):
         if required not in frame.columns:
             raise ValueError(f"column {required!r} is missing")
@@ -317,7 +369,10 @@ def compute_indices(frame: pd.DataFrame, *, budget_cents: int | None = None) -> 
 
     # 1-2: variables and standard points
     values = derive_variables(frame)
-    points, lo, hi = standard_points(values)
+    if method.winsorize is None:
+        points, lo, hi = standard_points(values)
+    else:
+        points, lo, hi = standard_points(winsorized(values, *method.winsorize))
     minmax: dict[str, tuple[float, float] | None] = {}
     for j, code in enumerate(VARIABLE_CODES):
         if np.isnan(lo[j]):
@@ -332,6 +387,12 @@ def compute_indices(frame: pd.DataFrame, *, budget_cents: int | None = None) -> 
     for j, category in enumerate(CATEGORY_CODES):
         cols = [i for i, v in enumerate(VARIABLE_CODES) if VARIABLES[v][0] == category]
         kita_table[:, j] = _mean_answered(points[:, cols])
+        if method.min_answered is not None:
+            counted = int((~np.isnan(lo[cols])).sum())  # variables not excluded this round
+            answered = (~np.isnan(points[:, cols])).sum(axis=1)
+            # the tolerance keeps e.g. 0.7 · 10 (7.000000000000001) reachable with 7 answers
+            enough = answered >= method.min_answered * counted - 1e-9
+            kita_table[~enough, j] = np.nan
     # NaN in any category propagates: an incomplete Kita has no GESAMT.
     kita_table[:, -1] = kita_table[:, :-1].sum(axis=1) / len(CATEGORY_CODES)
     complete = ~np.isnan(kita_table[:, -1])
@@ -342,22 +403,31 @@ def compute_indices(frame: pd.DataFrame, *, budget_cents: int | None = None) -> 
     member = complete & (codes >= 0)
     counts = np.bincount(codes[member], minlength=m)
     sr_table = np.full((m, len(INDEX_CODES)), np.nan)
-    has_index = counts > 0
     member_codes = codes[member]
-    for j in range(len(CATEGORY_CODES)):
-        # Summing in ascending value order makes the result independent of the row order.
-        vals = kita_table[member, j]
-        order = np.argsort(vals, kind="stable")
-        sums = np.bincount(member_codes[order], weights=vals[order], minlength=m)
-        sr_table[has_index, j] = sums[has_index] / counts[has_index]
-    sr_table[:, -1] = sr_table[:, :-1].sum(axis=1) / len(CATEGORY_CODES)
     sr_names_list = [str(s) for s in sr_names]
+    if method.weighting == "children":
+        has_index, no_weight = _weighted_sozialraum_means(
+            frame, kita_table, member, member_codes, m, sr_table, names, warnings
+        )
+    else:
+        has_index = counts > 0
+        no_weight = np.zeros(m, dtype=bool)
+        for j in range(len(CATEGORY_CODES)):
+            # Summing in ascending value order makes the result independent of the row order.
+            vals = kita_table[member, j]
+            order = np.argsort(vals, kind="stable")
+            sums = np.bincount(member_codes[order], weights=vals[order], minlength=m)
+            sr_table[has_index, j] = sums[has_index] / counts[has_index]
+    sr_table[:, -1] = sr_table[:, :-1].sum(axis=1) / len(CATEGORY_CODES)
     for i in np.flatnonzero(~has_index):
-        warnings.append(warning_sozialraum_without_index(sr_names_list[i]))
+        if no_weight[i]:
+            warnings.append(warning_sozialraum_without_children(sr_names_list[i]))
+        else:
+            warnings.append(warning_sozialraum_without_index(sr_names_list[i]))
 
     # 5: norms and classes
-    kita_norms, kita_classes = _norms_and_classes(kita_table)
-    sr_norms, sr_classes = _norms_and_classes(sr_table)
+    kita_norms, kita_classes = _norms_and_classes(kita_table, method.sd)
+    sr_norms, sr_classes = _norms_and_classes(sr_table, method.sd)
 
     # 6: percent and amount
     percent = np.full(m, np.nan)
@@ -401,4 +471,38 @@ def compute_indices(frame: pd.DataFrame, *, budget_cents: int | None = None) -> 
         norms={"kita": kita_norms, "sozialraum": sr_norms},
         warnings=warnings,
         budget_cents=budget_cents,
+        method=method,
     )
+
+
+def _weighted_sozialraum_means(
+    frame: pd.DataFrame,
+    kita_table: np.ndarray,
+    member: np.ndarray,
+    member_codes: np.ndarray,
+    m: int,
+    sr_table: np.ndarray,
+    names: pd.Index,
+    warnings: list[str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Section 4 weighted by children (A1): fills ``sr_table``'s category columns in place.
+
+    Returns ``has_index`` and ``no_weight`` (Sozialräume with complete Kitas whose weights
+    sum to 0). Sums run in ascending (value, weight) order, so the row order does not matter.
+    """
+    children = _column(frame, "A1", len(frame))
+    weights = np.where(np.isfinite(children) & (children > 0), children, 0.0)
+    member_weights = weights[member]
+    for name in sorted(str(k) for k in names[member][member_weights == 0]):
+        warnings.append(warning_kita_without_children(name))
+    order = np.argsort(member_weights, kind="stable")
+    weight_sums = np.bincount(member_codes[order], weights=member_weights[order], minlength=m)
+    has_index = weight_sums > 0
+    counts = np.bincount(member_codes, minlength=m)
+    no_weight = (counts > 0) & ~has_index
+    for j in range(len(CATEGORY_CODES)):
+        vals = kita_table[member, j]
+        order = np.lexsort((member_weights, vals))
+        sums = np.bincount(member_codes[order], weights=(vals * member_weights)[order], minlength=m)
+        sr_table[has_index, j] = sums[has_index] / weight_sums[has_index]
+    return has_index, no_weight

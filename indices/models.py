@@ -15,7 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from srb_project.numbers import german
+from indices.method import DEFAULT_METHOD, Method, default_parameters, from_parameters
+from srb_project.numbers import german, localized
 
 # A run still "running" after this many minutes is treated as abandoned (worker
 # killed): it is shown as "abgebrochen" and the periodic task marks it failed.
@@ -81,6 +82,16 @@ class IndexRun(models.Model):
     konzeption_version = models.CharField(
         _("Konzeption (Version)"), max_length=200, blank=True, default=""
     )
+    # Issue 18: the method (``indices.method.Method``) the run was computed with. Runs before
+    # issue 18 all used the default, which is what the defaults give them. ``method_version``
+    # above stays the engine's version (``compute.METHOD_VERSION``).
+    method_name = models.CharField(_("Methode"), max_length=100, default=DEFAULT_METHOD.name)
+    method_revision = models.PositiveIntegerField(
+        _("Version der Methode"), default=DEFAULT_METHOD.version
+    )
+    method_parameters = models.JSONField(
+        _("Parameter der Methode"), default=default_parameters, blank=True
+    )
 
     class Meta:
         verbose_name = _("Indexberechnung")
@@ -115,6 +126,38 @@ class IndexRun(models.Model):
     @property
     def display_status(self) -> str:
         return "stale" if self.is_stale else self.status
+
+    @property
+    def method(self) -> Method:
+        """The stored method as the engine takes it."""
+        return from_parameters(
+            self.method_parameters or {}, name=self.method_name, version=self.method_revision
+        )
+
+    @property
+    def method_differences(self) -> list[str]:
+        """What the run's method does differently from the default, in words (empty: none)."""
+        method = self.method
+        out = []
+        if method.sd == "population":
+            out.append(_("Standardabweichung der Grundgesamtheit (n statt n − 1)"))
+        if method.weighting == "children":
+            out.append(_("Sozialraumwerte nach Kinderzahl (A1) gewichtet"))
+        if method.min_answered is not None:
+            out.append(
+                _("Kategorieindex erst ab %(share)s %% beantworteter Variablen")
+                % {"share": localized(method.min_answered * 100, 0)}
+            )
+        if method.winsorize is not None:
+            lo, hi = method.winsorize
+            out.append(
+                _("Werte auf das %(lo)s. bis %(hi)s. Perzentil begrenzt")
+                % {
+                    "lo": localized(lo, 0 if lo.is_integer() else 1),
+                    "hi": localized(hi, 0 if hi.is_integer() else 1),
+                }
+            )
+        return out
 
 
 def _index_text(value) -> str:

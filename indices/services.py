@@ -13,6 +13,7 @@ tasks call these services, so this module never imports ``indices.tasks``.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import math
 from datetime import timedelta
@@ -26,6 +27,7 @@ from django.utils import timezone
 from audit import events as audit_events
 from audit.models import AuditEvent
 from indices import compute, konzeption
+from indices.method import DEFAULT_METHOD, Method
 from indices.models import (
     FIELD_BY_CATEGORY,
     IndexRun,
@@ -56,6 +58,22 @@ def _frame_checksum(frame: pd.DataFrame) -> str:
     digest.update("|".join(map(str, frame.columns)).encode())
     if len(frame):
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _input_checksum(frame: pd.DataFrame, method: Method) -> str:
+    """The run's input checksum: the answers and, unless it is the default, the method.
+
+    For the default method it is ``_frame_checksum`` alone, the value runs had before
+    issue 18 (so an unchanged round is not recomputed after the upgrade). Any other method
+    adds its parameters (canonical JSON), so the same answers under another variant never
+    count as unchanged.
+    """
+    if method.is_default:
+        return _frame_checksum(frame)
+    digest = hashlib.sha256(_frame_checksum(frame).encode())
+    digest.update(b"|method|")
+    digest.update(json.dumps(method.parameters(), sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -90,6 +108,7 @@ def index_run_compute(
     acting_user: User | None = None,
     force: bool = False,
     trigger: str = IndexRun.Trigger.AUTOMATIC,
+    method: Method = DEFAULT_METHOD,
 ) -> IndexRun | None:
     """Compute the indices of a survey round and store them as a new run.
 
@@ -98,11 +117,15 @@ def index_run_compute(
     the values with bulk inserts in the same transaction as the switch to
     ``finished``. On any error the run is marked ``failed`` with the error and the
     previous finished run stays current; the failed run is returned.
+
+    ``method`` (issue 18, default "Bad Kreuznach 2021") is computed with, recorded on the
+    run and covered by its checksum. The newest finished run is the round's current result
+    whatever its method, so a caller computing a variant decides what that run is for.
     """
     survey_round = SurveyRound.objects.select_related("instrument").get(pk=round_id)
     started_at = timezone.now()
     frame = answers_frame(round_id=round_id, submitted_only=True)
-    checksum = _frame_checksum(frame)
+    checksum = _input_checksum(frame, method)
     version = compute.METHOD_VERSION
     instrument_code = getattr(survey_round.instrument, "code", "") or ""
 
@@ -132,9 +155,12 @@ def index_run_compute(
         kita_count=len(frame),
         triggered_by=acting_user if getattr(acting_user, "pk", None) else None,
         konzeption_version=konzeption.current_label(survey_round.jugendamt_id),
+        method_name=method.name,
+        method_revision=method.version,
+        method_parameters=method.parameters(),
     )
     try:
-        result = compute.compute_indices(_compute_frame(frame))
+        result = compute.compute_indices(_compute_frame(frame), method=method)
         sozialraum_rows = _sozialraum_rows(run, frame, result)
         use_copy = connection.vendor == "postgresql"
         kita_rows = _kita_copy_rows(run, result) if use_copy else _kita_rows(run, result)

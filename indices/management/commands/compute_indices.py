@@ -1,7 +1,11 @@
-"""``manage.py compute_indices --csv FILE [--budget EUR]``: the index of a CSV, as JSON.
+"""``manage.py compute_indices --csv FILE [--budget EUR] [--param NAME=WERT ...]``: the index
+of a CSV, as JSON.
 
 Methodology section 10. Touches no database and runs no system checks; pandas and the engine
-are imported inside ``handle`` so that start-up stays as short as Django allows.
+are imported inside ``handle`` so that start-up stays as short as Django allows. ``--param``
+(issue 18, repeatable) computes under a method variant (``indices.method``: ``sd``,
+``weighting``, ``min_answered``, ``winsorize``) and prints the same JSON shape; without it
+the output is the default method's, unchanged.
 """
 
 import json
@@ -29,6 +33,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--indent", type=int, default=None, help="JSON eingerückt ausgeben (Leerzeichen)"
         )
+        parser.add_argument(
+            "--param",
+            action="append",
+            default=[],
+            metavar="NAME=WERT",
+            help=(
+                "Methodenvariante, mehrfach möglich: sd=sample|population, "
+                "weighting=none|children, min_answered=0..1, winsorize=UNTEN,OBEN (Perzentile)"
+            ),
+        )
 
     def handle(self, *args, **options):
         # Not a cycle: pandas and the engine load only when the command runs, not for
@@ -39,7 +53,13 @@ class Command(BaseCommand):
             read_answers_csv,
             read_source,
         )
+        from indices.method import MethodError, from_params
 
+        # The parameters first: a mistyped variant fails before the file is read.
+        try:
+            method = from_params(options["param"])
+        except MethodError as exc:
+            raise CommandError(str(exc)) from None
         try:
             budget_cents = (
                 None if options["budget"] is None else parse_euro_cents(options["budget"])
@@ -50,7 +70,7 @@ class Command(BaseCommand):
 
         from indices.compute import compute_indices
 
-        result = compute_indices(frame, budget_cents=budget_cents)
+        result = compute_indices(frame, budget_cents=budget_cents, method=method)
         if options["indent"] is None:
             text = result.dumps()
         else:
