@@ -7,10 +7,11 @@ class QualityConfig(AppConfig):
     verbose_name = _("Amtliche Daten und Plausibilität")
 
     def ready(self):
-        from importlib import import_module
-        from importlib.util import find_spec
+        from surveys.services import register_close_check
 
         # the app's audit actions and policies register themselves on import
-        for module in ("audit_actions", "permissions"):
-            if find_spec(f"quality.{module}") is not None:
-                import_module(f"quality.{module}")
+        from . import audit_actions, permissions  # noqa: F401
+        from .services import round_close_check
+
+        # inversion: surveys sits below quality; an undecided jump refuses the close
+        register_close_check(round_close_check)

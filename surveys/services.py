@@ -72,6 +72,18 @@ def _require_round_manager(user: User, survey_round: SurveyRound) -> None:
 
 # --- rounds ------------------------------------------------------------------------
 
+# Checks of apps above surveys that may refuse the close of a round (inversion: quality
+# registers its plausibility check in ``QualityConfig.ready``). Each is called as
+# ``check(survey_round=..., acting_user=...)`` inside the close's transaction, before the
+# state changes, and raises ValidationError (German) to refuse.
+_close_checks: list = []
+
+
+def register_close_check(check) -> None:
+    """Add a check to ``round_close`` (once; safe to call again)."""
+    if check not in _close_checks:
+        _close_checks.append(check)
+
 
 @transaction.atomic
 def round_create(
@@ -149,6 +161,8 @@ def round_close(*, survey_round: SurveyRound, acting_user: User) -> SurveyRound:
     locked = _round_locked(survey_round)
     if not can_proceed(locked.close):
         raise ValidationError(_("Nur eine offene Runde kann geschlossen werden."))
+    for check in _close_checks:
+        check(survey_round=locked, acting_user=acting_user)
     old = locked.state
     locked.close()
     locked.save(update_fields=["state"])
