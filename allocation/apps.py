@@ -9,7 +9,8 @@ class AllocationConfig(AppConfig):
     def ready(self):
         from indices.budget import register_budget_years
 
-        from . import permissions  # noqa: F401 - registers the app's policies (templates find them)
+        # issue 18: the transition's audit actions; the app's policies (templates find them)
+        from . import audit_actions, permissions  # noqa: F401
         from .selectors import budget_years_for_jugendamt
 
         # /auswertung/ (indices, a layer below) offers the budget years: it asks this provider.

@@ -52,6 +52,17 @@ class BudgetYear(models.Model):
     fte_step = models.DecimalField(
         _("Rundungsschritt Stellenanteil"), max_digits=4, decimal_places=2, default=Decimal("0.05")
     )
+    # Issue 18: the phased transition (``allocation.transition``). None: off, the state
+    # amounts are the shares; else a Sozialraum's amount changes by at most this percent
+    # of its previous year's amount, and ``SozialraumShare.target_amount`` keeps the share.
+    transition_cap = models.DecimalField(
+        _("Übergangsregel: höchste Änderung je Jahr (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leer: keine Übergangsregel."),
+    )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
 
     class Meta:
@@ -91,6 +102,12 @@ class SozialraumShare(models.Model):
     gesamt = models.FloatField(_("Gesamtindex"), null=True, blank=True)
     percent = models.DecimalField(_("Anteil (%)"), max_digits=5, decimal_places=2)
     state_amount = models.DecimalField(_("Landesanteil (€)"), max_digits=12, decimal_places=2)
+    # Issue 18: the amount of the share itself (step 1 without the transition rule).
+    # With the rule on, ``state_amount`` is the transitional amount that everything
+    # else (plans, execution, proof of use) uses; None on rows stored before.
+    target_amount = models.DecimalField(
+        _("Zielbetrag (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     index_run = models.ForeignKey(
         "indices.IndexRun",
         on_delete=models.PROTECT,
@@ -112,6 +129,11 @@ class SozialraumShare(models.Model):
 
     def __str__(self):
         return f"{self.sozialraum} {self.budget_year}: {german(self.percent)}\u00a0%"
+
+    @property
+    def target(self) -> Decimal:
+        """The share's own amount (the transition's target; the state amount without it)."""
+        return self.target_amount if self.target_amount is not None else self.state_amount
 
 
 # --- step 2: plans and lines -----------------------------------------------------------

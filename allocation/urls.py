@@ -1,6 +1,6 @@
 from django.urls import path
 
-from allocation import views
+from allocation import views, views_transition
 
 app_name = "allocation"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("traeger/", views.traeger_dashboard, name="traeger_dashboard"),
     path("jahr/<int:pk>/anteile/", views.budget_year_shares, name="budget_year_shares"),
     path("jahr/<int:pk>/plaene/", views.budget_year_plans, name="budget_year_plans"),
+    # issue 18: the phased transition's cap
+    path(
+        "jahr/<int:pk>/uebergang/",
+        views_transition.budget_year_transition,
+        name="budget_year_transition",
+    ),
     path("jahr/<int:pk>/umverteilung/", views.reallocation_create, name="reallocation_create"),
     path(
         "umverteilung/<int:pk>/genehmigen/",

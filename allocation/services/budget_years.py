@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from allocation import distribution as d
 from allocation import eligibility as elig
+from allocation import transition
 from allocation.models import AllocationPlan, BudgetYear, SozialraumShare
 from allocation.permissions import budget_year_policy
 from allocation.services import lines as line_services
@@ -22,6 +23,7 @@ from allocation.services.common import Number, eur_text, fte_step_value, money
 from allocation.services.plans import plan_create
 from audit import events as audit_events
 from sozialraeume.models import Sozialraum, User
+from srb_project.numbers import localized
 from surveys.models import SurveyRound
 
 
@@ -110,17 +112,61 @@ def budget_year_save(
     return by
 
 
-def _shares_reapportion(by: BudgetYear, *, old_budget: str, acting_user: User) -> None:
-    """A changed state allocation is apportioned again over the stored shares at once.
+def _previous_amounts(by: BudgetYear) -> dict[str, Decimal]:
+    """The previous budget year's state amount per Sozialraum name (its transitional
+    amount where the rule was on; before reallocations): the transition's bounds."""
+    return {
+        s.sozialraum.name: s.state_amount
+        for s in SozialraumShare.objects.filter(
+            budget_year__jugendamt_id=by.jugendamt_id, budget_year__year=by.year - 1
+        ).select_related("sozialraum")
+    }
 
-    The shares keep each Sozialraum's Gesamtindex (``SozialraumShare.gesamt``), so the new
+
+def _year_amounts(
+    by: BudgetYear, points: dict
+) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal], bool]:
+    """Percent, target and state amount per Sozialraum name, and whether the transition
+    rule made them (issue 18). Without the rule the state amount is the target, the share
+    of the allocation as in step 1 (``distribution.sozialraum_amounts``); with it the
+    transitional amount of ``transition.phased_amounts`` against the previous year."""
+    percents = d.sozialraum_percents(points)
+    targets = d.sozialraum_amounts(points, by.state_budget)
+    if by.transition_cap is None:
+        return percents, targets, targets, False
+    result = transition.phased_amounts(
+        targets=targets,
+        previous=_previous_amounts(by),
+        budget=by.state_budget,
+        cap_percent=by.transition_cap,
+    )
+    return percents, targets, result.amounts, True
+
+
+def _transition_note(by: BudgetYear) -> str:
+    return _("Übergangsregel: höchstens %(cap)s %% Änderung gegenüber dem Vorjahr.") % {
+        "cap": localized(by.transition_cap)
+    }
+
+
+def _share_entry(percent, state_amount, target_amount, phased: bool) -> dict:
+    entry = {"percent": str(percent), "state_amount": str(state_amount)}
+    if phased:
+        entry["target_amount"] = str(target_amount)
+    return entry
+
+
+def _shares_recompute(by: BudgetYear, *, acting_user: User, reason: str) -> None:
+    """Apportion the stored shares again (a new allocation or a new transition rule).
+
+    The shares keep each Sozialraum's Gesamtindex (``SozialraumShare.gesamt``), so the
     amount goes over the same values by the one largest-remainder rule
-    (``distribution.sozialraum_amounts``): the Sozialraum amounts add up to the new
-    allocation to the cent in the same transaction. Shares stored without a Gesamtindex
-    (none written by ``budget_year_apply_shares``) count with their stored percent. An
-    approved plan above its new amount stays approved; the budget page warns about it
-    (``selectors.BudgetOverview.plans_over_new_amount``). Called inside ``budget_year_save``.
-    """
+    (``distribution.sozialraum_amounts``), and through the transition rule when it is on:
+    the Sozialraum amounts add up to the allocation to the cent in the same transaction.
+    Shares stored without a Gesamtindex (none written by ``budget_year_apply_shares``)
+    count with their stored percent. An approved plan above its new amount stays
+    approved; the budget page warns about it (``selectors.BudgetOverview.
+    plans_over_new_amount``)."""
     shares = list(
         SozialraumShare.objects.select_for_update()
         .filter(budget_year=by)
@@ -133,29 +179,94 @@ def _shares_reapportion(by: BudgetYear, *, old_budget: str, acting_user: User) -
         points = {s.sozialraum.name: s.gesamt for s in shares}
     else:
         points = {s.sozialraum.name: s.percent for s in shares}
-    percents = d.sozialraum_percents(points)
-    amounts = d.sozialraum_amounts(points, by.state_budget)
+    percents, targets, amounts, phased = _year_amounts(by, points)
     old = {}
     new = {}
     for s in shares:
         name = s.sozialraum.name
-        old[name] = {"percent": str(s.percent), "state_amount": str(s.state_amount)}
+        old[name] = _share_entry(s.percent, s.state_amount, s.target, phased)
         s.percent, s.state_amount = percents[name], amounts[name]
-        new[name] = {"percent": str(s.percent), "state_amount": str(s.state_amount)}
-    SozialraumShare.objects.bulk_update(shares, ["percent", "state_amount"])
+        s.target_amount = targets[name]
+        new[name] = _share_entry(s.percent, s.state_amount, s.target_amount, phased)
+    SozialraumShare.objects.bulk_update(shares, ["percent", "state_amount", "target_amount"])
     audit_events.record(
         actor=acting_user,
-        action="budget_year.shares",
+        action="budget_year.shares_phased" if phased else "budget_year.shares",
         obj=by,
         jugendamt_id=by.jugendamt_id,
         old=old,
         new=new,
+        reason=f"{reason} {_transition_note(by)}" if phased else reason,
+    )
+
+
+def _shares_reapportion(by: BudgetYear, *, old_budget: str, acting_user: User) -> None:
+    """A changed state allocation is apportioned again over the stored shares at once
+    (``_shares_recompute``). Called inside ``budget_year_save``."""
+    _shares_recompute(
+        by,
+        acting_user=acting_user,
         reason=_(
             "Landeszuweisung geändert (%(old)s € → %(new)s €): Anteile auf den neuen Betrag "
             "verteilt."
         )
         % {"old": eur_text(Decimal(old_budget)), "new": eur_text(by.state_budget)},
     )
+
+
+@transaction.atomic
+def budget_year_transition_set(
+    *,
+    budget_year: BudgetYear,
+    cap_percent: Number | None,
+    acting_user: User,
+    reason: str = "",
+) -> BudgetYear:
+    """Switch the phased transition of a budget year on (``cap_percent``: at most this
+    percent change of a Sozialraum's state amount against the previous year), change it,
+    or switch it off (None). Shares already applied are apportioned again at once, so
+    plans, execution and proof of use read the new amounts; audited as
+    ``budget_year.transition_set`` (and the shares' event)."""
+    by = BudgetYear.objects.select_for_update().get(pk=budget_year.pk)
+    if not budget_year_policy.user_can(acting_user, "manage", by):
+        raise PermissionDenied
+    cap = None
+    if cap_percent is not None:
+        cap = Decimal(str(cap_percent))
+        if not cap.is_finite() or cap != cap.quantize(d.CENT) or not 0 < cap <= 100:
+            raise ValidationError(
+                _(
+                    "Die höchste Änderung je Jahr muss über 0 und höchstens 100 %% liegen, "
+                    "mit höchstens zwei Nachkommastellen (z. B. 10 oder 7,5)."
+                )
+                % {}
+            )
+    if by.transition_cap == cap:
+        return by
+    old = {"transition_cap": str(by.transition_cap) if by.transition_cap is not None else None}
+    by.transition_cap = cap
+    by.save(update_fields=["transition_cap"])
+    audit_events.record(
+        actor=acting_user,
+        action="budget_year.transition_set",
+        obj=by,
+        jugendamt_id=by.jugendamt_id,
+        old=old,
+        new={"transition_cap": str(cap) if cap is not None else None},
+        reason=reason,
+    )
+    _shares_recompute(
+        by,
+        acting_user=acting_user,
+        reason=reason
+        or (
+            _("Übergangsregel geändert: Anteile neu berechnet.")
+            if cap is not None
+            else _("Übergangsregel ausgeschaltet: Anteile neu berechnet.")
+        ),
+    )
+    budget_year.transition_cap = by.transition_cap
+    return by
 
 
 @transaction.atomic
@@ -220,10 +331,10 @@ def budget_year_apply_shares(
             % {"names": ", ".join(missing)}
         )
     points = {sr.name: values[sr.pk] for sr in sozialraeume}
-    percents = d.sozialraum_percents(points)
-    amounts = d.sozialraum_amounts(points, budget_year.state_budget)
+    # Issue 18: with the transition rule on, the state amount is the transitional one.
+    percents, targets, amounts, phased = _year_amounts(budget_year, points)
     old = {
-        s.sozialraum.name: {"percent": str(s.percent), "state_amount": str(s.state_amount)}
+        s.sozialraum.name: _share_entry(s.percent, s.state_amount, s.target, phased)
         for s in budget_year.shares.select_related("sozialraum")
     }
     shares = []
@@ -235,25 +346,26 @@ def budget_year_apply_shares(
                 "gesamt": values[sr.pk],
                 "percent": percents[sr.name],
                 "state_amount": amounts[sr.name],
+                "target_amount": targets[sr.name],
                 "index_run": ctx.run,
             },
         )
         shares.append(share)
     new = {
-        name: {"percent": str(percents[name]), "state_amount": str(amounts[name])}
-        for name in points
+        name: _share_entry(percents[name], amounts[name], targets[name], phased) for name in points
     }
     for name, info in carried.items():
         new[name]["carried_forward"] = info
     if old != new:
+        reason = reason or _("Anteile aus %(run)s") % {"run": ctx.run}
         audit_events.record(
             actor=acting_user,
-            action="budget_year.shares",
+            action="budget_year.shares_phased" if phased else "budget_year.shares",
             obj=budget_year,
             jugendamt_id=budget_year.jugendamt_id,
             old=old or None,
             new=new,
-            reason=reason or _("Anteile aus %(run)s") % {"run": ctx.run},
+            reason=f"{reason} {_transition_note(budget_year)}" if phased else reason,
         )
     return shares
 
