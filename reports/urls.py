@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views, views_proof
+from reports import views, views_maps, views_proof
 
 app_name = "reports"
 
@@ -37,4 +37,6 @@ urlpatterns = [
         views_proof.proof_sign,
         name="proof_sign",
     ),
+    # issue 18: the staff map page with the uploads of boundaries and Kita locations
+    path("karten/", views_maps.maps, name="maps"),
 ]

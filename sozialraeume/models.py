@@ -308,3 +308,62 @@ class RoleGrantRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.role} ({self.get_state_display()})"
+
+
+# --- issue 18: maps --------------------------------------------------------------------
+
+
+class SozialraumBoundary(models.Model):
+    """The area of a Sozialraum: a GeoJSON geometry (Polygon or MultiPolygon, WGS 84
+    longitude/latitude). Uploaded for all Sozialräume of a Jugendamt at once and checked
+    with shapely (``reports.geodata``); the maps draw nothing without boundaries."""
+
+    sozialraum = models.OneToOneField(
+        Sozialraum,
+        on_delete=models.CASCADE,
+        related_name="boundary",
+        verbose_name=_("Sozialraum"),
+    )
+    geojson = models.JSONField(_("Grenze (GeoJSON-Geometrie)"))
+    uploaded_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hochgeladen von"),
+    )
+    uploaded_at = models.DateTimeField(_("hochgeladen am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Sozialraum-Grenze")
+        verbose_name_plural = _("Sozialraum-Grenzen")
+
+    def __str__(self):
+        return str(self.sozialraum)
+
+
+class KitaLocation(models.Model):
+    """Where a Kita is (WGS 84, degrees): only Jugendamt staff ever see Kita points."""
+
+    kita = models.OneToOneField(
+        Kita, on_delete=models.CASCADE, related_name="location", verbose_name=_("Kita")
+    )
+    latitude = models.DecimalField(_("Breite"), max_digits=8, decimal_places=6)
+    longitude = models.DecimalField(_("Länge"), max_digits=9, decimal_places=6)
+    updated_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geändert von"),
+    )
+    updated_at = models.DateTimeField(_("geändert am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Kita-Standort")
+        verbose_name_plural = _("Kita-Standorte")
+
+    def __str__(self):
+        return str(self.kita)

@@ -9,6 +9,7 @@ from django.db import transaction
 # Each app's ``demo`` module has ``seed(stdout=None)``; they run in this order.
 DEMO_MODULES = [
     "sozialraeume.demo",
+    "sozialraeume.demo_geo",
     "surveys.demo",
     "network.demo",
     "indices.demo",
