@@ -449,10 +449,30 @@ def _build_world() -> World:
     # --- issue 18 F1 world ---
     # --- end issue 18 F1 world ---
     # --- issue 18 F3 world ---
+    # a correction request for kita_a in the open round 2027 (the Kita leader reads it)
+    from quality.models import PlausibilityFinding
+
+    world.ids["quality_round_open"] = SurveyRound.objects.get(jugendamt=ja, code="2027").pk
+    world.ids["quality_finding"] = PlausibilityFinding.objects.create(
+        round_id=world.ids["quality_round_open"],
+        kita=kita_a,
+        variable="FM3",
+        previous=7.0,
+        current=20.0,
+        z=2.5,
+        k=Decimal("2"),
+        state=PlausibilityFinding.State.CORRECTION_REQUESTED,
+        note="Matrix-Rückfrage",
+    ).pk
     # --- end issue 18 F3 world ---
     # --- issue 18 F4 world ---
     # --- end issue 18 F4 world ---
     # --- issue 18 F5 world ---
+    # The demo's invented boundaries and Kita points: the committee report draws its maps
+    # (so the Kita-name sweeps see them), the staff map page its Kita points.
+    from sozialraeume import demo_geo
+
+    demo_geo.seed()
     # --- end issue 18 F5 world ---
     # --- issue 17 E4 world ---
     # The demo keeps its public results page off (404 for everyone); the second Jugendamt
@@ -1673,11 +1693,76 @@ CASES += [
     # --- end issue 17 E3 ---
     # --- issue 18 F1 ---
     # --- end issue 18 F1 ---
-    # --- issue 18 F3 ---
+    # --- issue 18 F3: official data and plausibility ---
+    # Jugendamt staff read (another Jugendamt's staff: their own empty list, 404 for the
+    # demo's rounds and findings); planners (Fachkraft, Leitung, the demo's superuser)
+    # import, check and decide; the Administration reads only. Kita leaders see the
+    # correction requests of their own Kitas; Träger and the committee nothing.
+    Case("quality:official", expected=row(403, **{r: 200 for r in STAFF}, fremd=200)),
+    Case(
+        "quality:official_import",
+        expected=POST_ONLY,
+        post=lambda w: {},
+        post_expected=forbidden(403, allowed=("ja", "jal", "admin", "fremd")),
+    ),
+    *[
+        Case(
+            f"quality:{name}",
+            kwargs=_ids(("round_id", key)),
+            expected=row(403, **{r: 200 for r in STAFF}, fremd=404),
+            label=f"quality:{name} ({key})",
+        )
+        for name in ("official_round", "plausibility")
+        for key in ("round_2020", "quality_round_open")
+    ],
+    Case(
+        "quality:plausibility_check",
+        kwargs=_ids(("round_id", "quality_round_open")),
+        expected=POST_ONLY,
+        post=lambda w: {"k": "2"},
+        post_expected=forbidden(403, allowed=("ja", "jal", "admin"), fremd=404),
+    ),
+    Case(
+        "quality:finding_decide",
+        kwargs=_ids(("pk", "quality_finding")),
+        expected=POST_ONLY,
+        post=lambda w: {"decision": "confirm", "note": "Matrix"},
+        post_expected=forbidden(403, allowed=("ja", "jal", "admin"), fremd=404),
+    ),
+    Case(
+        "quality:corrections",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200, kita=200, kita2=200),
+    ),
     # --- end issue 18 F3 ---
     # --- issue 18 F4 ---
+    # The budget year's transition rule (cap in percent): the planners of the year's
+    # Jugendamt; everyone else gets the same 404 as for a year that does not exist.
+    Case(
+        "allocation:budget_year_transition",
+        kwargs=_ids(*YEAR),
+        expected=POST_ONLY,
+        post=lambda w: {"transition_cap": "10", "reason": "Matrix"},
+        post_expected=forbidden(404, allowed=STAFF),
+    ),
+    Case(
+        "allocation:budget_year_transition",
+        label="allocation:budget_year_transition foreign year",
+        kwargs=_ids(("pk", "year_f")),
+        expected=POST_ONLY,
+        post=lambda w: {"transition_cap": "10"},
+        post_expected=forbidden(404, allowed=("fremd",)),
+    ),
     # --- end issue 18 F4 ---
     # --- issue 18 F5 ---
+    # The map page with the Kita points and the uploads (boundaries, Kita locations): each
+    # Jugendamt's staff (the second Jugendamt's see their own); the committee reads the
+    # Sozialraum maps inside its report, never a Kita point.
+    Case(
+        "reports:maps",
+        expected=row(403, **{r: 200 for r in STAFF}, fremd=200),
+        post=lambda w: {"form": "location"},
+        post_expected=forbidden(403, allowed=(*STAFF, "fremd")),
+    ),
     # --- end issue 18 F5 ---
     # --- issue 17 E4: public results page ---
     # /oeffentlich/<slug>/ needs no login: 404 for everyone (anonymous too) while the

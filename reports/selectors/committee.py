@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from allocation import distribution as d
 from allocation.models import AllocationLine, AllocationPlan, BudgetYear, PlanState
 from allocation.selectors import next_survey_year
+from allocation.selectors_transition import TransitionSummary, transition_summary
 from audit.models import AuditEvent
 from audit.selectors import PLAN as PLAN_OBJECT_TYPE
 from evaluation.selectors import CommitteeInstrument, committee_summary
@@ -52,6 +53,7 @@ from reports.selectors.common import (
     sozialraum_indices,
     year_funding,
 )
+from reports.selectors.maps import MapFigure, committee_maps
 from reports.selectors.teams import SozialraumTeamRow, team_rows
 from sozialraeume.models import Kita, Sozialraum
 
@@ -179,8 +181,12 @@ class CommitteeReport:
     execution_total: ex.SozialraumExecution | None = None
     execution_on: datetime.date | None = None
     execution_closed: bool = False
+    # issue 18: the phased transition (target and transitional amounts); None: rule off
+    transition: TransitionSummary | None = None
     # issue 17: the evaluation survey's block means per instrument and closed wave (>= 5)
     evaluation_summary: list[CommitteeInstrument] = field(default_factory=list)
+    # issue 18: the maps (shares, Gesamtindex class, FTE); none without boundaries
+    maps: list[MapFigure] = field(default_factory=list)
 
     @property
     def without_centre_names(self) -> list[str]:
@@ -595,7 +601,9 @@ def committee_report(budget_year: BudgetYear, *, compare_previous: bool = True) 
         next_survey_year=next_survey_year(),
         previous_year=previous,
         previous_rows=previous_rows,
+        transition=transition_summary(budget_year),
         team_rows=team_rows(jugendamt_id=jugendamt_id, sozialraeume=sozialraeume),
         evaluation_summary=committee_summary(jugendamt_id),
+        maps=committee_maps(jugendamt_id, rows, indices),
         **execution,
     )._add_texts()

@@ -445,7 +445,9 @@ QUERIES = {
     # approved lines without a position (forecast at their planned cost)
     # 29 (issue 17): the evaluation section (one grouped query) and the menu asks whether a
     # non-staff user is in a team for the children's perspective
-    ("ausschuss", COMMITTEE): 29,
+    # 30 (issue 18): the Sozialraum boundaries of the maps (the phased transition reads
+    # nothing more while the rule is off)
+    ("ausschuss", COMMITTEE): 30,
     # +1 on pages of non-staff users (issue 15): the menu asks whether they are in a team
     # +1 (issue 17): the menu asks whether the user is in a team (Kinderperspektive)
     ("ausschuss", "/berichte/entwicklung/"): 10,
