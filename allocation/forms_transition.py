@@ -31,7 +31,9 @@ class TransitionForm(forms.Form):
             "um höchstens ±10 %. Leer lassen, um die Übergangsregel auszuschalten."
         ),
     )
-    reason = forms.CharField(label=_("Begründung (wird protokolliert)"), required=False)
+    reason = forms.CharField(
+        label=_("Begründung der Übergangsregel (wird protokolliert)"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         # The box sits on the plan list beside the reallocation form, which has a "reason"
