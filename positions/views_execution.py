@@ -22,7 +22,7 @@ from sozialraeume.selectors import jugendamt_id_for_user
 from srb_project.numbers import german
 
 
-def _stichtag(request) -> datetime.date:
+def stichtag_from_request(request) -> datetime.date:
     """``?stichtag=YYYY-MM-DD`` (the date input), else today; a bad value is today."""
     try:
         return datetime.date.fromisoformat(request.GET.get("stichtag", ""))
@@ -54,7 +54,7 @@ def execution(request, year: int):
     )
     if not position_policy.user_can(user, "view", budget_year):
         raise PermissionDenied
-    on = _stichtag(request)
+    on = stichtag_from_request(request)
     data = execution_for_year(budget_year, on=on)
     may_propose = reallocation_policy.user_can(user, "propose", budget_year)
     plan_list = reverse("allocation:plan_list")

@@ -24,25 +24,18 @@ from positions import execution as ex
 from positions.permissions import proof_signoff_policy
 from positions.proof import ProofOfUse, content_hash, figures_of, proof_of_use
 from positions.services.proof import proof_sign_off
+from positions.views_execution import stichtag_from_request
 from reports.documents import xlsx
 from reports.documents.pdf import render_pdf
 from reports.views import _export_year, _xlsx_response
 from srb_project.numbers import german
 
 
-def _stichtag(request) -> datetime.date:
-    """``?stichtag=YYYY-MM-DD``, else today; a bad value is today."""
-    try:
-        return datetime.date.fromisoformat(request.GET.get("stichtag", ""))
-    except ValueError:
-        return timezone.localdate()
-
-
 def _proof(request, year: int) -> tuple[int, ProofOfUse]:
     jugendamt_id, budget_year = _export_year(request, year)
     if not proof_signoff_policy.user_can(request.user, "view", budget_year):
         raise PermissionDenied
-    return jugendamt_id, proof_of_use(budget_year, on=_stichtag(request))
+    return jugendamt_id, proof_of_use(budget_year, on=stichtag_from_request(request))
 
 
 @require_GET
